@@ -1,0 +1,9 @@
+namespace Sluice.Server.Accounts;
+
+public static class ControlPlaneExtensions
+{
+    public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
+    {
+        return builder;
+    }
+}

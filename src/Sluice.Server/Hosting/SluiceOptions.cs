@@ -1,0 +1,18 @@
+namespace Sluice.Server.Hosting;
+
+/// <summary>Options of the whole process, bound from the <c>Sluice</c> configuration section.</summary>
+public sealed class SluiceOptions
+{
+    public const string Section = "Sluice";
+
+    /// <summary>Where the embedded stores live (control.db, buffer.db, warehouse/, admin-token). Default <c>./sluice-data</c>; flag <c>--data-dir</c>.</summary>
+    public string DataDir { get; set; } = "./sluice-data";
+
+    /// <summary>What webhook URLs start with, e.g. <c>https://hooks.example.com</c>. Default: the first URL the server listens on.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Serves <c>POST /bench/baseline</c> (reads the body, answers 200) for bench/ingest.sh. Off by default.</summary>
+    public bool EnableBenchmarkEndpoint { get; set; }
+
+    public string FullDataDir => Path.GetFullPath(DataDir);
+}

@@ -1,0 +1,35 @@
+using Sluice.Server.Accounts;
+using Sluice.Server.Api;
+using Sluice.Server.Buffering;
+using Sluice.Server.Hosting;
+using Sluice.Server.Ingestion;
+using Sluice.Server.Operations;
+
+namespace Sluice.Server;
+
+/// <summary>The Sluice host: every role in one process. Reads as the table of contents of the server.</summary>
+public static class SluiceApp
+{
+    /// <summary>
+    /// Builds the app. Configuration comes from appsettings.json, then environment variables prefixed <c>SLUICE_</c>
+    /// (<c>SLUICE_Loading__Interval=00:00:01</c> sets <c>Loading:Interval</c>), then <paramref name="args"/>, in that order.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.AddSluiceConfiguration(args);
+
+        builder.AddControlPlane();
+        builder.AddBuffering();
+        builder.AddIngestion();
+        builder.AddConnectApi();
+        builder.AddOperations();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapOperations();
+        app.MapIngestion();
+        app.MapConnectApi();
+        return app;
+    }
+}
