@@ -75,7 +75,7 @@ internal sealed class RecordShredder
         if (_primaryKey is null)
         {
             // A client field named like the generated key would collide with it.
-            row.TryClaimColumn(GeneratedKeyColumn);
+            row.TryClaimColumn(GeneratedKeyColumn, out _);
         }
 
         return WalkObject(root, row, prefix: null);
@@ -230,8 +230,10 @@ internal sealed class RecordShredder
 
     private bool Claim(RowDraft row, string name, bool array)
     {
-        var claimed = array ? row.TryClaimArray(name) : row.TryClaimColumn(name);
-        return claimed || Reject(row.Table, RejectionReasons.FieldCollision(name));
+        // The reason names the column as the earlier field spelled it: {"id":1,"ID":"Paul"} -> Field collision on id.
+        string earlier;
+        var claimed = array ? row.TryClaimArray(name, out earlier) : row.TryClaimColumn(name, out earlier);
+        return claimed || Reject(row.Table, RejectionReasons.FieldCollision(earlier));
     }
 
     private bool Reject(string table, string reason)

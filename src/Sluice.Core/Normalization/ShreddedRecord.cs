@@ -32,24 +32,33 @@ internal sealed class RowDraft(ShreddedRecord record, string table, string sourc
 
     public List<FieldValue> Fields { get; } = [];
 
-    /// <summary>Claims a column name for this row; false when another field of the row already maps to it.</summary>
-    public bool TryClaimColumn(string column) => TryClaim(column);
+    /// <summary>Claims a column name for this row; false, with the name as first claimed, when another field of the row maps to it.</summary>
+    public bool TryClaimColumn(string column, out string claimed) => TryClaim(column, column, out claimed);
 
-    /// <summary>Claims a subtable name for this row; false when another array of the row already maps to it.</summary>
-    public bool TryClaimArray(string key) => TryClaim(ArrayMarker + key);
+    /// <summary>Claims a subtable name for this row; false, with the name as first claimed, when another array of the row maps to it.</summary>
+    public bool TryClaimArray(string key, out string claimed) => TryClaim(ArrayMarker + key, key, out claimed);
 
     // Rows usually have few fields: a list scan is cheaper than a set until they do not.
-    private bool TryClaim(string name)
+    private bool TryClaim(string name, string display, out string claimed)
     {
+        claimed = display;
         if (_claimedSet is not null)
         {
-            return _claimedSet.Add(name);
+            if (_claimedSet.TryGetValue(name, out var existing))
+            {
+                claimed = existing.StartsWith(ArrayMarker, StringComparison.Ordinal) ? existing[ArrayMarker.Length..] : existing;
+                return false;
+            }
+
+            _claimedSet.Add(name);
+            return true;
         }
 
-        foreach (var claimed in _claimed)
+        foreach (var earlier in _claimed)
         {
-            if (ColumnNamer.Comparer.Equals(claimed, name))
+            if (ColumnNamer.Comparer.Equals(earlier, name))
             {
+                claimed = earlier.StartsWith(ArrayMarker, StringComparison.Ordinal) ? earlier[ArrayMarker.Length..] : earlier;
                 return false;
             }
         }
