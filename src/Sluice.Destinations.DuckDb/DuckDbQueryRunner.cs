@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
 using Sluice.Core.Loading;
@@ -51,7 +50,7 @@ internal static class DuckDbQueryRunner
                 var row = new object?[columns.Length];
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = reader.IsDBNull(i) ? null : JsonFriendly(reader.GetValue(i));
+                    row[i] = reader.IsDBNull(i) ? null : QueryResult.JsonFriendly(reader.GetValue(i));
                 }
 
                 rows.Add(row);
@@ -111,21 +110,6 @@ internal static class DuckDbQueryRunner
             }
         }
     }
-
-    private static object? JsonFriendly(object value) => value switch
-    {
-        long or int or short or sbyte or byte or ushort or uint or double or float or decimal or bool or string => value,
-        ulong u => u <= long.MaxValue ? (long)u : (decimal)u,
-        DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc),
-        BigInteger b => b.ToString(CultureInfo.InvariantCulture),
-        byte[] bytes => Convert.ToBase64String(bytes),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        System.Collections.IDictionary map => map.Keys.Cast<object>().ToDictionary(
-            k => Convert.ToString(k, CultureInfo.InvariantCulture) ?? string.Empty,
-            k => map[k] is { } v ? JsonFriendly(v) : null),
-        System.Collections.IEnumerable list => list.Cast<object?>().Select(v => v is null ? null : JsonFriendly(v)).ToList(),
-        _ => value.ToString(),
-    };
 
     private static void Execute(DuckDBConnection connection, string sql)
     {
