@@ -109,7 +109,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         }
         catch (Exception error) when (error is not OperationCanceledException and not DestinationException)
         {
-            throw PostgresErrors.Classify(error, _settings);
+            throw Classify(error);
         }
     }
 
@@ -129,8 +129,20 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         }
         catch (Exception error) when (error is not OperationCanceledException and not DestinationException)
         {
-            throw PostgresErrors.Classify(error, _settings);
+            throw Classify(error);
         }
+    }
+
+    private DestinationException Classify(Exception error)
+    {
+        var classified = PostgresErrors.Classify(error, _settings);
+        if (classified.Kind == DestinationErrorKind.Unreachable)
+        {
+            // Pooled connections of a server that went away are dead; the next attempt should dial afresh.
+            _dataSource.Clear();
+        }
+
+        return classified;
     }
 
     /// <summary>Creates <c>_sluice</c> and its tables once per process; checks first, so a user without CREATE rights can load once they exist.</summary>
