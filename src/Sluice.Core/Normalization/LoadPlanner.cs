@@ -409,19 +409,4 @@ public sealed class LoadPlanner
             return stats;
         }
     }
-
-    private sealed class TableNode(string name, string sourceTableName, string? parent, int depth)
-    {
-        public string Name { get; } = name;
-
-        public string SourceTableName { get; } = sourceTableName;
-
-        public string? Parent { get; } = parent;
-
-        public int Depth { get; } = depth;
-
-        public List<RowDraft> Rows { get; } = [];
-
-        public bool Rejected { get; set; }
-    }
 }
