@@ -192,7 +192,16 @@ public sealed class LoadPlanner
             foreach (var record in winners)
             {
                 depths.Clear();
-                var conflict = record.Rows.FirstOrDefault(row => !DepthFits(row, depths));
+                RowDraft? conflict = null;
+                foreach (var row in record.Rows)
+                {
+                    if (!DepthFits(row, depths))
+                    {
+                        conflict = row;
+                        break;
+                    }
+                }
+
                 if (conflict is not null)
                 {
                     RejectRecord(record.Source, conflict.Table, RejectionReasons.FieldCollision(conflict.Table));
@@ -285,6 +294,11 @@ public sealed class LoadPlanner
 
         private void LogDroppedColumns(TableNode node, ShreddedRecord record)
         {
+            if (record.DroppedColumns is null)
+            {
+                return;
+            }
+
             var logged = new HashSet<string>(ColumnNamer.Comparer);
             foreach (var dropped in record.DroppedColumns)
             {
@@ -394,20 +408,5 @@ public sealed class LoadPlanner
 
             return stats;
         }
-    }
-
-    private sealed class TableNode(string name, string sourceTableName, string? parent, int depth)
-    {
-        public string Name { get; } = name;
-
-        public string SourceTableName { get; } = sourceTableName;
-
-        public string? Parent { get; } = parent;
-
-        public int Depth { get; } = depth;
-
-        public List<RowDraft> Rows { get; } = [];
-
-        public bool Rejected { get; set; }
     }
 }

@@ -23,6 +23,8 @@ internal sealed class RecordShredder
 
     private readonly string? _primaryKey;
     private readonly Dictionary<string, SanitizedName> _names = new(StringComparer.Ordinal);
+    private readonly Stack<NameClaims> _claimsPool = new();
+    private int _rootCapacity = 8;
     private string? _rejectTable;
     private string? _rejectReason;
 
@@ -70,15 +72,28 @@ internal sealed class RecordShredder
             return false;
         }
 
-        var row = new RowDraft(record, RootTable, RootTable, parentTable: null, levelIds: []);
+        var row = new RowDraft(record, RootTable, RootTable, parentTable: null, levelIds: [], _rootCapacity);
         record.Rows.Add(row);
+        Rent(row);
         if (_primaryKey is null)
         {
             // A client field named like the generated key would collide with it.
-            row.TryClaimColumn(GeneratedKeyColumn, out _);
+            row.Claims!.TryClaimColumn(GeneratedKeyColumn, out _);
         }
 
-        return WalkObject(root, row, prefix: null);
+        var ok = WalkObject(root, row, prefix: null);
+        Return(row);
+        _rootCapacity = Math.Max(row.Fields.Count, 1);
+        return ok;
+    }
+
+    private void Rent(RowDraft row) => row.Claims = _claimsPool.TryPop(out var claims) ? claims : new NameClaims();
+
+    private void Return(RowDraft row)
+    {
+        row.Claims!.Clear();
+        _claimsPool.Push(row.Claims);
+        row.Claims = null;
     }
 
     private bool ReadKey(JsonElement root, ShreddedRecord record)
@@ -146,8 +161,9 @@ internal sealed class RecordShredder
             var levels = new int[parent.LevelIds.Length + 1];
             parent.LevelIds.CopyTo(levels, 0);
             levels[^1] = index++;
-            var row = new RowDraft(parent.Record, table, name.Value, parent.Table, levels);
+            var row = new RowDraft(parent.Record, table, name.Value, parent.Table, levels, capacity: 4);
             parent.Record.Rows.Add(row);
+            Rent(row);
             var ok = element.ValueKind switch
             {
                 JsonValueKind.Null => true,
@@ -155,6 +171,7 @@ internal sealed class RecordShredder
                 JsonValueKind.Array => WalkArray(element, row, ScalarColumn),
                 _ => AddField(row, ScalarColumn, element),
             };
+            Return(row);
             if (!ok)
             {
                 return false;
@@ -175,7 +192,7 @@ internal sealed class RecordShredder
         if (name.TooLong)
         {
             // Documented PostgreSQL behaviour: the column is dropped, the rest of the record still loads.
-            row.Record.DroppedColumns.Add(new DroppedColumn(row.Table, name.Value));
+            (row.Record.DroppedColumns ??= []).Add(new DroppedColumn(row.Table, name.Value));
             return true;
         }
 
@@ -199,11 +216,11 @@ internal sealed class RecordShredder
                 return !text.Contains('\0', StringComparison.Ordinal) || Reject(table, RejectionReasons.NulCharacter(column));
             case JsonValueKind.True:
             case JsonValueKind.False:
-                converted = value.ValueKind == JsonValueKind.True;
+                converted = Boxes.Boolean(value.ValueKind == JsonValueKind.True);
                 type = ColumnType.Boolean;
                 return true;
             case JsonValueKind.Number when value.TryGetInt64(out var integer):
-                converted = integer;
+                converted = Boxes.Int64(integer);
                 type = ColumnType.BigInt;
                 return true;
             case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
@@ -232,7 +249,7 @@ internal sealed class RecordShredder
     {
         // The reason names the column as the earlier field spelled it: {"id":1,"ID":"Paul"} -> Field collision on id.
         string earlier;
-        var claimed = array ? row.TryClaimArray(name, out earlier) : row.TryClaimColumn(name, out earlier);
+        var claimed = array ? row.Claims!.TryClaimArray(name, out earlier) : row.Claims!.TryClaimColumn(name, out earlier);
         return claimed || Reject(row.Table, RejectionReasons.FieldCollision(earlier));
     }
 

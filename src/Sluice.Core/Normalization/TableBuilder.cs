@@ -108,17 +108,18 @@ internal static class TableBuilder
 
         var fixedWrite = fixedIndex.Select(i => writeIndex[i]).ToArray();
         var written = new List<object?[]>(rows.Count);
+        object boxedBatchedAt = batchedAt;
         foreach (var row in rows)
         {
             var values = new object?[writeColumns.Count];
-            values[fixedWrite[0]] = row.Record.ReceivedAtUtc;
-            values[fixedWrite[1]] = batchedAt;
-            values[fixedWrite[2]] = row.Record.Source.Sequence;
-            values[fixedWrite[3]] = 0L;
+            values[fixedWrite[0]] = row.Record.BoxedReceivedAt;
+            values[fixedWrite[1]] = boxedBatchedAt;
+            values[fixedWrite[2]] = row.Record.BoxedSequence;
+            values[fixedWrite[3]] = Boxes.Int64(0);
             values[fixedWrite[4]] = row.Record.Key;
             for (var level = 0; level < row.LevelIds.Length; level++)
             {
-                values[fixedWrite[5 + level]] = (long)row.LevelIds[level];
+                values[fixedWrite[5 + level]] = Boxes.Int64(row.LevelIds[level]);
             }
 
             foreach (var field in row.Fields)
