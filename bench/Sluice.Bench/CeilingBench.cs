@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Npgsql;
+using NpgsqlTypes;
+using Sluice.Core.Buffering;
+using Sluice.Core.Loading;
+using Sluice.Core.Normalization;
+using Sluice.Core.Tables;
+
+namespace Sluice.Bench;
+
+/// <summary>
+/// <c>ceiling</c>: the engine's own bulk path for exactly the rows load-flat produces. The rows are pre-built (untimed) by the
+/// real planner from the same flat events, so columns, types, values and the table (including its key constraint) are the
+/// same; then one timed transaction moves them: DuckDB's appender, or PostgreSQL's binary COPY.
+/// </summary>
+public static class CeilingBench
+{
+    private const string Schema = "bench_events";
+
+    public static async Task<int> RunAsync(string destinationKind, long count, string workDir, CancellationToken cancellationToken)
+    {
+        var prep = Stopwatch.StartNew();
+        var (create, columns, rows) = PrebuildRows(count);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[ceiling] pre-built {rows.Count:N0} rows of {columns.Count} columns with the planner in {prep.Elapsed.TotalSeconds:F1} s (untimed)"));
+
+        double seconds;
+        var loadAverage = MachineLoad.LoadAverage();
+        if (destinationKind == "postgres")
+        {
+            await using var postgres = await LocalPostgres.StartAsync(cancellationToken);
+            var settings = await postgres.CreateDatabaseAsync("ceiling", cancellationToken);
+            seconds = await CopyIntoPostgresAsync(settings.ConnectionString(pooling: false), create, columns, rows, cancellationToken);
+        }
+        else
+        {
+            seconds = AppendIntoDuckDb(Path.Combine(workDir, "ceiling.duckdb"), create, columns, rows);
+        }
+
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[ceiling] {destinationKind}: {rows.Count:N0} pre-built rows in {seconds:F2} s = {rows.Count / seconds:N0} rows/s (load average {loadAverage:F1})"));
+        BenchResult.Print("ceiling", destinationKind, new()
+        {
+            ["rows"] = rows.Count,
+            ["seconds"] = seconds,
+            ["rows_per_s"] = rows.Count / seconds,
+            ["loadavg"] = loadAverage,
+        });
+        return 0;
+    }
+
+    private static (CreateTable Create, IReadOnlyList<ColumnSpec> Columns, List<object?[]> Rows) PrebuildRows(long count)
+    {
+        var planner = new LoadPlanner();
+        var context = new LoadContext(LoadBench.SourceId, Schema, null, Guid.NewGuid);
+        var received = DateTimeOffset.UtcNow;
+        var rows = new List<object?[]>((int)count);
+        CreateTable? create = null;
+        IReadOnlyList<ColumnSpec>? columns = null;
+        IReadOnlyList<TableSchema> existing = [];
+        const int batch = 50_000; // Loading:MaxRecords' default, as the loader would plan them
+        for (long first = 1; first <= count; first += batch)
+        {
+            var records = new List<BufferedRecord>(batch);
+            for (var n = first; n < first + batch && n <= count; n++)
+            {
+                records.Add(new BufferedRecord(LoadBench.SourceId, n, received, Payloads.FlatEvent(n)));
+            }
+
+            var request = planner.Plan(context, records, existing, DateTime.UtcNow).ToLoadRequest();
+            var write = request.Writes.Single();
+            if (create is null)
+            {
+                create = request.SchemaChanges.OfType<CreateTable>().Single();
+                columns = write.Columns;
+                existing = [new TableSchema(create.Table, create.Columns, create.PrimaryKey)];
+            }
+            else if (request.SchemaChanges.Count > 0 || !write.Columns.Select(c => c.Name).SequenceEqual(columns!.Select(c => c.Name)))
+            {
+                throw new InvalidOperationException("The flat events changed shape between batches; the ceiling needs one table shape.");
+            }
+
+            rows.AddRange(write.Rows);
+        }
+
+        return (create!, columns!, rows);
+    }
+
+    private static double AppendIntoDuckDb(string path, CreateTable create, IReadOnlyList<ColumnSpec> columns, List<object?[]> rows)
+    {
+        using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = path }.ConnectionString);
+        connection.Open();
+        Execute(connection, "SET memory_limit = '256MB'"); // as the destination opens an account's file
+        Execute(connection, $"CREATE SCHEMA {LoadSql.Quote(Schema)}");
+        Execute(connection, LoadSql.CreateTable(Schema, create, DuckDbName, namedConstraint: false));
+        if (!create.Columns.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
+        {
+            throw new InvalidOperationException("The write's columns are not in table order.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        Execute(connection, "BEGIN TRANSACTION");
+        using (var appender = connection.CreateAppender(null, Schema, create.Table))
+        {
+            foreach (var values in rows)
+            {
+                var row = appender.CreateRow();
+                foreach (var value in values)
+                {
+                    _ = value switch
+                    {
+                        null => row.AppendNullValue(),
+                        long l => row.AppendValue((long?)l),
+                        double d => row.AppendValue((double?)d),
+                        string s => row.AppendValue(s),
+                        bool b => row.AppendValue((bool?)b),
+                        DateTime t => row.AppendValue((DateTime?)t),
+                        _ => throw new InvalidOperationException($"Unexpected value type {value.GetType().Name}."),
+                    };
+                }
+
+                row.EndRow();
+            }
+        }
+
+        Execute(connection, "COMMIT");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> CopyIntoPostgresAsync(
+        string connectionString, CreateTable create, IReadOnlyList<ColumnSpec> columns, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var setup = new NpgsqlCommand($"CREATE SCHEMA {LoadSql.Quote(Schema)}; {LoadSql.CreateTable(Schema, create, PostgresName, namedConstraint: true)}", connection))
+        {
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var types = columns.Select(c => c.Type switch
+        {
+            ColumnType.BigInt => NpgsqlDbType.Bigint,
+            ColumnType.Double => NpgsqlDbType.Double,
+            ColumnType.Boolean => NpgsqlDbType.Boolean,
+            ColumnType.Timestamp => NpgsqlDbType.Timestamp,
+            _ => NpgsqlDbType.Text,
+        }).ToArray();
+        var clock = Stopwatch.StartNew();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {LoadSql.Table(Schema, create.Table)} ({LoadSql.ColumnList(columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var values in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    switch (values[i])
+                    {
+                        case null:
+                            importer.WriteNull();
+                            break;
+                        case long l:
+                            importer.Write(l, types[i]);
+                            break;
+                        case double d:
+                            importer.Write(d, types[i]);
+                            break;
+                        case string s:
+                            importer.Write(s, types[i]);
+                            break;
+                        case bool b:
+                            importer.Write(b, types[i]);
+                            break;
+                        case DateTime t:
+                            importer.Write(DateTime.SpecifyKind(t, DateTimeKind.Unspecified), types[i]);
+                            break;
+                        case var value:
+                            throw new InvalidOperationException($"Unexpected value type {value.GetType().Name}.");
+                    }
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static string DuckDbName(ColumnType type) => type switch
+    {
+        ColumnType.BigInt => "BIGINT",
+        ColumnType.Double => "DOUBLE",
+        ColumnType.Boolean => "BOOLEAN",
+        ColumnType.Timestamp => "TIMESTAMP",
+        _ => "VARCHAR",
+    };
+
+    private static string PostgresName(ColumnType type) => type switch
+    {
+        ColumnType.BigInt => "bigint",
+        ColumnType.Double => "double precision",
+        ColumnType.Boolean => "boolean",
+        ColumnType.Timestamp => "timestamp",
+        _ => "text",
+    };
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

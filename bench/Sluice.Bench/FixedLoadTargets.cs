@@ -1,0 +1,27 @@
+using Sluice.Core.Loading;
+using Sluice.Server.Loading;
+
+namespace Sluice.Bench;
+
+/// <summary>
+/// Stands in for the control plane's catalog and destination registry, which the server also consults once and then caches:
+/// one source, one account, one open destination. Failures are kept so the run can stop and say why.
+/// </summary>
+public sealed class FixedLoadTargets(LoadTarget target, IDestination destination) : ILoadTargetCatalog, IDestinationProvider, ILoadFailureNotifier
+{
+    public string? Failure { get; private set; }
+
+    ValueTask<LoadTarget?> ILoadTargetCatalog.GetAsync(long sourceId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(sourceId == target.SourceId ? target : null);
+
+    ValueTask<IDestination> IDestinationProvider.GetAsync(long clientId, CancellationToken cancellationToken) =>
+        clientId == target.ClientId ? ValueTask.FromResult(destination) : throw new InvalidOperationException($"No destination for account {clientId}.");
+
+    public ValueTask InvalidateAsync(long clientId) => ValueTask.CompletedTask;
+
+    public Task LoadFailedAsync(LoadTarget target, string error, CancellationToken cancellationToken)
+    {
+        Failure = error;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Sluice.Core.Loading;
+using Sluice.Core.Normalization;
+using Sluice.Destinations.DuckDb;
+using Sluice.Destinations.Postgres;
+using Sluice.Server.Buffering;
+using Sluice.Server.Loading;
+
+namespace Sluice.Bench;
+
+/// <summary>
+/// <c>load-flat</c> / <c>load-nested</c>: fills a real buffer.db (untimed), then times the server's own loader worker
+/// (LoaderWorker → SourceLoader → LoadPlanner → destination, default Loading options) until the buffer is empty.
+/// </summary>
+public static class LoadBench
+{
+    public const long SourceId = 1;
+    public const long ClientId = 1;
+
+    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, string workDir, CancellationToken cancellationToken)
+    {
+        var mode = nested ? "load-nested" : "load-flat";
+        var schema = nested ? "bench_orders" : "bench_events";
+        string? primaryKey = nested ? "order_id" : null;
+        Func<long, string> make = nested ? n => Payloads.NestedOrder(n) : n => Payloads.FlatEvent(n);
+
+        var database = new BufferDatabase(Path.Combine(workDir, "buffer.db"));
+        var fillClock = Stopwatch.StartNew();
+        var bytes = await BufferFill.FillAsync(database, SourceId, count, make, nested ? 100 : 1000, cancellationToken);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{mode}] buffered {count:N0} records ({bytes / 1024.0 / 1024.0:F0} MB of JSON, {bytes / count} B each) in {fillClock.Elapsed.TotalSeconds:F1} s"));
+
+        await using var postgres = destinationKind == "postgres" ? await LocalPostgres.StartAsync(cancellationToken) : null;
+        IDestination destination = postgres is null
+            ? new DuckDbDestination(Path.Combine(workDir, "warehouse", $"{ClientId}.duckdb"), new DuckDbDestinationOptions { MemoryLimit = "256MB" }) // as DestinationRegistry opens it
+            : new PostgresDestination(await postgres.CreateDatabaseAsync("bench", cancellationToken));
+        await using var _ = destination;
+
+        var timings = new LoadTimings();
+        var timed = new TimedDestination(destination, timings);
+        var buffer = new TimedBuffer(new SqliteRecordBuffer(database), timings);
+        var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey), timed);
+        var options = Options.Create(new LoadingOptions());
+        var time = TimeProvider.System;
+        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), time, options, NullLogger<SourceLoader>.Instance);
+        var statuses = new LoadStatusTracker(time, options);
+        using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
+
+        MemoryMeter.ResetOwnPeak();
+        var baseline = MemoryMeter.ReadMb(Environment.ProcessId, "VmRSS");
+        await using var meter = MemoryMeter.Start(Environment.ProcessId, TimeSpan.FromMilliseconds(100));
+        var loadAverage = MachineLoad.LoadAverage();
+        var cpu = new MachineLoad();
+        var clock = Stopwatch.StartNew();
+        await worker.StartAsync(cancellationToken);
+        while (await HasRecordsAsync(database, cancellationToken))
+        {
+            if (statuses.Get(SourceId).LastError is { } error)
+            {
+                throw new InvalidOperationException($"A load failed: {error}");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpuSeconds = cpu.CpuSeconds;
+        await worker.StopAsync(cancellationToken);
+        var peak = MemoryMeter.ReadMb(Environment.ProcessId, "VmHWM");
+
+        var counts = await CountRowsAsync((IQueryableDestination)destination, schema, nested, cancellationToken);
+        if (counts[0] != count)
+        {
+            throw new InvalidOperationException($"Expected {count} rows in {schema}.data after the load, found {counts[0]}.");
+        }
+
+        var rows = counts.Sum();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{mode}] {destinationKind}: {count:N0} records ({rows:N0} rows in {counts.Length} tables) in {seconds:F2} s over {timings.Loads} loads; " +
+            $"CPU {cpuSeconds:F1} s (load average {loadAverage:F1}); RSS before {baseline} MB, peak {peak} MB (sampled max {meter.MaxSampledRssMb} MB)"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{mode}] time: buffer read {timings.ReadSeconds:F2} s, plan {timings.PlanSeconds:F2} s, commit {timings.CommitSeconds:F2} s, " +
+            $"buffer delete {timings.DeleteSeconds:F2} s, pending scans {timings.PendingSeconds:F2} s ({timings.PendingCalls} calls, some concurrent), " +
+            $"tables {timings.TablesSeconds:F2} s, checkpoint {timings.CheckpointSeconds:F2} s"));
+        BenchResult.Print(mode, destinationKind, new()
+        {
+            ["records"] = count,
+            ["rows"] = rows,
+            ["seconds"] = seconds,
+            ["records_per_s"] = count / seconds,
+            ["rows_per_s"] = rows / seconds,
+            ["loads"] = timings.Loads,
+            ["cpu_s"] = cpuSeconds,
+            ["loadavg"] = loadAverage,
+            ["peak_rss_mb"] = peak,
+            ["read_s"] = timings.ReadSeconds,
+            ["plan_s"] = timings.PlanSeconds,
+            ["commit_s"] = timings.CommitSeconds,
+            ["delete_s"] = timings.DeleteSeconds,
+            ["pending_s"] = timings.PendingSeconds,
+        });
+        return 0;
+    }
+
+    private static async Task<bool> HasRecordsAsync(BufferDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM records WHERE source_id = $source)";
+        command.Parameters.AddWithValue("$source", SourceId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
+    }
+
+    private static async Task<long[]> CountRowsAsync(IQueryableDestination destination, string schema, bool nested, CancellationToken cancellationToken)
+    {
+        string[] tables = nested ? ["data", "data__items", "data__items__tags"] : ["data"];
+        var counts = new long[tables.Length];
+        for (var i = 0; i < tables.Length; i++)
+        {
+            var result = await destination.QueryAsync($"SELECT count(*) FROM {LoadSql.Table(schema, tables[i])}", 1, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException($"Counting {schema}.{tables[i]} failed: {result.Error}");
+            }
+
+            counts[i] = Convert.ToInt64(result.Rows[0][0], CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Sluice.Bench;
+
+// sluice-bench: end-to-end loading figures (see bench/README.md). One mode per process, so each run's peak RSS is its own.
+const string Usage = """
+    usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
+           sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
+           sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
+           sluice-bench freshness   --sluice PATH [--rate 5000] [--seconds 30] [--batch 100]
+    """;
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i < args.Length; i++)
+{
+    if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+    {
+        Console.Error.WriteLine($"Unexpected argument '{args[i]}'.\n{Usage}");
+        return 2;
+    }
+
+    options[args[i][2..]] = args[++i];
+}
+
+long Number(string name, long fallback) =>
+    options.TryGetValue(name, out var text) ? long.Parse(text.Replace("_", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;
+
+var destination = options.GetValueOrDefault("destination", "duckdb");
+if (destination is not ("duckdb" or "postgres"))
+{
+    Console.Error.WriteLine($"--destination must be duckdb or postgres, not '{destination}'.");
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var workDir = Path.Combine(options.GetValueOrDefault("work-dir", Path.GetTempPath()), "sluice-bench-" + Guid.NewGuid().ToString("N")[..12]);
+Directory.CreateDirectory(workDir);
+try
+{
+    return args[0] switch
+    {
+        "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), workDir, cancel.Token),
+        "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), workDir, cancel.Token),
+        "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), workDir, cancel.Token),
+        "freshness" => await FreshnessBench.RunAsync(
+            options.GetValueOrDefault("sluice") ?? throw new ArgumentException("freshness needs --sluice PATH (the Release build of the sluice executable)."),
+            (int)Number("rate", 5000), (int)Number("seconds", 30), (int)Number("batch", 100), workDir, cancel.Token),
+        _ => Fail($"Unknown mode '{args[0]}'.\n{Usage}"),
+    };
+}
+finally
+{
+    try
+    {
+        Directory.Delete(workDir, recursive: true);
+    }
+    catch (IOException)
+    {
+        // A leftover temp directory is harmless.
+    }
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
