@@ -54,8 +54,14 @@ public static class FreshnessBench
         var token = (await File.ReadAllTextAsync(Path.Combine(dataDir, "admin-token"), cancellationToken)).Trim();
         using var api = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var created = await api.PostAsync(new Uri("/v4/sources", UriKind.Relative), Json("""{"display_name":"Bench Events"}"""), cancellationToken);
-        var source = JsonDocument.Parse(await created.EnsureSuccessStatusCode().Content.ReadAsStringAsync(cancellationToken)).RootElement;
+        using var created = await api.PostAsync(new Uri("/v4/sources", UriKind.Relative), Json("""{"display_name":"Bench Events","type":"webhook.incoming-webhook"}"""), cancellationToken);
+        var createdBody = await created.Content.ReadAsStringAsync(cancellationToken);
+        if (!created.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /v4/sources answered {(int)created.StatusCode}: {createdBody}");
+        }
+
+        var source = JsonDocument.Parse(createdBody).RootElement;
         var webhook = new Uri(source.GetProperty("webhook_url").GetString()!);
         var schema = source.GetProperty("name").GetString()!;
 
