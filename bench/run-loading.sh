@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Loading benchmark (issue 3): flat events and nested orders into DuckDB and PostgreSQL, each engine's own ceiling for the
 # same flat rows, and freshness at a sustained rate through `sluice serve`. Release build; prints a summary table.
-# Sizes: EVENTS (1000000), ORDERS (100000), RATE (5000), SECONDS (30), BATCH (100). Output also saved under bench/results/.
+# Sizes: EVENTS (1000000), ORDERS (100000), RATE (5000), DURATION (30 s of posting), BATCH (100). Output also saved under bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EVENTS=${EVENTS:-1000000}
 ORDERS=${ORDERS:-100000}
 RATE=${RATE:-5000}
-SECONDS_=${SECONDS:-30}
+DURATION=${DURATION:-30}
 BATCH=${BATCH:-100}
 
 echo "== building (Release)" >&2
@@ -21,7 +21,7 @@ mkdir -p bench/results
 OUT=bench/results/loading-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, $(free -m | awk '/Mem:/{print $2}') MB RAM, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "# EVENTS=$EVENTS ORDERS=$ORDERS RATE=$RATE SECONDS=$SECONDS_ BATCH=$BATCH"
+  echo "# EVENTS=$EVENTS ORDERS=$ORDERS RATE=$RATE DURATION=$DURATION BATCH=$BATCH"
 } >"$OUT"
 
 run() {
@@ -34,7 +34,7 @@ for dest in duckdb postgres; do
   run load-flat --destination "$dest" --events "$EVENTS"
   run load-nested --destination "$dest" --orders "$ORDERS"
 done
-run freshness --sluice "$SLUICE" --rate "$RATE" --seconds "$SECONDS_" --batch "$BATCH" || true
+run freshness --sluice "$SLUICE" --rate "$RATE" --seconds "$DURATION" --batch "$BATCH" || true
 
 echo
 awk '

@@ -6,6 +6,7 @@ const string Usage = """
     usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
+           sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
            sluice-bench freshness   --sluice PATH [--rate 5000] [--seconds 30] [--batch 100]
     """;
 
@@ -53,6 +54,8 @@ try
         "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), workDir, cancel.Token),
         "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), workDir, cancel.Token),
         "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), workDir, cancel.Token),
+        "profile" => await ProfileBench.RunAsync(
+            options.ContainsKey("orders"), destination, options.ContainsKey("orders") ? Number("orders", 100_000) : Number("events", 1_000_000), workDir, cancel.Token),
         "freshness" => await FreshnessBench.RunAsync(
             options.GetValueOrDefault("sluice") ?? throw new ArgumentException("freshness needs --sluice PATH (the Release build of the sluice executable)."),
             (int)Number("rate", 5000), (int)Number("seconds", 30), (int)Number("batch", 100), workDir, cancel.Token),
