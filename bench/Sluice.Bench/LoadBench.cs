@@ -20,7 +20,7 @@ public static class LoadBench
     public const long SourceId = 1;
     public const long ClientId = 1;
 
-    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, string workDir, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, string workDir, LoadingOptions loading, CancellationToken cancellationToken)
     {
         var mode = nested ? "load-nested" : "load-flat";
         var schema = nested ? "bench_orders" : "bench_events";
@@ -43,7 +43,7 @@ public static class LoadBench
         var timed = new TimedDestination(destination, timings);
         var buffer = new TimedBuffer(new SqliteRecordBuffer(database), timings);
         var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey), timed);
-        var options = Options.Create(new LoadingOptions());
+        var options = Options.Create(loading);
         var time = TimeProvider.System;
         var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), time, options, NullLogger<SourceLoader>.Instance);
         var statuses = new LoadStatusTracker(time, options);
