@@ -1,4 +1,5 @@
 using Sluice.Core.Buffering;
+using Sluice.Core.Loading;
 using Sluice.Core.Tables;
 
 namespace Sluice.Core.Normalization;
@@ -26,7 +27,7 @@ namespace Sluice.Core.Normalization;
 /// </remarks>
 public sealed class LoadPlanner
 {
-    private const string SourceKeyPrefix = "_sdc_source_key_";
+    private const string SourceKeyPrefix = LoadSql.SourceKeyPrefix;
 
     /// <summary>Plans the load of <paramref name="records"/> (one source, non-empty) against the destination's current tables.</summary>
     /// <param name="existingTables">The tables of the source's schema as they are in the destination now.</param>
@@ -110,7 +111,7 @@ public sealed class LoadPlanner
             }
 
             AddEmptySubtableWrites();
-            return new LoadPlan(
+            var summary = new LoadSummary(
                 loadId,
                 _context.SourceId,
                 _context.Schema,
@@ -118,10 +119,8 @@ public sealed class LoadPlanner
                 ordered.Min(r => r.Sequence),
                 ordered.Max(r => r.Sequence),
                 ordered.Max(r => r.ReceivedAt).UtcDateTime,
-                _changes,
-                _writes,
-                _rejections,
                 _stats.Values.Select(s => s.Build()).ToArray());
+            return new LoadPlan(summary, _changes, _writes, _rejections);
         }
 
         private static IReadOnlyList<BufferedRecord> InSequenceOrder(IReadOnlyList<BufferedRecord> records)

@@ -1,3 +1,4 @@
+using Sluice.Core.Loading;
 using Sluice.Core.Tables;
 
 namespace Sluice.Core.Normalization;
@@ -8,7 +9,7 @@ internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int De
 {
     public const string ReceivedAt = "_sdc_received_at";
     public const string BatchedAt = "_sdc_batched_at";
-    public const string Sequence = "_sdc_sequence";
+    public const string Sequence = LoadSql.SequenceColumn;
     public const string TableVersion = "_sdc_table_version";
 
     public static string LevelColumn(int level) => $"_sdc_level_{level}_id";
