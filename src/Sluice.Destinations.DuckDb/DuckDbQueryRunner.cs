@@ -104,7 +104,7 @@ internal static class DuckDbQueryRunner
                 }
 
                 var type = DuckDbNative.PreparedStatementType(prepared);
-                return type == DuckDBStatementType.Select
+                return type == DuckDbNative.StatementKind.Select
                     ? null
                     : $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.";
             }

@@ -232,7 +232,7 @@ public abstract class DestinationContractTests : IAsyncLifetime
     public async Task CommitLoad_NamesWithCaseAndSpaces_KeepThemExactly()
     {
         var customer = new ColumnSpec("Customer Id", ColumnType.BigInt);
-        var lower = new ColumnSpec("customer id", ColumnType.Text);
+        var lower = new ColumnSpec("cUsToMeR name", ColumnType.Text);
         var quoted = new ColumnSpec("say \"hi\"", ColumnType.Boolean);
         await CommitAsync(new LoadBuilder("Shop Events")
             .Create("Data Table", WithSystem(customer, lower, quoted), "Customer Id")
@@ -241,9 +241,9 @@ public abstract class DestinationContractTests : IAsyncLifetime
 
         var table = Assert.Single(await Destination.GetTablesAsync("Shop Events", default));
         Assert.Equal("Data Table", table.Name);
-        Assert.Equal(["Customer Id", "customer id", "say \"hi\""], table.Columns.Skip(4).Select(c => c.Name));
+        Assert.Equal(["Customer Id", "cUsToMeR name", "say \"hi\""], table.Columns.Skip(4).Select(c => c.Name));
         Assert.Equal(["Customer Id"], table.PrimaryKey);
-        await AssertRowsAsync("SELECT \"Customer Id\", \"customer id\", \"say \"\"hi\"\"\" FROM \"Shop Events\".\"Data Table\"", [[5L, "FIVE", false]]);
+        await AssertRowsAsync("SELECT \"Customer Id\", \"cUsToMeR name\", \"say \"\"hi\"\"\" FROM \"Shop Events\".\"Data Table\"", [[5L, "FIVE", false]]);
     }
 
     [Fact]
