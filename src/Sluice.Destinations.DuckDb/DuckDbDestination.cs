@@ -319,7 +319,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
     private static void Stage(DuckDBConnection connection, string stage, TableWrite write)
     {
-        Execute(connection, $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + DuckDbTypes.Name(c.Type)))})");
+        Execute(connection, $"CREATE OR REPLACE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + DuckDbTypes.Name(c.Type)))})");
         using var appender = connection.CreateAppender("temp", "main", stage);
         foreach (var values in write.Rows)
         {

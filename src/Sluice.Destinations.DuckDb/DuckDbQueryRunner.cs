@@ -29,6 +29,7 @@ internal static class DuckDbQueryRunner
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
+            command.UseStreamingMode = true; // read only the rows returned, never materialize a huge result
             using var registration = timer.Token.Register(command.Cancel);
             using var reader = command.ExecuteReader();
             var columns = new QueryColumn[reader.FieldCount];
@@ -58,9 +59,8 @@ internal static class DuckDbQueryRunner
 
             return new QueryResult(columns, rows, truncated, null);
         }
-        catch (DuckDBException error)
+        catch (Exception error) when (error is DuckDBException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             return QueryResult.Failed(timer.IsCancellationRequested
                 ? string.Create(CultureInfo.InvariantCulture, $"The query ran longer than {timeout.TotalSeconds:0.#} s and was stopped.")
                 : FirstLine(error.Message));
