@@ -15,8 +15,6 @@ namespace Sluice.Destinations.DuckDb;
 /// </summary>
 public sealed class DuckDbDestination : IDestination, IQueryableDestination
 {
-    private const string StagePrefix = "_sluice_stage_";
-
     private readonly DuckDbDestinationOptions _options;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -208,46 +206,21 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             });
         }
 
-        var tables = ReadTables(connection, schema);
-        var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
-        var cleared = new HashSet<string>(StringComparer.Ordinal);
-        var stages = new List<string>();
-        foreach (var write in load.Writes)
+        var steps = PlanWrites(schema, ReadTables(connection, schema), load.Writes);
+        foreach (var step in steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var table = TableWriteCheck.Target(schema, tables, write);
-            if (write.Mode == WriteMode.Append)
+            switch (step)
             {
-                AppendInto(connection, schema, table, write);
-                continue;
-            }
-
-            var stage = StagePrefix + stages.Count.ToString(CultureInfo.InvariantCulture);
-            stages.Add(stage);
-            Stage(connection, stage, write);
-            if (write.IsRoot)
-            {
-                Execute(connection, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns));
-                Execute(connection, DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns));
-                Execute(connection, InsertStaged(schema, write.Table, stage, [.. write.Columns.Select(c => c.Name)]));
-                foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
-                {
-                    Execute(connection, DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys));
-                    cleared.Add(subtable.Name);
-                }
-
-                stagedRoots[write.Table] = stage;
-            }
-            else
-            {
-                var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
-                var parentKeys = TableWriteCheck.ParentKeys(write);
-                if (cleared.Add(write.Table))
-                {
-                    Execute(connection, DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, parentKeys));
-                }
-
-                Execute(connection, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, [.. write.Columns.Select(c => c.Name)], parentKeys));
+                case BulkAppendStep append:
+                    AppendInto(connection, append.Schema, append.Table, append.Write);
+                    break;
+                case StageStep stage:
+                    Stage(connection, stage.Stage, stage.Write);
+                    break;
+                case SqlStep sql:
+                    Execute(connection, sql.Sql);
+                    break;
             }
         }
 
@@ -292,7 +265,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             row.ExecuteNonQuery();
         }
 
-        foreach (var stage in stages)
+        foreach (var stage in steps.OfType<StageStep>().Select(s => s.Stage))
         {
             Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
         }
