@@ -12,6 +12,8 @@ namespace Sluice.Destinations.DuckDb;
 /// upsert statements for keyed tables. When the file opens, external access (files, ATTACH, extensions) is switched off and
 /// the configuration locked for the whole database instance: the writer needs neither, and ad-hoc queries must not have them.
 /// Tables with a key get a PRIMARY KEY constraint; DuckDB 1.5 allows ADD/RENAME COLUMN on them (checked by the contract tests).
+/// Unlike PostgreSQL, DuckDB matches quoted names case-insensitively (it keeps their case): <c>"Id"</c> and <c>"id"</c> are
+/// one column, so names that differ only in case collide here.
 /// </summary>
 public sealed class DuckDbDestination : IDestination, IQueryableDestination
 {
@@ -171,6 +173,16 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
                     Execute(connection, "SET enable_external_access = false");
                     Execute(connection, "SET lock_configuration = true");
+                }
+            }
+
+            using (var external = Command(connection, "SELECT current_setting('enable_external_access')"))
+            {
+                // Someone else in this process opened and locked the file first; queries must never run with file access.
+                if (external.ExecuteScalar() is not false)
+                {
+                    throw new DestinationException(
+                        DestinationErrorKind.Other, $"DuckDB file {FilePath} is open in this process with external access enabled and its configuration locked.");
                 }
             }
 
