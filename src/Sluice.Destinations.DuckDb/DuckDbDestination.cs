@@ -19,6 +19,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 {
     private readonly DuckDbDestinationOptions _options;
     private readonly string _connectionString;
+    private readonly string _queryConnectionString;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DuckDBConnection? _writer;
     private bool _disposed;
@@ -28,6 +29,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         FilePath = System.IO.Path.GetFullPath(path);
         _options = options ?? new DuckDbDestinationOptions();
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = FilePath }.ConnectionString;
+        _queryConnectionString = _connectionString + ";enable_external_access=false;lock_configuration=true";
     }
 
     public string FilePath { get; }
@@ -97,9 +99,14 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
     public async Task<QueryResult> QueryAsync(string sql, int maxRows, CancellationToken cancellationToken)
     {
-        // The writer opens (and locks down) the database instance; queries then share it through their own connection.
-        await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
-        return await Task.Run(() => DuckDbQueryRunner.Run(_connectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // The writer opens (and locks down) the database instance; queries share it through their own connection and do not
+        // wait for a running load. The runner opens with the lock-down settings too and checks them before running anything.
+        if (Volatile.Read(ref _writer) is null)
+        {
+            await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await Task.Run(() => DuckDbQueryRunner.Run(_queryConnectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -17,6 +17,11 @@ internal static class DuckDbQueryRunner
     {
         using var connection = new DuckDBConnection(connectionString);
         connection.Open();
+        if (!IsLockedDown(connection))
+        {
+            return QueryResult.Failed("The warehouse is not locked down (external access off, configuration locked); the query was not run.");
+        }
+
         if (Refusal(connection, sql) is { } refusal)
         {
             return QueryResult.Failed(refusal);
@@ -109,6 +114,13 @@ internal static class DuckDbQueryRunner
                     : $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.";
             }
         }
+    }
+
+    private static bool IsLockedDown(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_setting('enable_external_access') = false AND current_setting('lock_configuration') = true";
+        return command.ExecuteScalar() is true;
     }
 
     private static void Execute(DuckDBConnection connection, string sql)
