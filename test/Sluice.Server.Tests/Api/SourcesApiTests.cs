@@ -115,6 +115,17 @@ public sealed class SourcesApiTests(SharedServer shared) : IClassFixture<SharedS
     }
 
     [Fact]
+    public async Task Create_ConcurrentSameSchemaName_OnlyOneSucceeds()
+    {
+        var calls = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            ApiCall.PostAsync(account.Api, "v4/sources", """{"display_name":"Race","type":"webhook.incoming-webhook"}""")));
+
+        Assert.Equal(1, calls.Count(c => c.Status == HttpStatusCode.OK));
+        Assert.All(calls.Where(c => c.Status != HttpStatusCode.OK), c => c.AssertError(HttpStatusCode.BadRequest, "bad_request", "already used"));
+        Assert.Single((await ApiCall.GetAsync(account.Api, "v4/sources")).Json.EnumerateArray());
+    }
+
+    [Fact]
     public async Task Create_SchemaNameOfDeletedSource_CanBeReused()
     {
         var first = await server.CreateSourceAsync(account.Api, "Shop Events");

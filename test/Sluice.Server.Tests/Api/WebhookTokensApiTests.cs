@@ -48,6 +48,16 @@ public sealed class WebhookTokensApiTests(SharedServer shared) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Create_ConcurrentRequests_NeverExceedTwoLiveUrls()
+    {
+        var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "")));
+
+        Assert.Equal(1, calls.Count(c => c.Status == HttpStatusCode.OK));
+        Assert.Equal(7, calls.Count(c => c.Status == HttpStatusCode.BadRequest));
+        Assert.Equal(2, (await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens")).Json.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_AfterRevokingOne_IsAllowedAgain()
     {
         (await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "")).AssertOk();
