@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Sluice.Cli.Api;
+
+namespace Sluice.Cli.Commands.Destinations;
+
+/// <summary><c>sluice destinations set-postgres --host H --port P --user U --password W --database D [--sslmode M]</c>.</summary>
+public sealed class SetPostgresDestinationCommand : ApiCommand
+{
+    private readonly Option<string> _host = new("--host") { Description = "PostgreSQL host name or address.", Required = true };
+    private readonly Option<int> _port = new("--port") { Description = "PostgreSQL port.", DefaultValueFactory = _ => 5432 };
+    private readonly Option<string> _user = new("--user") { Description = "User that owns the schemas Sluice creates.", Required = true };
+    private readonly Option<string> _password = new("--password") { Description = "Password of the user (stored by the server, never shown again).", Required = true };
+    private readonly Option<string> _database = new("--database") { Description = "Database to load into.", Required = true };
+
+    private readonly Option<string> _sslMode = new("--sslmode")
+    {
+        Description = "TLS mode.",
+        DefaultValueFactory = _ => "prefer",
+    };
+
+    public SetPostgresDestinationCommand(CliEnvironment env)
+        : base("set-postgres", "Load into your own PostgreSQL database instead of the embedded DuckDB file.", env)
+    {
+        _sslMode.AcceptOnlyFromAmong("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+        Options.Add(_host);
+        Options.Add(_port);
+        Options.Add(_user);
+        Options.Add(_password);
+        Options.Add(_database);
+        Options.Add(_sslMode);
+    }
+
+    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["type"] = "postgres",
+            ["connection"] = new JsonObject
+            {
+                ["host"] = parseResult.GetRequiredValue(_host),
+                ["port"] = parseResult.GetValue(_port),
+                ["username"] = parseResult.GetRequiredValue(_user),
+                ["password"] = parseResult.GetRequiredValue(_password),
+                ["database"] = parseResult.GetRequiredValue(_database),
+                ["sslmode"] = parseResult.GetValue(_sslMode),
+            },
+        };
+        var destination = await api.PostAsync("v4/destinations", body, cancellationToken).ConfigureAwait(false);
+        if (output.Json)
+        {
+            output.WriteJson(destination);
+            return;
+        }
+
+        output.WriteLine($"Destination {destination.Text("id")} is now PostgreSQL {parseResult.GetValue(_user)}@{parseResult.GetValue(_host)}:{parseResult.GetValue(_port)}/{parseResult.GetValue(_database)}.");
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sluice.Cli.Api;
+
+namespace Sluice.Cli.Commands;
+
+/// <summary><c>sluice query "SQL"</c>: one read-only statement on your destination, run by the server (it holds the DuckDB files).</summary>
+public sealed class QueryCommand : ApiCommand
+{
+    private readonly Argument<string> _sql = new("SQL") { Description = "One read-only statement, e.g. \"SELECT count(*) FROM shop_events.data\"." };
+
+    public QueryCommand(CliEnvironment env)
+        : base("query", "Run a read-only SQL statement on your destination and print the rows.", env)
+    {
+        Arguments.Add(_sql);
+    }
+
+    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["sql"] = parseResult.GetRequiredValue(_sql) };
+        var result = await api.PostAsync("v4/query", body, cancellationToken).ConfigureAwait(false);
+        if (output.Json)
+        {
+            output.WriteJson(result);
+            return;
+        }
+
+        var columns = result.TryGetProperty("columns", out var c) ? c.Items().Select(col => col.Text("name")).ToList() : [];
+        var rows = result.TryGetProperty("rows", out var r) ? r.Items().ToList() : [];
+        output.WriteTable(columns, rows.Select(row => (IReadOnlyList<string>)row.Items().Select(CliOutput.Cell).ToList()));
+        output.WriteLine(rows.Count == 1 ? "(1 row)" : $"({rows.Count} rows)");
+    }
+}
