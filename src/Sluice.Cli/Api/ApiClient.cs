@@ -87,7 +87,7 @@ public sealed class ApiClient : IDisposable
     private string DescribeFailure(HttpMethod method, string path, HttpStatusCode status, string body)
     {
         var code = (int)status;
-        var message = ErrorMessage(body);
+        var message = ErrorMessage(body) is { } m ? CliOutput.OneLine(m) : null;
         if (status == HttpStatusCode.Unauthorized)
         {
             return $"the server refused the API token from {_connection.TokenOrigin} (HTTP 401{(message is null ? string.Empty : ": " + message)})";
