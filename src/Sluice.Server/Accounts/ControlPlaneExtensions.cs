@@ -1,9 +1,47 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sluice.Server.Hosting;
+using Sluice.Server.Ingestion;
+using Sluice.Storage;
+
 namespace Sluice.Server.Accounts;
 
 public static class ControlPlaneExtensions
 {
+    /// <summary>
+    /// The control plane (section <c>ControlPlane</c>: <c>Provider</c> sqlite|postgres, <c>ConnectionString</c>),
+    /// migrated at start-up; accounts, API tokens and their bearer authentication, sources, webhook tokens and
+    /// the <see cref="IWebhookTokenResolver"/> used by ingest.
+    /// </summary>
     public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ControlPlaneOptions>()
+            .Bind(builder.Configuration.GetSection(ControlPlaneOptions.Section))
+            .Validate(
+                o => o.Provider is ControlPlaneOptions.Sqlite or ControlPlaneOptions.Postgres,
+                "ControlPlane:Provider must be 'sqlite' (default) or 'postgres'.")
+            .Validate(
+                o => o.Provider != ControlPlaneOptions.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "ControlPlane:ConnectionString is required when ControlPlane:Provider is 'postgres'.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp => new ControlDbContextFactory(
+            sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value,
+            sp.GetRequiredService<DataDirectory>().ControlDbPath));
+        builder.Services.AddSingleton<IDbContextFactory<ControlDbContext>>(sp => sp.GetRequiredService<ControlDbContextFactory>());
+        builder.Services.AddHostedService<ControlPlaneInitializer>();
+
+        builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<ApiTokenService>();
+        builder.Services.AddSingleton<WebhookTokenResolver>();
+        builder.Services.AddSingleton<IWebhookTokenResolver>(sp => sp.GetRequiredService<WebhookTokenResolver>());
+        builder.Services.AddSingleton<SourceService>();
+
+        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
         return builder;
     }
 }

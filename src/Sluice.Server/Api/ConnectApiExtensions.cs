@@ -1,14 +1,31 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Sluice.Server.Accounts;
+
 namespace Sluice.Server.Api;
 
 public static class ConnectApiExtensions
 {
+    /// <summary>JSON of the whole HTTP surface is snake_case, as Stitch's Connect API is.</summary>
     public static WebApplicationBuilder AddConnectApi(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         return builder;
     }
 
+    /// <summary>The Connect-compatible <c>/v4</c> API; every endpoint needs <c>Authorization: Bearer &lt;api token&gt;</c>.</summary>
     public static WebApplication MapConnectApi(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        var policy = new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+        app.MapGroup("/v4")
+            .RequireAuthorization(policy)
+            .MapSourceTypeEndpoints()
+            .MapSourceEndpoints()
+            .MapWebhookTokenEndpoints()
+            .MapDestinationEndpoints()
+            .MapApiTokenEndpoints();
         return app;
     }
 }

@@ -1,0 +1,11 @@
+namespace Sluice.Server.Accounts;
+
+/// <summary>Control-plane timestamps: UTC, to the millisecond, so they read the same back from every provider.</summary>
+internal static class ControlClock
+{
+    public static DateTime Now(TimeProvider time)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Sluice.Server.Hosting;
+using Sluice.Storage;
+
+namespace Sluice.Server.Accounts;
+
+/// <summary>
+/// Start-up of the control plane: migrate before anything else starts; on the very first start create account 1
+/// and write its token to <c>admin-token</c> (0600); once Kestrel has bound, write <c>server-url</c> and print
+/// the base URL (and, on the first start, the token, once).
+/// </summary>
+internal sealed partial class ControlPlaneInitializer(
+    ControlDbContextFactory contexts,
+    DataDirectory dataDirectory,
+    TimeProvider time,
+    IServiceProvider services,
+    ILogger<ControlPlaneInitializer> logger) : IHostedLifecycleService
+{
+    private NewAccount? bootstrapped;
+
+    public string ServerUrlPath => Path.Combine(dataDirectory.Root, "server-url");
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await contexts.MigrateAsync(cancellationToken);
+        ControlPlaneLog.Migrated(logger, contexts.Provider);
+
+        await using var db = contexts.CreateDbContext();
+        if (await db.Accounts.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        bootstrapped = await AccountCreation.CreateAsync(db, time, cancellationToken);
+        await WritePrivateFileAsync(dataDirectory.AdminTokenPath, bootstrapped.ApiToken + "\n", cancellationToken);
+        ControlPlaneLog.Bootstrapped(logger, bootstrapped.ClientId, dataDirectory.AdminTokenPath);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs after every hosted service started, the web server included, so the bound address is known.</summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var baseUrl = services.ResolvePublicBaseUrl();
+        await File.WriteAllTextAsync(ServerUrlPath, baseUrl + "\n", cancellationToken);
+        ControlPlaneLog.Listening(logger, baseUrl, ServerUrlPath);
+
+        var banner = bootstrapped is null
+            ? $"Sluice is listening on {baseUrl}"
+            : $"""
+              Sluice is listening on {baseUrl}
+              Created account {bootstrapped.ClientId}. Its API token (shown once; also saved in {dataDirectory.AdminTokenPath}):
+                {bootstrapped.ApiToken}
+              """;
+        await Console.Out.WriteLineAsync(banner.AsMemory(), cancellationToken);
+        bootstrapped = null;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(path, options))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(content.AsMemory(), cancellationToken);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // UnixCreateMode applies only when the file is new; an old file keeps its mode otherwise.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Sluice.Server.Accounts;
+
+/// <summary>Logs of the control plane (event ids 1000-1099).</summary>
+internal static partial class ControlPlaneLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "Control plane ready ({Provider}); migrations applied")]
+    public static partial void Migrated(ILogger logger, string provider);
+
+    [LoggerMessage(1001, LogLevel.Information, "First start: created account {ClientId}; its API token is in {AdminTokenPath}")]
+    public static partial void Bootstrapped(ILogger logger, long clientId, string adminTokenPath);
+
+    [LoggerMessage(1002, LogLevel.Information, "Sluice listens on {BaseUrl}; written to {ServerUrlPath}")]
+    public static partial void Listening(ILogger logger, string baseUrl, string serverUrlPath);
+}

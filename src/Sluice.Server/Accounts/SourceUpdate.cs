@@ -1,0 +1,21 @@
+namespace Sluice.Server.Accounts;
+
+/// <summary>
+/// A change to a source. Null members are left alone. <see cref="Name"/>, <see cref="Type"/> and the primary key
+/// are immutable: they may be sent only with their current values.
+/// </summary>
+public sealed record SourceUpdate
+{
+    public string? DisplayName { get; init; }
+
+    public bool? Paused { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Type { get; init; }
+
+    /// <summary>True when the request said anything about the primary key (even null).</summary>
+    public bool HasPrimaryKey { get; init; }
+
+    public string? PrimaryKey { get; init; }
+}

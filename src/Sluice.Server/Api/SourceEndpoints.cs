@@ -1,0 +1,169 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sluice.Core.Sources;
+using Sluice.Server.Accounts;
+
+namespace Sluice.Server.Api;
+
+/// <summary><c>/v4/sources</c>: create, list, read, update (display name, pause), delete.</summary>
+internal static class SourceEndpoints
+{
+    private static readonly string[] CreateFields = ["display_name", "type", "name", "properties", "destination_id"];
+    private static readonly string[] UpdateFields = ["display_name", "paused", "name", "type", "properties"];
+
+    public static RouteGroupBuilder MapSourceEndpoints(this RouteGroupBuilder v4)
+    {
+        var sources = v4.MapGroup("/sources");
+        sources.MapPost("/", CreateAsync);
+        sources.MapGet("/", ListAsync);
+        sources.MapGet("/{id:long}", GetAsync);
+        sources.MapPut("/{id:long}", UpdateAsync);
+        sources.MapDelete("/{id:long}", DeleteAsync);
+        return v4;
+    }
+
+    private static async Task<Results<Ok<CreatedSourceResponse>, BadRequest<ApiError>>> CreateAsync(
+        HttpContext http, ClaimsPrincipal user, SourceService sources, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, allowEmpty: false, cancellationToken);
+        if (body is null)
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (body.RejectUnknownFields(CreateFields) is { } unknown)
+        {
+            return ApiError.BadRequest(unknown);
+        }
+
+        if (!body.TryGetString("display_name", out var displayName, out error)
+            || !body.TryGetString("type", out var type, out error)
+            || !body.TryGetString("name", out var name, out error)
+            || !body.TryGetObject("properties", out var properties, out error)
+            || !body.TryGetInt64("destination_id", out var destinationId, out error))
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (type is null)
+        {
+            return ApiError.BadRequest($"type is required; supported types: {string.Join(", ", SourceTypes.Supported)}.");
+        }
+
+        if (!TryReadPrimaryKey(properties, out _, out var primaryKey, out error))
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        var clientId = user.ClientId();
+        if (destinationId is { } id && !(await accounts.GetDestinationAsync(clientId, id, cancellationToken)).Succeeded)
+        {
+            return ApiError.BadRequest($"destination_id {id} is not a destination of this account; see GET /v4/destinations.");
+        }
+
+        var result = await sources.CreateAsync(clientId, new NewSource(displayName ?? string.Empty, type, name, primaryKey), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiError.BadRequest(result.Error);
+        }
+
+        var url = WebhookUrls.For(http.RequestServices, clientId, result.Value.FirstToken.Token);
+        return TypedResults.Ok(CreatedSourceResponse.From(result.Value, url));
+    }
+
+    private static async Task<Ok<SourceResponse[]>> ListAsync(ClaimsPrincipal user, SourceService sources, CancellationToken cancellationToken)
+    {
+        var list = await sources.ListAsync(user.ClientId(), cancellationToken);
+        return TypedResults.Ok(list.Select(SourceResponse.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<SourceResponse>, NotFound<ApiError>>> GetAsync(
+        long id, ClaimsPrincipal user, SourceService sources, CancellationToken cancellationToken)
+    {
+        var result = await sources.GetAsync(user.ClientId(), id, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(SourceResponse.From(result.Value)) : ApiError.NotFound(result.Error);
+    }
+
+    private static async Task<Results<Ok<SourceResponse>, BadRequest<ApiError>, NotFound<ApiError>>> UpdateAsync(
+        long id, HttpContext http, ClaimsPrincipal user, SourceService sources, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, allowEmpty: false, cancellationToken);
+        if (body is null)
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (body.RejectUnknownFields(UpdateFields) is { } unknown)
+        {
+            return ApiError.BadRequest(unknown);
+        }
+
+        if (!body.TryGetString("display_name", out var displayName, out error)
+            || !body.TryGetBoolean("paused", out var paused, out error)
+            || !body.TryGetString("name", out var name, out error)
+            || !body.TryGetString("type", out var type, out error)
+            || !body.TryGetObject("properties", out var properties, out error)
+            || !TryReadPrimaryKey(properties, out var hasPrimaryKey, out var primaryKey, out error))
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (body.Root.TryGetProperty("display_name", out var displayNameElement) && displayNameElement.ValueKind == JsonValueKind.Null)
+        {
+            return ApiError.BadRequest("display_name cannot be null; leave it out to keep the current display name.");
+        }
+
+        var update = new SourceUpdate
+        {
+            DisplayName = displayName,
+            Paused = paused,
+            Name = name,
+            Type = type,
+            HasPrimaryKey = hasPrimaryKey,
+            PrimaryKey = primaryKey,
+        };
+        var result = await sources.UpdateAsync(user.ClientId(), id, update, cancellationToken);
+        if (result.Succeeded)
+        {
+            return TypedResults.Ok(SourceResponse.From(result.Value));
+        }
+
+        return result.Error.Kind == ControlPlaneErrorKind.NotFound ? ApiError.NotFound(result.Error) : ApiError.BadRequest(result.Error);
+    }
+
+    private static async Task<Results<Ok<SourceResponse>, NotFound<ApiError>>> DeleteAsync(
+        long id, ClaimsPrincipal user, SourceService sources, CancellationToken cancellationToken)
+    {
+        var result = await sources.DeleteAsync(user.ClientId(), id, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(SourceResponse.From(result.Value)) : ApiError.NotFound(result.Error);
+    }
+
+    /// <summary>
+    /// <c>properties</c> of an Incoming Webhooks source: only <c>webhookz_primary_key</c>. Scheduling, table
+    /// selection and the like do not exist for webhook sources, so they are refused rather than ignored.
+    /// </summary>
+    private static bool TryReadPrimaryKey(JsonElement? properties, out bool present, out string? primaryKey, out string? error)
+    {
+        present = false;
+        primaryKey = null;
+        error = null;
+        if (properties is not { } props)
+        {
+            return true;
+        }
+
+        foreach (var property in props.EnumerateObject())
+        {
+            if (property.Name != SourceTypes.PrimaryKeyProperty)
+            {
+                error = $"Unknown property '{property.Name}'; {SourceTypes.IncomingWebhook} sources accept only '{SourceTypes.PrimaryKeyProperty}' "
+                    + "(webhook sources have no scheduling, table or column selection).";
+                return false;
+            }
+        }
+
+        present = props.TryGetProperty(SourceTypes.PrimaryKeyProperty, out _);
+        return JsonBody.TryGetString(props, SourceTypes.PrimaryKeyProperty, "properties." + SourceTypes.PrimaryKeyProperty, out primaryKey, out error);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Sluice.Storage;
+
+/// <summary>
+/// The control plane: accounts, tokens, sources, destinations. Callers use this type (through
+/// <see cref="IDbContextFactory{ControlDbContext}"/>); each provider derives from it only to own its migrations.
+/// </summary>
+public abstract class ControlDbContext : DbContext
+{
+    protected ControlDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Source> Sources => Set<Source>();
+
+    public DbSet<WebhookToken> WebhookTokens => Set<WebhookToken>();
+
+    public DbSet<Destination> Destinations => Set<Destination>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // Every timestamp is UTC; SQLite hands DateTime back without a kind, so say it on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<Account>(e =>
+        {
+            e.ToTable("accounts");
+        });
+
+        modelBuilder.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.Property(t => t.Hint).HasMaxLength(8);
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.AccountId);
+            e.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Source>(e =>
+        {
+            e.ToTable("sources");
+            e.Property(s => s.DisplayName).HasMaxLength(200);
+            e.Property(s => s.Name).HasMaxLength(63);
+            e.Property(s => s.Type).HasMaxLength(100);
+            e.Property(s => s.PrimaryKey).HasMaxLength(50);
+
+            // Schema names of deleted sources can be reused (BEHAVIOUR.md §1.2).
+            e.HasIndex(s => new { s.AccountId, s.Name }).IsUnique().HasFilter("deleted_at IS NULL");
+            e.HasOne<Account>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<WebhookToken>(e =>
+        {
+            e.ToTable("webhook_tokens");
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.Property(t => t.Hint).HasMaxLength(8);
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.SourceId);
+            e.HasOne<Source>().WithMany().HasForeignKey(t => t.SourceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Destination>(e =>
+        {
+            e.ToTable("destinations");
+            e.Property(d => d.Type).HasMaxLength(20);
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.ConnectionJson).HasColumnName("connection_json");
+            e.HasIndex(d => d.AccountId);
+            e.HasOne<Account>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]))
+            {
+                if (i > 0)
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(name[i]));
+            }
+            else
+            {
+                builder.Append(name[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
