@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Sluice.Server.Ingestion;
+
+/// <summary>
+/// Splits an ingest body into records: a JSON object is one record, an array of objects one record per element.
+/// Each record is the raw text of its element, exactly as posted (numbers are never re-serialized).
+/// </summary>
+public static class IngestBodyParser
+{
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Parses <paramref name="body"/>; on failure the result carries a specific reason and no records.</summary>
+    public static IngestParseResult Parse(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        if (body.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            return IngestParseResult.Malformed($"The body is not valid UTF-8: invalid byte sequence at byte offset {FirstInvalidUtf8Offset(body)}.");
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            reader.Read();
+            List<string> records;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    reader.Skip();
+                    records = [Encoding.UTF8.GetString(body[..(int)reader.BytesConsumed])];
+                    break;
+                case JsonTokenType.StartArray:
+                    records = [];
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            // Validate the rest first: a syntax error is the more useful thing to report.
+                            var index = records.Count;
+                            var kind = Describe(reader.TokenType);
+                            reader.Skip();
+                            while (reader.Read())
+                            {
+                            }
+
+                            return IngestParseResult.NotRecords($"Expected an array of JSON objects, found {kind} at index {index}.");
+                        }
+
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        records.Add(Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]));
+                    }
+
+                    break;
+                default:
+                    var rootKind = Describe(reader.TokenType);
+                    reader.Skip();
+                    while (reader.Read())
+                    {
+                    }
+
+                    return IngestParseResult.NotRecords($"Expected a JSON object or an array of JSON objects, found {rootKind} at the root.");
+            }
+
+            // Anything but whitespace after the root value is an error (the reader throws on it).
+            while (reader.Read())
+            {
+            }
+
+            return IngestParseResult.Ok(records);
+        }
+        catch (JsonException ex)
+        {
+            var position = $"(line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})";
+            if (reader.CurrentDepth >= maxDepth)
+            {
+                return IngestParseResult.Malformed($"The JSON is nested deeper than the limit of {maxDepth} levels {position}.");
+            }
+
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+
+            return IngestParseResult.Malformed($"{message.TrimEnd('.', ' ')} {position}.");
+        }
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    private static long FirstInvalidUtf8Offset(ReadOnlySpan<byte> body)
+    {
+        Span<char> scratch = stackalloc char[1024];
+        long offset = 0;
+        while (!body.IsEmpty)
+        {
+            var status = Utf8.ToUtf16(body, scratch, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
+            if (status == System.Buffers.OperationStatus.InvalidData)
+            {
+                return offset + read;
+            }
+
+            offset += read;
+            body = body[read..];
+            if (status == System.Buffers.OperationStatus.Done)
+            {
+                break;
+            }
+        }
+
+        return offset;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Sluice.Core.Buffering;
+
+namespace Sluice.Server.Ingestion;
+
+/// <summary>
+/// <c>/v1/clients/{client_id}/token/{token}</c>: POST stores the body's records and answers 200 only once they are durable.
+/// A plain request delegate rather than a typed minimal-API handler: it is the hot path and answers with fixed bodies.
+/// </summary>
+public sealed class IngestEndpoint(IIngestWriter writer, IOptions<IngestOptions> options)
+{
+    public const string Route = "/v1/clients/{client_id}/token/{token}";
+
+    private readonly IngestOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var isHead = HttpMethods.IsHead(request.Method);
+        if (!isHead && !HttpMethods.IsPost(request.Method))
+        {
+            context.Response.Headers.Allow = "POST, HEAD";
+            await IngestResponses.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, IngestResponses.MethodNotAllowed, "text/plain");
+            return;
+        }
+
+        // Authorization headers are ignored: the URL token is the only credential.
+        var target = await ResolveAsync(context);
+        if (target is null)
+        {
+            await IngestResponses.WriteAsync(context, StatusCodes.Status404NotFound, IngestResponses.NotFound);
+            return;
+        }
+
+        if (!target.IsActive)
+        {
+            await IngestResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, IngestResponses.Inactive);
+            return;
+        }
+
+        if (isHead)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        if (IsFormOrMultipart(request.ContentType))
+        {
+            await IngestResponses.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, IngestResponses.UnsupportedMediaType);
+            return;
+        }
+
+        IReadOnlyList<string> records;
+        using (var body = await RequestBody.ReadAsync(request, _options.MaxBodyBytes, context.RequestAborted))
+        {
+            if (body.IsTooLarge)
+            {
+                // Do not wait for (or drain) the rest of an oversized body.
+                context.Response.Headers.Connection = "close";
+                await IngestResponses.WriteTooLargeAsync(context, body.TooLargeSize, _options.MaxBodyBytes);
+                return;
+            }
+
+            var parsed = IngestBodyParser.Parse(body.Span, _options.MaxDepth);
+            if (!parsed.Succeeded)
+            {
+                await IngestResponses.WriteMalformedAsync(context, parsed.Error!);
+                return;
+            }
+
+            records = parsed.Records;
+        }
+
+        var outcome = await writer.AppendAsync(target.SourceId, records, context.RequestAborted);
+        if (outcome == AppendOutcome.Overloaded)
+        {
+            await IngestResponses.WriteOverloadedAsync(context, _options.RetryAfter);
+            return;
+        }
+
+        await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);
+    }
+
+    private static async ValueTask<WebhookTarget?> ResolveAsync(HttpContext context)
+    {
+        var routeValues = context.Request.RouteValues;
+        if (routeValues["client_id"] is not string clientText
+            || !long.TryParse(clientText, NumberStyles.None, CultureInfo.InvariantCulture, out var clientId)
+            || routeValues["token"] is not string token
+            || !IsTokenShaped(token))
+        {
+            return null;
+        }
+
+        var resolver = context.RequestServices.GetRequiredService<IWebhookTokenResolver>();
+        return await resolver.ResolveAsync(clientId, token, context.RequestAborted);
+    }
+
+    /// <summary>64 lowercase hex characters; anything else cannot be a token, so the store is not asked.</summary>
+    private static bool IsTokenShaped(string token)
+    {
+        if (token.Length != 64)
+        {
+            return false;
+        }
+
+        foreach (var c in token)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsFormOrMultipart(string? contentType) =>
+        contentType is not null
+        && (contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase));
+}

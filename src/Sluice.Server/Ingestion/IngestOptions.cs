@@ -1,0 +1,22 @@
+namespace Sluice.Server.Ingestion;
+
+/// <summary>Limits of the ingest endpoint and its writer queue, bound from the <c>Ingest</c> configuration section.</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary>
+    /// Requests that may wait for the buffer writer at once (default 1024). When the queue is full the endpoint answers
+    /// 503 with <c>Retry-After</c> instead of accepting what cannot be stored in time.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 1024;
+
+    /// <summary>Bodies of this many bytes or more are refused with 413. Default 20 MB (20,971,520 bytes).</summary>
+    public int MaxBodyBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>JSON nested deeper than this many levels is refused with 400. Default 64.</summary>
+    public int MaxDepth { get; set; } = 64;
+
+    /// <summary>What <c>Retry-After</c> says when the writer's queue is full. Default 1 second.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,28 @@
+namespace Sluice.Server.Ingestion;
+
+/// <summary>The records of an ingest body, or why it was refused.</summary>
+public sealed class IngestParseResult
+{
+    private IngestParseResult(IReadOnlyList<string>? records, string? error, bool isMalformed)
+    {
+        Records = records ?? [];
+        Error = error;
+        IsMalformed = isMalformed;
+    }
+
+    public IReadOnlyList<string> Records { get; }
+
+    /// <summary>Why the body was refused (specific: what, where); null when it parsed.</summary>
+    public string? Error { get; }
+
+    /// <summary>True when the body is not well-formed JSON (syntax, depth, UTF-8); false when it is JSON of the wrong shape.</summary>
+    public bool IsMalformed { get; }
+
+    public bool Succeeded => Error is null;
+
+    public static IngestParseResult Ok(IReadOnlyList<string> records) => new(records, null, false);
+
+    public static IngestParseResult Malformed(string error) => new(null, error, true);
+
+    public static IngestParseResult NotRecords(string error) => new(null, error, false);
+}

@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Sluice.Server.Ingestion;
+
+/// <summary>The bodies the ingest endpoint answers with (DESIGN.md "Ingest contract"). Fixed bodies are encoded once.</summary>
+public static class IngestResponses
+{
+    public static readonly byte[] Accepted = """{"status":"OK","message":"Batch Accepted!"}"""u8.ToArray();
+
+    /// <summary>Unknown token, revoked token, another client's token: one body for all, revealing nothing.</summary>
+    public static readonly byte[] NotFound = """{"status":"ERROR","message":"Not found."}"""u8.ToArray();
+
+    public static readonly byte[] Inactive = """{"error":"Forbidden","errors":{"error":"Connection is not active."}}"""u8.ToArray();
+
+    public static readonly byte[] MethodNotAllowed = "Method not allowed."u8.ToArray();
+
+    public static readonly byte[] UnsupportedMediaType =
+        """{"status":"ERROR","message":"Unsupported content type: form and multipart bodies are not accepted. Send JSON, e.g. with Content-Type: application/json."}"""u8.ToArray();
+
+    public static Task WriteAsync(HttpContext context, int status, byte[] body, string contentType = "application/json")
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    public static Task WriteMalformedAsync(HttpContext context, string error) =>
+        WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Malformed json in the body!", error);
+
+    public static Task WriteTooLargeAsync(HttpContext context, long size, int limit) =>
+        WriteErrorAsync(
+            context,
+            StatusCodes.Status413PayloadTooLarge,
+            string.Create(CultureInfo.InvariantCulture, $"Request rejected: request size ({size} bytes) exceeds the maximum"),
+            string.Create(CultureInfo.InvariantCulture, $"Bodies must be smaller than {limit} bytes; send fewer records per request."));
+
+    public static Task WriteOverloadedAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return WriteErrorAsync(
+            context,
+            StatusCodes.Status503ServiceUnavailable,
+            "Service unavailable: the ingest queue is full.",
+            string.Create(CultureInfo.InvariantCulture, $"Nothing was stored. Retry after {seconds} s."));
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string message, string error)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", "ERROR");
+            json.WriteString("message", message);
+            json.WriteString("error", error);
+            json.WriteEndObject();
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        return context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).AsTask();
+    }
+}
