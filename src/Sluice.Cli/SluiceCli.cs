@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sluice.Cli.Commands;
+using Sluice.Cli.Commands.Accounts;
 using Sluice.Cli.Commands.Destinations;
 using Sluice.Cli.Commands.Sources;
 using Sluice.Cli.Commands.Tokens;
@@ -19,6 +20,7 @@ public static class SluiceCli
             new ServeCommand(env),
             new Command("accounts", "Operator commands that work on the data directory directly.")
             {
+                new CreateAccountCommand(env),
             },
             new Command("tokens", "API tokens of your account.")
             {
