@@ -4,7 +4,7 @@ using Sluice.Cli;
 namespace Sluice.Cli.Tests.Cli;
 
 /// <summary>Runs <c>sluice</c> in-process with captured stdout/stderr and a private environment (no process-wide variables).</summary>
-internal static class CliRunner
+public static class CliRunner
 {
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
@@ -19,7 +19,7 @@ internal static class CliRunner
     }
 }
 
-internal sealed record CliResult(int ExitCode, string Out, string Error)
+public sealed record CliResult(int ExitCode, string Out, string Error)
 {
     public JsonElement Json()
     {
