@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands;
@@ -25,7 +26,11 @@ public abstract class ApiCommand : CliCommand
         HelpName = "TOKEN",
     };
 
-    protected abstract Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken);
+    /// <summary>The API call: its JSON answer is what <c>--json</c> prints.</summary>
+    protected abstract Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken);
+
+    /// <summary>The answer for people, without <c>--json</c>.</summary>
+    protected abstract void WriteText(JsonElement result, ParseResult parseResult, CliOutput output);
 
     protected sealed override async Task ExecuteAsync(ParseResult parseResult, CliOutput output, CancellationToken cancellationToken)
     {
@@ -35,6 +40,14 @@ public abstract class ApiCommand : CliCommand
             ResolveDataDir(parseResult),
             Environment.GetVariable);
         using var api = new ApiClient(connection);
-        await ExecuteAsync(parseResult, api, output, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(parseResult, api, cancellationToken).ConfigureAwait(false);
+        if (output.Json)
+        {
+            output.WriteJson(result);
+        }
+        else
+        {
+            WriteText(result, parseResult, output);
+        }
     }
 }

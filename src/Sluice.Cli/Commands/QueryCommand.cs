@@ -16,16 +16,14 @@ public sealed class QueryCommand : ApiCommand
         Arguments.Add(_sql);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["sql"] = parseResult.GetRequiredValue(_sql) };
-        var result = await api.PostAsync("v4/query", body, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(result);
-            return;
-        }
+        return await api.PostAsync("v4/query", body, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement result, ParseResult parseResult, CliOutput output)
+    {
         var columns = result.TryGetProperty("columns", out var c) ? c.Items().Select(col => col.Text("name")).ToList() : [];
         var rows = result.TryGetProperty("rows", out var r) ? r.Items().ToList() : [];
         output.WriteTable(columns, rows.Select(row => (IReadOnlyList<string>)row.Items().Select(CliOutput.Cell).ToList()));

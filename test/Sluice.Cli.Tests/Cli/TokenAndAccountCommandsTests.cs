@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Sluice.Cli.Tests.Cli;
 
 public sealed class TokenAndAccountCommandsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
@@ -84,7 +81,7 @@ public sealed class TokenAndAccountCommandsTests(ServerFixture fixture) : IClass
         var decoy = Directory.CreateTempSubdirectory("sluice-cli-decoy-").FullName;
         try
         {
-            var closed = $"http://127.0.0.1:{ClosedPort()}";
+            var closed = Loopback.ClosedUrl();
             await File.WriteAllTextAsync(Path.Combine(decoy, "server-url"), closed + "\n");
             await File.WriteAllTextAsync(Path.Combine(decoy, "admin-token"), "ac_decoy\n");
             var env = new Dictionary<string, string?> { ["SLUICE_URL"] = fixture.Url, ["SLUICE_TOKEN"] = fixture.Server.AdminToken };
@@ -101,14 +98,5 @@ public sealed class TokenAndAccountCommandsTests(ServerFixture fixture) : IClass
         {
             Directory.Delete(decoy, recursive: true);
         }
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

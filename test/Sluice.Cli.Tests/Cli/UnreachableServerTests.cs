@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Sluice.Cli.Tests.Cli;
 
 public sealed class UnreachableServerTests : IDisposable
@@ -15,7 +12,7 @@ public sealed class UnreachableServerTests : IDisposable
     [InlineData("query select_1 --json")]
     public async Task ApiCommand_NothingListening_ExitsOneWithOneLineNamingTheServer(string commandLine)
     {
-        var url = $"http://127.0.0.1:{ClosedPort()}";
+        var url = Loopback.ClosedUrl();
 
         var result = await CliRunner.RunAsync([.. commandLine.Split(' '), "--server", url, "--token", "ac_test"]);
 
@@ -54,15 +51,5 @@ public sealed class UnreachableServerTests : IDisposable
 
         var line = result.AssertOneLineError(1);
         Assert.Contains("'127.0.0.1:5000' is not an absolute http or https URL", line, StringComparison.Ordinal);
-    }
-
-    /// <summary>A loopback port that was free a moment ago and has nothing listening now.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

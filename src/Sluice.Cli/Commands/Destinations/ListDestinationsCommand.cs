@@ -12,15 +12,13 @@ public sealed class ListDestinationsCommand : ApiCommand
     {
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var destinations = await api.GetAsync("v4/destinations", cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(destinations);
-            return;
-        }
+        return await api.GetAsync("v4/destinations", cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement destinations, ParseResult parseResult, CliOutput output)
+    {
         output.WriteTable(
             ["id", "type", "name", "connection", "created_at"],
             destinations.Items().Select(d => (IReadOnlyList<string>)[d.Text("id"), d.Text("type"), d.Text("name"), Connection(d), d.Text("created_at")]));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sluice.Cli.Api;
 
@@ -31,7 +32,7 @@ public sealed class SetPostgresDestinationCommand : ApiCommand
         Options.Add(_sslMode);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
@@ -46,13 +47,11 @@ public sealed class SetPostgresDestinationCommand : ApiCommand
                 ["sslmode"] = parseResult.GetValue(_sslMode),
             },
         };
-        var destination = await api.PostAsync("v4/destinations", body, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(destination);
-            return;
-        }
+        return await api.PostAsync("v4/destinations", body, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement destination, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Destination {destination.Text("id")} is now PostgreSQL {parseResult.GetValue(_user)}@{parseResult.GetValue(_host)}:{parseResult.GetValue(_port)}/{parseResult.GetValue(_database)}.");
     }
 }

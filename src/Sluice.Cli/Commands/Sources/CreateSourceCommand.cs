@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sluice.Cli.Api;
 
@@ -29,7 +30,7 @@ public sealed class CreateSourceCommand : ApiCommand
         Options.Add(_primaryKey);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var properties = new JsonObject();
         if (parseResult.GetValue(_primaryKey) is { } key)
@@ -48,13 +49,11 @@ public sealed class CreateSourceCommand : ApiCommand
             body["name"] = schema;
         }
 
-        var source = await api.PostAsync("v4/sources", body, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(source);
-            return;
-        }
+        return await api.PostAsync("v4/sources", body, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement source, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Created {SourceText.Describe(source)}.");
         output.WriteLine("Webhook URL (shown only now; anyone with it can post to this source):");
         output.WriteLine(source.Text("webhook_url"));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Sources;
@@ -14,15 +15,13 @@ public sealed class CreateWebhookUrlCommand : ApiCommand
         Arguments.Add(_id);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var token = await api.PostAsync($"v4/sources/{parseResult.GetValue(_id)}/tokens", null, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(token);
-            return;
-        }
+        return await api.PostAsync($"v4/sources/{parseResult.GetValue(_id)}/tokens", null, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement token, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Created webhook URL {token.Text("id")} (hint {token.Text("hint")}). URL (shown only now):");
         output.WriteLine(token.Text("url"));
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Sources;
@@ -11,15 +12,13 @@ public sealed class ListSourcesCommand : ApiCommand
     {
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var sources = await api.GetAsync("v4/sources", cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(sources);
-            return;
-        }
+        return await api.GetAsync("v4/sources", cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement sources, ParseResult parseResult, CliOutput output)
+    {
         output.WriteTable(
             ["id", "display_name", "schema", "primary_key", "status", "created_at"],
             sources.Items().Select(s => (IReadOnlyList<string>)[s.Text("id"), s.Text("display_name"), s.Text("name"), SourceText.PrimaryKey(s), SourceText.Status(s), s.Text("created_at")]));

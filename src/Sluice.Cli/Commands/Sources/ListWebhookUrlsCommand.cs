@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Sources;
@@ -14,15 +15,13 @@ public sealed class ListWebhookUrlsCommand : ApiCommand
         Arguments.Add(_id);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var tokens = await api.GetAsync($"v4/sources/{parseResult.GetValue(_id)}/tokens", cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(tokens);
-            return;
-        }
+        return await api.GetAsync($"v4/sources/{parseResult.GetValue(_id)}/tokens", cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement tokens, ParseResult parseResult, CliOutput output)
+    {
         output.WriteTable(
             ["id", "hint", "created_at"],
             tokens.Items().Select(t => (IReadOnlyList<string>)[t.Text("id"), t.Text("hint"), t.Text("created_at")]));

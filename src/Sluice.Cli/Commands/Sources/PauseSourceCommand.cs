@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sluice.Cli.Api;
 
@@ -23,16 +24,14 @@ public sealed class PauseSourceCommand : ApiCommand
         Arguments.Add(_id);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["paused"] = _paused };
-        var source = await api.PutAsync($"v4/sources/{parseResult.GetValue(_id)}", body, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(source);
-            return;
-        }
+        return await api.PutAsync($"v4/sources/{parseResult.GetValue(_id)}", body, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement source, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"{(_paused ? "Paused" : "Resumed")} {SourceText.Describe(source)}.");
     }
 }

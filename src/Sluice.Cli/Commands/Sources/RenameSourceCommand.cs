@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sluice.Cli.Api;
 
@@ -17,16 +18,14 @@ public sealed class RenameSourceCommand : ApiCommand
         Arguments.Add(_displayName);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["display_name"] = parseResult.GetRequiredValue(_displayName) };
-        var source = await api.PutAsync($"v4/sources/{parseResult.GetValue(_id)}", body, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(source);
-            return;
-        }
+        return await api.PutAsync($"v4/sources/{parseResult.GetValue(_id)}", body, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement source, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Renamed {SourceText.Describe(source)}.");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Sources;
@@ -16,16 +17,14 @@ public sealed class RevokeWebhookUrlCommand : ApiCommand
         Arguments.Add(_tokenId);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var path = $"v4/sources/{parseResult.GetValue(_id)}/tokens/{parseResult.GetValue(_tokenId)}";
-        var token = await api.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(token);
-            return;
-        }
+        return await api.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement token, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Revoked webhook URL {token.Text("id")} (hint {token.Text("hint")}); it answers 404 from now on.");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Sources;
@@ -14,15 +15,13 @@ public sealed class ShowSourceCommand : ApiCommand
         Arguments.Add(_id);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var source = await api.GetAsync($"v4/sources/{parseResult.GetValue(_id)}", cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(source);
-            return;
-        }
+        return await api.GetAsync($"v4/sources/{parseResult.GetValue(_id)}", cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement source, ParseResult parseResult, CliOutput output)
+    {
         output.WriteFields(SourceText.Fields(source));
     }
 }

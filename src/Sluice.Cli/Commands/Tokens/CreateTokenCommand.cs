@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sluice.Cli.Api;
 
@@ -15,7 +16,7 @@ public sealed class CreateTokenCommand : ApiCommand
         Options.Add(_name);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
         var body = new JsonObject();
         if (parseResult.GetValue(_name) is { } name)
@@ -23,13 +24,11 @@ public sealed class CreateTokenCommand : ApiCommand
             body["name"] = name;
         }
 
-        var token = await api.PostAsync("v4/tokens", body, cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(token);
-            return;
-        }
+        return await api.PostAsync("v4/tokens", body, cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement token, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Created API token {token.Text("id")}{(token.Text("name", string.Empty) is { Length: > 0 } n ? $" ({n})" : string.Empty)}.");
         output.WriteLine("Token (shown only now; store it safely):");
         output.WriteLine(token.Text("token"));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Tokens;
@@ -11,15 +12,13 @@ public sealed class ListTokensCommand : ApiCommand
     {
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var tokens = await api.GetAsync("v4/tokens", cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(tokens);
-            return;
-        }
+        return await api.GetAsync("v4/tokens", cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement tokens, ParseResult parseResult, CliOutput output)
+    {
         output.WriteTable(
             ["id", "name", "hint", "created_at", "revoked_at"],
             tokens.Items().Select(t => (IReadOnlyList<string>)[t.Text("id"), t.Text("name", string.Empty), t.Text("hint"), t.Text("created_at"), t.Text("revoked_at", string.Empty)]));

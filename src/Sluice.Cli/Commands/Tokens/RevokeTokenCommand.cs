@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Tokens;
@@ -14,15 +15,13 @@ public sealed class RevokeTokenCommand : ApiCommand
         Arguments.Add(_id);
     }
 
-    protected override async Task ExecuteAsync(ParseResult parseResult, ApiClient api, CliOutput output, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken)
     {
-        var token = await api.DeleteAsync($"v4/tokens/{parseResult.GetValue(_id)}", cancellationToken).ConfigureAwait(false);
-        if (output.Json)
-        {
-            output.WriteJson(token);
-            return;
-        }
+        return await api.DeleteAsync($"v4/tokens/{parseResult.GetValue(_id)}", cancellationToken).ConfigureAwait(false);
+    }
 
+    protected override void WriteText(JsonElement token, ParseResult parseResult, CliOutput output)
+    {
         output.WriteLine($"Revoked API token {token.Text("id")} (hint {token.Text("hint")}).");
     }
 }
