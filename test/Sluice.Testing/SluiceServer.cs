@@ -21,9 +21,12 @@ public sealed class SluiceServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly List<HttpClient> clients = [];
 
-    private SluiceServer(WebApplication app, string dataDir, Uri baseAddress, string adminToken)
+    private readonly bool ownsDataDir;
+
+    private SluiceServer(WebApplication app, string dataDir, bool ownsDataDir, Uri baseAddress, string adminToken)
     {
         this.app = app;
+        this.ownsDataDir = ownsDataDir;
         DataDir = dataDir;
         BaseAddress = baseAddress;
         AdminToken = adminToken;
@@ -48,13 +51,18 @@ public sealed class SluiceServer : IAsyncDisposable
     /// <summary>No credentials (for ingest, or to test 401s).</summary>
     public HttpClient Anonymous { get; }
 
-    /// <summary>Starts a server. <paramref name="settings"/> are configuration keys (e.g. <c>Loading:Interval</c>) that win over defaults.</summary>
+    /// <summary>
+    /// Starts a server. <paramref name="settings"/> are configuration keys (e.g. <c>Loading:Interval</c>) that win
+    /// over defaults; <c>Sluice:DataDir</c> among them picks the data directory, which is then kept on dispose.
+    /// </summary>
     public static async Task<SluiceServer> StartAsync(
         Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? settings = null)
     {
-        var dataDir = settings is not null && settings.TryGetValue("Sluice:DataDir", out var given) && !string.IsNullOrEmpty(given)
-            ? given
-            : Path.Combine(Path.GetTempPath(), "sluice-test-" + Guid.NewGuid().ToString("N"));
+        // A data directory given in settings belongs to the test (e.g. to restart on it) and is kept on dispose.
+        var ownsDataDir = settings is null || !settings.TryGetValue("Sluice:DataDir", out var given) || string.IsNullOrEmpty(given);
+        var dataDir = ownsDataDir
+            ? Path.Combine(Path.GetTempPath(), "sluice-test-" + Guid.NewGuid().ToString("N"))
+            : settings!["Sluice:DataDir"]!;
         string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir];
         var app = SluiceApp.Build(args, builder =>
         {
@@ -74,12 +82,17 @@ public sealed class SluiceServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            if (ownsDataDir)
+            {
+                TryDelete(dataDir);
+            }
+
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDir, "admin-token"))).Trim();
-        return new SluiceServer(app, dataDir, new Uri(address.TrimEnd('/') + "/"), adminToken);
+        return new SluiceServer(app, dataDir, ownsDataDir, new Uri(address.TrimEnd('/') + "/"), adminToken);
     }
 
     /// <summary>A second (third, ...) account with its own token and client, as <c>sluice accounts create</c> makes.</summary>
@@ -132,8 +145,10 @@ public sealed class SluiceServer : IAsyncDisposable
         finally
         {
             await app.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            TryDelete(DataDir);
+            if (ownsDataDir)
+            {
+                TryDelete(DataDir);
+            }
         }
     }
 
@@ -149,7 +164,8 @@ public sealed class SluiceServer : IAsyncDisposable
         return client;
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>Deletes a directory a test made, ignoring files still held open by something else.</summary>
+    public static void TryDelete(string directory)
     {
         try
         {

@@ -27,13 +27,15 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        const string bearer = "Bearer ";
-        if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = space < 0 ? header : header[..space];
+        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <api token>'.");
         }
 
-        var principal = await tokens.AuthenticateAsync(header[bearer.Length..].Trim(), Context.RequestAborted);
+        var token = space < 0 ? string.Empty : header[(space + 1)..].Trim();
+        var principal = await tokens.AuthenticateAsync(token, Context.RequestAborted);
         if (principal is null)
         {
             return AuthenticateResult.Fail(InvalidMessage);

@@ -9,7 +9,7 @@ namespace Sluice.Server.Accounts;
 /// and write its token to <c>admin-token</c> (0600); once Kestrel has bound, write <c>server-url</c> and print
 /// the base URL (and, on the first start, the token, once).
 /// </summary>
-internal sealed partial class ControlPlaneInitializer(
+internal sealed class ControlPlaneInitializer(
     ControlDbContextFactory contexts,
     DataDirectory dataDirectory,
     TimeProvider time,
@@ -32,7 +32,7 @@ internal sealed partial class ControlPlaneInitializer(
         }
 
         bootstrapped = await AccountCreation.CreateAsync(db, time, cancellationToken);
-        await WritePrivateFileAsync(dataDirectory.AdminTokenPath, bootstrapped.ApiToken + "\n", cancellationToken);
+        await PrivateFile.WriteAsync(dataDirectory.AdminTokenPath, bootstrapped.ApiToken + "\n", cancellationToken);
         ControlPlaneLog.Bootstrapped(logger, bootstrapped.ClientId, dataDirectory.AdminTokenPath);
     }
 
@@ -61,25 +61,4 @@ internal sealed partial class ControlPlaneInitializer(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var stream = new FileStream(path, options))
-        await using (var writer = new StreamWriter(stream))
-        {
-            await writer.WriteAsync(content.AsMemory(), cancellationToken);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode applies only when the file is new; an old file keeps its mode otherwise.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
 }

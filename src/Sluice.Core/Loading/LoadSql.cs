@@ -1,0 +1,117 @@
+using System.Text;
+using Sluice.Core.Tables;
+
+namespace Sluice.Core.Loading;
+
+/// <summary>
+/// The SQL both SQL destinations (DuckDB, PostgreSQL) run to apply <see cref="TableWrite"/>'s upsert rules, so the rules
+/// live in one place. Only the staging (appender or binary COPY) and the type names differ per engine. Every name is quoted:
+/// destination names keep their case and may contain spaces.
+/// </summary>
+public static class LoadSql
+{
+    public const string SequenceColumn = "_sdc_sequence";
+    public const string SourceKeyPrefix = "_sdc_source_key_";
+    public const string RejectedTable = "_sdc_rejected";
+    public const string BookkeepingSchema = "_sluice";
+    public const string CheckpointsTable = "_sluice_checkpoints";
+    public const string LoadsTable = "_sluice_loads";
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string Table(string schema, string table) => Quote(schema) + "." + Quote(table);
+
+    public static string ColumnList(IEnumerable<string> columns, string? alias = null) =>
+        string.Join(", ", columns.Select(c => alias is null ? Quote(c) : alias + "." + Quote(c)));
+
+    /// <summary><c>CREATE TABLE</c> with nullable data columns, NOT NULL key columns and the constraint <c>&lt;table&gt;_pkey</c>.</summary>
+    public static string CreateTable(string schema, CreateTable create, Func<ColumnType, string> typeName, bool namedConstraint)
+    {
+        var sql = new StringBuilder("CREATE TABLE ").Append(Table(schema, create.Table)).Append(" (");
+        for (var i = 0; i < create.Columns.Count; i++)
+        {
+            var column = create.Columns[i];
+            if (i > 0)
+            {
+                sql.Append(", ");
+            }
+
+            sql.Append(Quote(column.Name)).Append(' ').Append(typeName(column.Type));
+            if (create.PrimaryKey.Contains(column.Name))
+            {
+                sql.Append(" NOT NULL");
+            }
+        }
+
+        if (create.PrimaryKey.Count > 0)
+        {
+            sql.Append(", ");
+            if (namedConstraint)
+            {
+                sql.Append("CONSTRAINT ").Append(Quote(create.Table + "_pkey")).Append(' ');
+            }
+
+            sql.Append("PRIMARY KEY (").Append(ColumnList(create.PrimaryKey)).Append(')');
+        }
+
+        return sql.Append(')').ToString();
+    }
+
+    public static string AddColumn(string schema, AddColumn add, Func<ColumnType, string> typeName) =>
+        $"ALTER TABLE {Table(schema, add.Table)} ADD COLUMN {Quote(add.Column.Name)} {typeName(add.Column.Type)}";
+
+    public static string RenameColumn(string schema, RenameColumn rename) =>
+        $"ALTER TABLE {Table(schema, rename.Table)} RENAME COLUMN {Quote(rename.From)} TO {Quote(rename.To)}";
+
+    public static string CreateRejectedTable(string schema, Func<ColumnType, string> typeName) =>
+        $"CREATE TABLE IF NOT EXISTS {Table(schema, RejectedTable)} (\"_sdc_rejected_at\" {typeName(ColumnType.Timestamp)}, " +
+        $"\"table_name\" {typeName(ColumnType.Text)}, \"reason\" {typeName(ColumnType.Text)}, \"record\" {typeName(ColumnType.Text)})";
+
+    /// <summary>Root upsert, step 1: drops from the staged rows those an existing row with an equal or newer sequence beats.</summary>
+    public static string DeleteLosingStagedRows(string staged, string schema, string table, IReadOnlyList<string> keys) =>
+        $"DELETE FROM {Quote(staged)} AS s WHERE EXISTS (SELECT 1 FROM {Table(schema, table)} AS t WHERE " +
+        $"{KeyMatch("t", "s", keys.Select(k => (k, k)))} AND t.{Quote(SequenceColumn)} >= s.{Quote(SequenceColumn)})";
+
+    /// <summary>Root upsert, step 2: deletes the existing rows the remaining (winning) staged rows replace.</summary>
+    public static string DeleteReplacedRows(string schema, string table, string staged, IReadOnlyList<string> keys) =>
+        $"DELETE FROM {Table(schema, table)} AS t WHERE EXISTS (SELECT 1 FROM {Quote(staged)} AS s WHERE {KeyMatch("t", "s", keys.Select(k => (k, k)))})";
+
+    /// <summary>Root upsert, step 3 (and the staged append): inserts every staged row.</summary>
+    public static string InsertStaged(string schema, string table, string staged, IReadOnlyList<string> columns) =>
+        $"INSERT INTO {Table(schema, table)} ({ColumnList(columns)}) SELECT {ColumnList(columns)} FROM {Quote(staged)}";
+
+    /// <summary>Root upsert, step 4: deletes a subtable's rows of every root row that won, whether or not new elements arrive.</summary>
+    /// <param name="parentKeys">Pairs of subtable column (<c>_sdc_source_key_x</c>) and root column (<c>x</c>).</param>
+    public static string DeleteSubtableRowsOfWinners(string schema, string subtable, string stagedRoot, IEnumerable<KeyValuePair<string, string>> parentKeys) =>
+        $"DELETE FROM {Table(schema, subtable)} AS t WHERE EXISTS (SELECT 1 FROM {Quote(stagedRoot)} AS s WHERE " +
+        $"{KeyMatch("t", "s", parentKeys.Select(p => (p.Key, p.Value)))})";
+
+    /// <summary>Subtable of an upsert root: inserts only the staged rows whose root row won with the same sequence.</summary>
+    public static string InsertWinningSubtableRows(
+        string schema, string subtable, string staged, string stagedRoot, IReadOnlyList<string> columns, IEnumerable<KeyValuePair<string, string>> parentKeys) =>
+        $"INSERT INTO {Table(schema, subtable)} ({ColumnList(columns)}) SELECT {ColumnList(columns, "c")} FROM {Quote(staged)} AS c " +
+        $"WHERE EXISTS (SELECT 1 FROM {Quote(stagedRoot)} AS s WHERE {KeyMatch("c", "s", parentKeys.Select(p => (p.Key, p.Value)))} " +
+        $"AND s.{Quote(SequenceColumn)} = c.{Quote(SequenceColumn)})";
+
+    /// <summary>The subtables of <paramref name="root"/> among <paramref name="tables"/>: named <c>root__...</c> and holding every source key column.</summary>
+    public static IEnumerable<(TableSchema Table, KeyValuePair<string, string>[] ParentKeys)> SubtablesOf(
+        IEnumerable<TableSchema> tables, string root, IReadOnlyList<string> rootKeys)
+    {
+        foreach (var table in tables)
+        {
+            if (!table.Name.StartsWith(root + "__", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var pairs = rootKeys.Select(k => new KeyValuePair<string, string>(SourceKeyPrefix + k, k)).ToArray();
+            if (pairs.All(p => table.Find(p.Key) is not null))
+            {
+                yield return (table, pairs);
+            }
+        }
+    }
+
+    private static string KeyMatch(string left, string right, IEnumerable<(string Left, string Right)> pairs) =>
+        string.Join(" AND ", pairs.Select(p => $"{left}.{Quote(p.Left)} = {right}.{Quote(p.Right)}"));
+}

@@ -1,0 +1,435 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using Sluice.Core.Loading;
+using Sluice.Core.Tables;
+using static Sluice.Core.Loading.LoadSql;
+
+namespace Sluice.Destinations.DuckDb;
+
+/// <summary>
+/// One account's embedded warehouse: a DuckDB file. One writer connection, used by one caller at a time, applies each load
+/// in one transaction: appender straight into append-only tables, appender into a temp table then <see cref="LoadSql"/>'s
+/// upsert statements for keyed tables. When the file opens, external access (files, ATTACH, extensions) is switched off and
+/// the configuration locked for the whole database instance: the writer needs neither, and ad-hoc queries must not have them.
+/// Tables with a key get a PRIMARY KEY constraint; DuckDB 1.5 allows ADD/RENAME COLUMN on them (checked by the contract tests).
+/// </summary>
+public sealed class DuckDbDestination : IDestination, IQueryableDestination
+{
+    private const string StagePrefix = "_sluice_stage_";
+
+    private readonly DuckDbDestinationOptions _options;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DuckDBConnection? _writer;
+    private bool _disposed;
+
+    public DuckDbDestination(string path, DuckDbDestinationOptions? options = null)
+    {
+        FilePath = System.IO.Path.GetFullPath(path);
+        _options = options ?? new DuckDbDestinationOptions();
+        _connectionString = new DuckDBConnectionStringBuilder { DataSource = FilePath }.ConnectionString;
+    }
+
+    public string FilePath { get; }
+
+    public Task<long> GetCheckpointAsync(long sourceId, CancellationToken cancellationToken) =>
+        WithWriterAsync(connection =>
+        {
+            using var command = Command(connection, $"SELECT sequence FROM {Table(BookkeepingSchema, CheckpointsTable)} WHERE source_id = $source_id");
+            command.Parameters.Add(new DuckDBParameter("source_id", sourceId));
+            return command.ExecuteScalar() is long sequence ? sequence : 0L;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken) =>
+        WithWriterAsync(connection => (IReadOnlyList<TableSchema>)ReadTables(connection, schema).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(), cancellationToken);
+
+    public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) =>
+        WithWriterAsync(connection =>
+        {
+            Execute(connection, "BEGIN TRANSACTION");
+            try
+            {
+                Apply(connection, load, cancellationToken);
+                Execute(connection, "COMMIT");
+            }
+            catch
+            {
+                Rollback(connection);
+                throw;
+            }
+
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken) =>
+        WithWriterAsync(connection =>
+        {
+            using var command = Command(
+                connection,
+                "SELECT load_id, source_id, \"schema\", batched_at, min_sequence, max_sequence, max_received_at, CAST(tables AS VARCHAR) " +
+                $"FROM {Table(BookkeepingSchema, LoadsTable)} WHERE batched_at > $after" +
+                (sourceId is null ? string.Empty : " AND source_id = $source_id") +
+                " ORDER BY batched_at, load_id LIMIT $limit");
+            command.Parameters.Add(new DuckDBParameter("after", DateTime.SpecifyKind(after, DateTimeKind.Unspecified)));
+            command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
+            if (sourceId is not null)
+            {
+                command.Parameters.Add(new DuckDBParameter("source_id", sourceId.Value));
+            }
+
+            using var reader = command.ExecuteReader();
+            var loads = new List<LoadSummary>();
+            while (reader.Read())
+            {
+                loads.Add(new LoadSummary(
+                    reader.GetGuid(0),
+                    reader.GetInt64(1),
+                    reader.GetString(2),
+                    Utc(reader.GetDateTime(3)),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5),
+                    Utc(reader.GetDateTime(6)),
+                    LoadSummaryJson.Deserialize(reader.GetString(7))));
+            }
+
+            return (IReadOnlyList<LoadSummary>)loads;
+        }, cancellationToken);
+
+    public async Task<QueryResult> QueryAsync(string sql, int maxRows, CancellationToken cancellationToken)
+    {
+        // The writer opens (and locks down) the database instance; queries then share it through their own connection.
+        await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => DuckDbQueryRunner.Run(_connectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            _writer?.Dispose();
+            _writer = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<T> WithWriterAsync<T>(Func<DuckDBConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await Task.Run(
+                () =>
+                {
+                    try
+                    {
+                        return work(_writer ??= Open());
+                    }
+                    catch (Exception error) when (error is not OperationCanceledException and not DestinationException)
+                    {
+                        // A failed rollback or an invalidated database needs a fresh connection next time.
+                        if (_writer is { } broken && !IsUsable(broken))
+                        {
+                            broken.Dispose();
+                            _writer = null;
+                        }
+
+                        throw DuckDbErrors.Classify(error, FilePath);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private DuckDBConnection Open()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(FilePath)!);
+        var connection = new DuckDBConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using (var locked = Command(connection, "SELECT current_setting('lock_configuration')"))
+            {
+                if (locked.ExecuteScalar() is not true)
+                {
+                    if (_options.MemoryLimit is { } memory)
+                    {
+                        Execute(connection, $"SET memory_limit = '{memory.Replace("'", "''", StringComparison.Ordinal)}'");
+                    }
+
+                    if (_options.Threads is { } threads)
+                    {
+                        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}"));
+                    }
+
+                    Execute(connection, "SET enable_external_access = false");
+                    Execute(connection, "SET lock_configuration = true");
+                }
+            }
+
+            Execute(
+                connection,
+                $"CREATE SCHEMA IF NOT EXISTS {Quote(BookkeepingSchema)}; " +
+                $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, CheckpointsTable)} (source_id BIGINT PRIMARY KEY, sequence BIGINT NOT NULL); " +
+                $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, LoadsTable)} (load_id UUID PRIMARY KEY, source_id BIGINT NOT NULL, " +
+                "\"schema\" VARCHAR NOT NULL, batched_at TIMESTAMP NOT NULL, min_sequence BIGINT NOT NULL, max_sequence BIGINT NOT NULL, " +
+                "max_received_at TIMESTAMP NOT NULL, tables JSON NOT NULL)");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void Apply(DuckDBConnection connection, LoadRequest load, CancellationToken cancellationToken)
+    {
+        var schema = load.Schema;
+        Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");
+        Execute(connection, CreateRejectedTable(schema, DuckDbTypes.Name));
+        foreach (var change in load.SchemaChanges)
+        {
+            Execute(connection, change switch
+            {
+                CreateTable create => LoadSql.CreateTable(schema, create, DuckDbTypes.Name, namedConstraint: false),
+                AddColumn add => LoadSql.AddColumn(schema, add, DuckDbTypes.Name),
+                RenameColumn rename => LoadSql.RenameColumn(schema, rename),
+                _ => throw new InvalidOperationException($"Unknown schema change {change.GetType().Name}."),
+            });
+        }
+
+        var tables = ReadTables(connection, schema);
+        var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
+        var cleared = new HashSet<string>(StringComparer.Ordinal);
+        var stages = new List<string>();
+        foreach (var write in load.Writes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var table = TableWriteCheck.Target(schema, tables, write);
+            if (write.Mode == WriteMode.Append)
+            {
+                AppendInto(connection, schema, table, write);
+                continue;
+            }
+
+            var stage = StagePrefix + stages.Count.ToString(CultureInfo.InvariantCulture);
+            stages.Add(stage);
+            Stage(connection, stage, write);
+            if (write.IsRoot)
+            {
+                Execute(connection, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns));
+                Execute(connection, DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns));
+                Execute(connection, InsertStaged(schema, write.Table, stage, [.. write.Columns.Select(c => c.Name)]));
+                foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
+                {
+                    Execute(connection, DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys));
+                    cleared.Add(subtable.Name);
+                }
+
+                stagedRoots[write.Table] = stage;
+            }
+            else
+            {
+                var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
+                var parentKeys = TableWriteCheck.ParentKeys(write);
+                if (cleared.Add(write.Table))
+                {
+                    Execute(connection, DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, parentKeys));
+                }
+
+                Execute(connection, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, [.. write.Columns.Select(c => c.Name)], parentKeys));
+            }
+        }
+
+        if (load.Rejections.Count > 0)
+        {
+            using var appender = connection.CreateAppender(null, schema, RejectedTable);
+            foreach (var rejection in load.Rejections)
+            {
+                appender.CreateRow()
+                    .AppendValue((DateTime?)DateTime.SpecifyKind(rejection.RejectedAt, DateTimeKind.Unspecified))
+                    .AppendValue(rejection.TableName)
+                    .AppendValue(rejection.Reason)
+                    .AppendValue(rejection.Record)
+                    .EndRow();
+            }
+        }
+
+        using (var checkpoint = Command(
+            connection,
+            $"INSERT INTO {Table(BookkeepingSchema, CheckpointsTable)} (source_id, sequence) VALUES ($source_id, $sequence) " +
+            "ON CONFLICT (source_id) DO UPDATE SET sequence = excluded.sequence"))
+        {
+            checkpoint.Parameters.Add(new DuckDBParameter("source_id", load.SourceId));
+            checkpoint.Parameters.Add(new DuckDBParameter("sequence", load.CheckpointSequence));
+            checkpoint.ExecuteNonQuery();
+        }
+
+        var summary = load.Summary;
+        using (var row = Command(
+            connection,
+            $"INSERT INTO {Table(BookkeepingSchema, LoadsTable)} VALUES (CAST($load_id AS UUID), $source_id, $schema, $batched_at, " +
+            "$min_sequence, $max_sequence, $max_received_at, CAST($tables AS JSON))"))
+        {
+            row.Parameters.Add(new DuckDBParameter("load_id", summary.LoadId.ToString()));
+            row.Parameters.Add(new DuckDBParameter("source_id", summary.SourceId));
+            row.Parameters.Add(new DuckDBParameter("schema", summary.Schema));
+            row.Parameters.Add(new DuckDBParameter("batched_at", DateTime.SpecifyKind(summary.BatchedAt, DateTimeKind.Unspecified)));
+            row.Parameters.Add(new DuckDBParameter("min_sequence", summary.MinSequence));
+            row.Parameters.Add(new DuckDBParameter("max_sequence", summary.MaxSequence));
+            row.Parameters.Add(new DuckDBParameter("max_received_at", DateTime.SpecifyKind(summary.MaxReceivedAt, DateTimeKind.Unspecified)));
+            row.Parameters.Add(new DuckDBParameter("tables", LoadSummaryJson.Serialize(summary.Tables)));
+            row.ExecuteNonQuery();
+        }
+
+        foreach (var stage in stages)
+        {
+            Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
+        }
+    }
+
+    /// <summary>Append-only writes skip staging: the appender fills every table column, NULL where the write has none.</summary>
+    private static void AppendInto(DuckDBConnection connection, string schema, TableSchema table, TableWrite write)
+    {
+        var sources = table.Columns.Select(c => IndexOf(write.Columns, c.Name)).ToArray();
+        using var appender = connection.CreateAppender(null, schema, table.Name);
+        foreach (var values in write.Rows)
+        {
+            TableWriteCheck.RowWidth(write, values);
+            var row = appender.CreateRow();
+            for (var i = 0; i < sources.Length; i++)
+            {
+                var source = sources[i];
+                DuckDbTypes.Append(row, table.Columns[i].Type, source < 0 ? null : values[source], table.Name, table.Columns[i].Name);
+            }
+
+            row.EndRow();
+        }
+    }
+
+    private static void Stage(DuckDBConnection connection, string stage, TableWrite write)
+    {
+        Execute(connection, $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + DuckDbTypes.Name(c.Type)))})");
+        using var appender = connection.CreateAppender("temp", "main", stage);
+        foreach (var values in write.Rows)
+        {
+            TableWriteCheck.RowWidth(write, values);
+            var row = appender.CreateRow();
+            for (var i = 0; i < write.Columns.Count; i++)
+            {
+                DuckDbTypes.Append(row, write.Columns[i].Type, values[i], write.Table, write.Columns[i].Name);
+            }
+
+            row.EndRow();
+        }
+    }
+
+    private static Dictionary<string, TableSchema> ReadTables(DuckDBConnection connection, string schema)
+    {
+        var columns = new Dictionary<string, List<ColumnSpec>>(StringComparer.Ordinal);
+        using (var command = Command(
+            connection,
+            "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c " +
+            "JOIN information_schema.tables t ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema AND t.table_name = c.table_name " +
+            "WHERE c.table_catalog = current_database() AND c.table_schema = $schema AND t.table_type = 'BASE TABLE' AND c.table_name <> $rejected " +
+            "ORDER BY c.table_name, c.ordinal_position"))
+        {
+            command.Parameters.Add(new DuckDBParameter("schema", schema));
+            command.Parameters.Add(new DuckDBParameter("rejected", RejectedTable));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var table = reader.GetString(0);
+                if (!columns.TryGetValue(table, out var list))
+                {
+                    columns[table] = list = [];
+                }
+
+                list.Add(new ColumnSpec(reader.GetString(1), DuckDbTypes.FromName(reader.GetString(2))));
+            }
+        }
+
+        var keys = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        using (var command = Command(
+            connection,
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints() " +
+            "WHERE database_name = current_database() AND schema_name = $schema AND constraint_type = 'PRIMARY KEY'"))
+        {
+            command.Parameters.Add(new DuckDBParameter("schema", schema));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                keys[reader.GetString(0)] = reader.GetFieldValue<List<string>>(1);
+            }
+        }
+
+        return columns.ToDictionary(
+            c => c.Key,
+            c => new TableSchema(c.Key, c.Value, keys.TryGetValue(c.Key, out var key) ? key : []),
+            StringComparer.Ordinal);
+    }
+
+    private static int IndexOf(IReadOnlyList<ColumnSpec> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Rollback(DuckDBConnection connection)
+    {
+        try
+        {
+            Execute(connection, "ROLLBACK");
+        }
+        catch (DuckDBException)
+        {
+            // The transaction is already gone (DuckDB aborts it on some errors); the caller reports the original failure.
+        }
+    }
+
+    private static bool IsUsable(DuckDBConnection connection)
+    {
+        try
+        {
+            using var command = Command(connection, "SELECT 1");
+            command.ExecuteScalar();
+            return true;
+        }
+        catch (DuckDBException)
+        {
+            return false;
+        }
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        command.ExecuteNonQuery();
+    }
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}

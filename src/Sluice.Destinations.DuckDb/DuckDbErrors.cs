@@ -1,0 +1,35 @@
+using Sluice.Core.Loading;
+
+namespace Sluice.Destinations.DuckDb;
+
+/// <summary>Turns DuckDB and file-system failures into messages a user can act on.</summary>
+internal static class DuckDbErrors
+{
+    public static DestinationException Classify(Exception error, string path)
+    {
+        var message = error.Message;
+        var kind = message switch
+        {
+            _ when Contains(message, "No space left on device") || Contains(message, "disk is full") => DestinationErrorKind.DiskFull,
+            _ when Contains(message, "Permission denied") || error is UnauthorizedAccessException => DestinationErrorKind.PermissionDenied,
+            _ when Contains(message, "Could not set lock on file") || Contains(message, "Conflicting lock") => DestinationErrorKind.Unreachable,
+            _ => DestinationErrorKind.Other,
+        };
+        var text = kind switch
+        {
+            DestinationErrorKind.DiskFull => $"DuckDB file {path}: the disk is full ({FirstLine(message)})",
+            DestinationErrorKind.PermissionDenied => $"DuckDB file {path}: permission denied ({FirstLine(message)})",
+            DestinationErrorKind.Unreachable => $"DuckDB file {path} is held by another process; only one Sluice server may open it ({FirstLine(message)})",
+            _ => $"DuckDB file {path}: {FirstLine(message)}",
+        };
+        return new DestinationException(kind, text, error);
+    }
+
+    private static bool Contains(string message, string part) => message.Contains(part, StringComparison.OrdinalIgnoreCase);
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf('\n', StringComparison.Ordinal);
+        return (end < 0 ? message : message[..end]).Trim();
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+using Sluice.Core.Loading;
+
+namespace Sluice.Destinations.DuckDb;
+
+/// <summary>
+/// Runs one ad-hoc query against an account's file. Three fences: DuckDB's own parser must find exactly one statement and
+/// type it SELECT (so INSERT, COPY, ATTACH, SET, PRAGMA, CALL ... are refused before they run); the statement runs in a
+/// READ ONLY transaction that is always rolled back; and the database instance has external access disabled and its
+/// configuration locked (set when the writer opened it), so table functions such as <c>read_text</c> cannot reach files.
+/// </summary>
+internal static class DuckDbQueryRunner
+{
+    public static QueryResult Run(string connectionString, string sql, int maxRows, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var connection = new DuckDBConnection(connectionString);
+        connection.Open();
+        if (Refusal(connection, sql) is { } refusal)
+        {
+            return QueryResult.Failed(refusal);
+        }
+
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        Execute(connection, "BEGIN TRANSACTION READ ONLY");
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var registration = timer.Token.Register(command.Cancel);
+            using var reader = command.ExecuteReader();
+            var columns = new QueryColumn[reader.FieldCount];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                columns[i] = new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i));
+            }
+
+            var rows = new List<object?[]>();
+            var truncated = false;
+            while (reader.Read())
+            {
+                if (rows.Count == maxRows)
+                {
+                    truncated = true;
+                    break;
+                }
+
+                var row = new object?[columns.Length];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : QueryResult.JsonFriendly(reader.GetValue(i));
+                }
+
+                rows.Add(row);
+            }
+
+            return new QueryResult(columns, rows, truncated, null);
+        }
+        catch (DuckDBException error)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return QueryResult.Failed(timer.IsCancellationRequested
+                ? string.Create(CultureInfo.InvariantCulture, $"The query ran longer than {timeout.TotalSeconds:0.#} s and was stopped.")
+                : FirstLine(error.Message));
+        }
+        finally
+        {
+            try
+            {
+                Execute(connection, "ROLLBACK");
+            }
+            catch (DuckDBException)
+            {
+                // An interrupted or failed statement may already have ended the transaction; the connection is closed next anyway.
+            }
+        }
+    }
+
+    /// <summary>Why DuckDB's parser says <paramref name="sql"/> may not run, or null when it is exactly one SELECT.</summary>
+    private static string? Refusal(DuckDBConnection connection, string sql)
+    {
+        var count = NativeMethods.ExtractStatements.DuckDBExtractStatements(connection.NativeConnection, sql, out var extracted);
+        using (extracted)
+        {
+            if (count == 0)
+            {
+                var error = NativeMethods.ExtractStatements.DuckDBExtractStatementsError(extracted);
+                return string.IsNullOrEmpty(error) ? "The query is empty; give one SELECT statement." : FirstLine(error);
+            }
+
+            if (count > 1)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Only one statement may run per query; this query has {count}.");
+            }
+
+            var state = NativeMethods.ExtractStatements.DuckDBPrepareExtractedStatement(connection.NativeConnection, extracted, 0, out var prepared);
+            using (prepared)
+            {
+                if (state != DuckDBState.Success)
+                {
+                    return FirstLine(NativeMethods.PreparedStatements.DuckDBPrepareError(prepared));
+                }
+
+                var type = DuckDbNative.PreparedStatementType(prepared);
+                return type == DuckDbNative.StatementKind.Select
+                    ? null
+                    : $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.";
+            }
+        }
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf('\n', StringComparison.Ordinal);
+        return (end < 0 ? message : message[..end]).Trim();
+    }
+}

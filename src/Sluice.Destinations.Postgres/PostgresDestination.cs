@@ -1,0 +1,388 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Sluice.Core.Loading;
+using Sluice.Core.Tables;
+using static Sluice.Core.Loading.LoadSql;
+
+namespace Sluice.Destinations.Postgres;
+
+/// <summary>
+/// A user's PostgreSQL database as the warehouse. Each load is one transaction: append-only writes go by binary COPY straight
+/// into their table; keyed writes go by binary COPY into a TEMP table (ON COMMIT DROP) and then through
+/// <see cref="LoadSql"/>'s upsert statements. Keyed tables get the constraint <c>&lt;table&gt;_pkey</c> with NOT NULL key columns.
+/// Failures surface as <see cref="DestinationException"/> with a message that names the cause.
+/// </summary>
+public sealed class PostgresDestination : IDestination, IQueryableDestination
+{
+    private const string StagePrefix = "_sluice_stage_";
+
+    private readonly PostgresConnectionSettings _settings;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _bookkeepingGate = new(1, 1);
+    private volatile bool _bookkeepingReady;
+
+    public PostgresDestination(PostgresConnectionSettings settings, TimeSpan? queryTimeout = null)
+    {
+        _settings = settings;
+        QueryTimeout = queryTimeout ?? TimeSpan.FromSeconds(30);
+        _dataSource = NpgsqlDataSource.Create(settings.ConnectionString());
+    }
+
+    public TimeSpan QueryTimeout { get; }
+
+    /// <summary>Connects and runs a trivial query; the outcome carries the exact, classified error when it fails.</summary>
+    public static async Task<ConnectionTestResult> TestConnectionAsync(PostgresConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(settings.ConnectionString(pooling: false));
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT version()", connection);
+            var version = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return new ConnectionTestResult(true, $"Connected to {settings.Where}: {version}", null);
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var classified = PostgresErrors.Classify(error, settings);
+            return new ConnectionTestResult(false, classified.Message, classified.Kind);
+        }
+    }
+
+    public Task<long> GetCheckpointAsync(long sourceId, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT sequence FROM {Table(BookkeepingSchema, CheckpointsTable)} WHERE source_id = $1", connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sourceId });
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long sequence ? sequence : 0L;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+            (IReadOnlyList<TableSchema>)(await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false)).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(),
+            cancellationToken);
+
+    public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await ApplyAsync(connection, load, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT load_id, source_id, \"schema\", batched_at, min_sequence, max_sequence, max_received_at, tables::text " +
+                $"FROM {Table(BookkeepingSchema, LoadsTable)} WHERE batched_at > $1 AND ($2::bigint IS NULL OR source_id = $2) " +
+                "ORDER BY batched_at, load_id LIMIT $3",
+                connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = PostgresTypes.Unspecified(after), NpgsqlDbType = NpgsqlDbType.Timestamp });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)sourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var loads = new List<LoadSummary>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                loads.Add(new LoadSummary(
+                    reader.GetGuid(0),
+                    reader.GetInt64(1),
+                    reader.GetString(2),
+                    DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5),
+                    DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc),
+                    LoadSummaryJson.Deserialize(reader.GetString(7))));
+            }
+
+            return (IReadOnlyList<LoadSummary>)loads;
+        }, cancellationToken);
+
+    public async Task<QueryResult> QueryAsync(string sql, int maxRows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await PostgresQueryRunner.RunAsync(connection, sql, maxRows, QueryTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException and not DestinationException)
+        {
+            throw Classify(error);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _bookkeepingGate.Dispose();
+    }
+
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureBookkeepingAsync(connection, cancellationToken).ConfigureAwait(false);
+            return await work(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException and not DestinationException)
+        {
+            throw Classify(error);
+        }
+    }
+
+    private DestinationException Classify(Exception error)
+    {
+        var classified = PostgresErrors.Classify(error, _settings);
+        if (classified.Kind == DestinationErrorKind.Unreachable)
+        {
+            // Pooled connections of a server that went away are dead; the next attempt should dial afresh.
+            _dataSource.Clear();
+        }
+
+        return classified;
+    }
+
+    /// <summary>Creates <c>_sluice</c> and its tables once per process; checks first, so a user without CREATE rights can load once they exist.</summary>
+    private async Task EnsureBookkeepingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_bookkeepingReady)
+        {
+            return;
+        }
+
+        await _bookkeepingGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_bookkeepingReady)
+            {
+                return;
+            }
+
+            await using (var check = new NpgsqlCommand(
+                $"SELECT to_regclass('{Table(BookkeepingSchema, CheckpointsTable)}') IS NOT NULL AND to_regclass('{Table(BookkeepingSchema, LoadsTable)}') IS NOT NULL",
+                connection))
+            {
+                if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+                {
+                    _bookkeepingReady = true;
+                    return;
+                }
+            }
+
+            await using var create = new NpgsqlCommand(
+                $"CREATE SCHEMA IF NOT EXISTS {Quote(BookkeepingSchema)}; " +
+                $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, CheckpointsTable)} (source_id bigint PRIMARY KEY, sequence bigint NOT NULL); " +
+                $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, LoadsTable)} (load_id uuid PRIMARY KEY, source_id bigint NOT NULL, " +
+                "\"schema\" text NOT NULL, batched_at timestamp NOT NULL, min_sequence bigint NOT NULL, max_sequence bigint NOT NULL, " +
+                "max_received_at timestamp NOT NULL, tables jsonb NOT NULL); " +
+                $"CREATE INDEX IF NOT EXISTS \"_sluice_loads_batched_at\" ON {Table(BookkeepingSchema, LoadsTable)} (batched_at)",
+                connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _bookkeepingReady = true;
+        }
+        finally
+        {
+            _bookkeepingGate.Release();
+        }
+    }
+
+    private static async Task ApplyAsync(NpgsqlConnection connection, LoadRequest load, CancellationToken ct)
+    {
+        var schema = load.Schema;
+        await using (var check = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1) > 0, to_regclass($2) IS NOT NULL", connection))
+        {
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table(schema, RejectedTable) });
+            await using var reader = await check.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            var (schemaExists, rejectedExists) = (reader.GetBoolean(0), !reader.IsDBNull(1) && reader.GetBoolean(1));
+            await reader.CloseAsync().ConfigureAwait(false);
+            if (!schemaExists)
+            {
+                await ExecuteAsync(connection, $"CREATE SCHEMA {Quote(schema)}", ct).ConfigureAwait(false);
+            }
+
+            if (!rejectedExists)
+            {
+                await ExecuteAsync(connection, CreateRejectedTable(schema, PostgresTypes.Name), ct).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var change in load.SchemaChanges)
+        {
+            await ExecuteAsync(connection, change switch
+            {
+                CreateTable create => LoadSql.CreateTable(schema, create, PostgresTypes.Name, namedConstraint: true),
+                AddColumn add => LoadSql.AddColumn(schema, add, PostgresTypes.Name),
+                RenameColumn rename => LoadSql.RenameColumn(schema, rename),
+                _ => throw new InvalidOperationException($"Unknown schema change {change.GetType().Name}."),
+            }, ct).ConfigureAwait(false);
+        }
+
+        var tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
+        var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
+        var cleared = new HashSet<string>(StringComparer.Ordinal);
+        var stages = 0;
+        foreach (var write in load.Writes)
+        {
+            var table = TableWriteCheck.Target(schema, tables, write);
+            var columns = write.Columns.Select(c => c.Name).ToList();
+            if (write.Mode == WriteMode.Append)
+            {
+                await CopyAsync(connection, Table(schema, table.Name), write, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var stage = StagePrefix + (stages++).ToString(CultureInfo.InvariantCulture);
+            await ExecuteAsync(
+                connection,
+                $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + PostgresTypes.Name(c.Type)))}) ON COMMIT DROP",
+                ct).ConfigureAwait(false);
+            await CopyAsync(connection, Quote(stage), write, ct).ConfigureAwait(false);
+            if (write.IsRoot)
+            {
+                await ExecuteAsync(connection, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns), ct).ConfigureAwait(false);
+                await ExecuteAsync(connection, DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns), ct).ConfigureAwait(false);
+                await ExecuteAsync(connection, InsertStaged(schema, write.Table, stage, columns), ct).ConfigureAwait(false);
+                foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
+                {
+                    await ExecuteAsync(connection, DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys), ct).ConfigureAwait(false);
+                    cleared.Add(subtable.Name);
+                }
+
+                stagedRoots[write.Table] = stage;
+            }
+            else
+            {
+                var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
+                var parentKeys = TableWriteCheck.ParentKeys(write);
+                if (cleared.Add(write.Table))
+                {
+                    await ExecuteAsync(connection, DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, parentKeys), ct).ConfigureAwait(false);
+                }
+
+                await ExecuteAsync(connection, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, parentKeys), ct).ConfigureAwait(false);
+            }
+        }
+
+        if (load.Rejections.Count > 0)
+        {
+            await using var importer = await connection.BeginBinaryImportAsync(
+                $"COPY {Table(schema, RejectedTable)} (\"_sdc_rejected_at\", \"table_name\", \"reason\", \"record\") FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+            foreach (var rejection in load.Rejections)
+            {
+                await importer.StartRowAsync(ct).ConfigureAwait(false);
+                importer.Write(PostgresTypes.Unspecified(rejection.RejectedAt), NpgsqlDbType.Timestamp);
+                importer.Write(rejection.TableName, NpgsqlDbType.Text);
+                importer.Write(rejection.Reason, NpgsqlDbType.Text);
+                importer.Write(rejection.Record, NpgsqlDbType.Text);
+            }
+
+            await importer.CompleteAsync(ct).ConfigureAwait(false);
+        }
+
+        await using (var checkpoint = new NpgsqlCommand(
+            $"INSERT INTO {Table(BookkeepingSchema, CheckpointsTable)} (source_id, sequence) VALUES ($1, $2) " +
+            "ON CONFLICT (source_id) DO UPDATE SET sequence = excluded.sequence",
+            connection))
+        {
+            checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = load.SourceId });
+            checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = load.CheckpointSequence });
+            await checkpoint.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var summary = load.Summary;
+        await using var row = new NpgsqlCommand(
+            $"INSERT INTO {Table(BookkeepingSchema, LoadsTable)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)", connection);
+        row.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = summary.LoadId });
+        row.Parameters.Add(new NpgsqlParameter<long> { TypedValue = summary.SourceId });
+        row.Parameters.Add(new NpgsqlParameter<string> { TypedValue = summary.Schema });
+        row.Parameters.Add(new NpgsqlParameter { Value = PostgresTypes.Unspecified(summary.BatchedAt), NpgsqlDbType = NpgsqlDbType.Timestamp });
+        row.Parameters.Add(new NpgsqlParameter<long> { TypedValue = summary.MinSequence });
+        row.Parameters.Add(new NpgsqlParameter<long> { TypedValue = summary.MaxSequence });
+        row.Parameters.Add(new NpgsqlParameter { Value = PostgresTypes.Unspecified(summary.MaxReceivedAt), NpgsqlDbType = NpgsqlDbType.Timestamp });
+        row.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LoadSummaryJson.Serialize(summary.Tables) });
+        await row.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string target, TableWrite write, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {target} ({ColumnList(write.Columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        foreach (var values in write.Rows)
+        {
+            TableWriteCheck.RowWidth(write, values);
+            await importer.StartRowAsync(ct).ConfigureAwait(false);
+            for (var i = 0; i < values.Length; i++)
+            {
+                PostgresTypes.Write(importer, write.Columns[i].Type, values[i], write.Table, write.Columns[i].Name);
+            }
+        }
+
+        await importer.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task<Dictionary<string, TableSchema>> ReadTablesAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    {
+        var columns = new Dictionary<string, List<ColumnSpec>>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_class c " +
+            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid " +
+            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> $2 " +
+            "ORDER BY c.relname, a.attnum",
+            connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = RejectedTable });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var table = reader.GetString(0);
+                if (!columns.TryGetValue(table, out var list))
+                {
+                    columns[table] = list = [];
+                }
+
+                list.Add(new ColumnSpec(reader.GetString(1), PostgresTypes.FromName(reader.GetString(2))));
+            }
+        }
+
+        var keys = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(
+            "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid " +
+            "JOIN pg_namespace n ON n.oid = c.relnamespace " +
+            "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) " +
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum " +
+            "WHERE n.nspname = $1 AND i.indisprimary ORDER BY c.relname, k.ord",
+            connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var table = reader.GetString(0);
+                if (!keys.TryGetValue(table, out var list))
+                {
+                    keys[table] = list = [];
+                }
+
+                list.Add(reader.GetString(1));
+            }
+        }
+
+        return columns.ToDictionary(
+            c => c.Key,
+            c => new TableSchema(c.Key, c.Value, keys.TryGetValue(c.Key, out var key) ? key : []),
+            StringComparer.Ordinal);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,109 @@
+using Sluice.Core.Loading;
+using Sluice.Destinations.DuckDb;
+using static Sluice.Destinations.Tests.LoadBuilder;
+
+namespace Sluice.Destinations.Tests.DuckDb;
+
+/// <summary>The destination contract on a DuckDB file in a temp directory, plus what only DuckDB has: query lock-down.</summary>
+public sealed class DuckDbDestinationTests : DestinationContractTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sluice-duckdb-" + Guid.NewGuid().ToString("N")[..12]);
+
+    private string AccountFile => Path.Combine(_directory, "warehouse", "1.duckdb");
+
+    protected override Task<IDestination> OpenFreshAsync() => Task.FromResult<IDestination>(new DuckDbDestination(AccountFile));
+
+    protected override async Task<IDestination> ReopenAsync(IDestination current)
+    {
+        await current.DisposeAsync();
+        return new DuckDbDestination(AccountFile);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("SELECT * FROM read_text('/etc/passwd')")]
+    [InlineData("SELECT * FROM read_csv('/etc/passwd')")]
+    [InlineData("SELECT * FROM read_json_auto('/etc/os-release')")]
+    [InlineData("SELECT * FROM glob('/etc/*')")]
+    [InlineData("SELECT * FROM '/etc/passwd'")]
+    public async Task Query_FileAccess_IsRefused(string sql)
+    {
+        await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem()).Append("data", WithSystem(), Row(1)));
+
+        var result = await Queryable.QueryAsync(sql, 10, default);
+
+        Assert.False(result.Succeeded);
+        Assert.DoesNotContain("root:", string.Join(",", result.Rows.SelectMany(r => r)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_AttachOfAnotherAccountsFile_IsRefused()
+    {
+        var other = Path.Combine(_directory, "warehouse", "2.duckdb");
+        await using (var second = new DuckDbDestination(other))
+        {
+            await second.CommitLoadAsync(new LoadBuilder("secret").Create("data", WithSystem()).Append("data", WithSystem(), Row(1)).Build(), default);
+        }
+
+        await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem()).Append("data", WithSystem(), Row(1)));
+
+        foreach (var sql in new[] { $"ATTACH '{other}' AS other", $"SELECT * FROM '{other}'", "SELECT * FROM other.secret.data" })
+        {
+            var result = await Queryable.QueryAsync(sql, 10, default);
+            Assert.False(result.Succeeded, sql);
+        }
+
+        var attach = await Queryable.QueryAsync($"ATTACH '{other}' AS other", 10, default);
+        Assert.Contains("ATTACH", attach.Error, StringComparison.Ordinal);
+        await AssertRowsAsync("SELECT database_name FROM duckdb_databases() WHERE NOT internal ORDER BY 1", [["1"]]);
+    }
+
+    [Theory]
+    [InlineData("SET enable_external_access = true")]
+    [InlineData("SET lock_configuration = false")]
+    [InlineData("RESET lock_configuration")]
+    [InlineData("PRAGMA enable_checkpoint_on_shutdown")]
+    [InlineData("CALL pragma_version()")]
+    [InlineData("INSTALL httpfs")]
+    [InlineData("LOAD httpfs")]
+    [InlineData("CHECKPOINT")]
+    [InlineData("EXPORT DATABASE '/tmp/sluice-export'")]
+    [InlineData("DETACH \"1\"")]
+    public async Task Query_ConfigurationAndEngineStatements_AreRefusedAndTheLockHolds(string sql)
+    {
+        await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem()).Append("data", WithSystem(), Row(1)));
+
+        var result = await Queryable.QueryAsync(sql, 10, default);
+
+        Assert.False(result.Succeeded);
+        Assert.False(string.IsNullOrWhiteSpace(result.Error));
+        await AssertRowsAsync(
+            "SELECT current_setting('enable_external_access'), current_setting('lock_configuration')", [[false, true]]);
+        Assert.False((await Queryable.QueryAsync("SELECT * FROM read_text('/etc/hostname')", 10, default)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Query_MultipleStatements_SaysOnlyOneMayRun()
+    {
+        var result = await Queryable.QueryAsync("SELECT 1; SELECT 2", 10, default);
+
+        Assert.Equal("Only one statement may run per query; this query has 2.", result.Error);
+    }
+
+    [Fact]
+    public async Task Reopen_AfterDispose_LocksTheNewInstanceToo()
+    {
+        await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem()).Append("data", WithSystem(), Row(1)));
+        var reopened = await ReopenAsync(Destination);
+        await using (reopened)
+        {
+            var result = await ((IQueryableDestination)reopened).QueryAsync("SELECT current_setting('enable_external_access'), current_setting('lock_configuration')", 1, default);
+            Assert.Equal([[false, true]], result.Rows);
+        }
+    }
+}
