@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Time.Testing;
+using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
+
+namespace Sluice.Server.Tests.Buffering;
+
+/// <summary>The IRecordBuffer contract, against the SQLite buffer, fed by the real writer.</summary>
+public sealed class SqliteRecordBufferTests : IAsyncLifetime
+{
+    private readonly TestBuffer _buffer = new();
+
+    public Task InitializeAsync() => _buffer.StartAsync();
+
+    public async Task DisposeAsync() => await _buffer.DisposeAsync();
+
+    [Fact]
+    public async Task ReadAsync_AfterAppends_ReturnsRecordsInSequenceOrderWithRawJson()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2,"x":1.50}""");
+        _buffer.Time.Advance(TimeSpan.FromMilliseconds(5));
+        await AppendAsync(1, """{ "n" : 3 }""");
+
+        var records = await _buffer.Buffer.ReadAsync(1, afterSequence: 0, maxRecords: 100, maxBytes: long.MaxValue, CancellationToken.None);
+
+        Assert.Equal(["""{"n":1}""", """{"n":2,"x":1.50}""", """{ "n" : 3 }"""], records.Select(r => r.Json));
+        Assert.All(records, r => Assert.Equal(1, r.SourceId));
+        Assert.True(records[0].Sequence < records[1].Sequence && records[1].Sequence < records[2].Sequence);
+        Assert.Equal(SequenceAssigner.ToEpochNanoseconds(_buffer.Time.GetUtcNow().AddMilliseconds(-5)), records[0].Sequence);
+        Assert.Equal(records[0].Sequence + 1, records[1].Sequence);
+        Assert.Equal(_buffer.Time.GetUtcNow().AddMilliseconds(-5), records[0].ReceivedAt);
+        Assert.Equal(_buffer.Time.GetUtcNow(), records[2].ReceivedAt);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AfterSequence_ReturnsOnlyLaterRecordsOfThatSource()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""", """{"n":3}""");
+        await AppendAsync(2, """{"other":true}""");
+        var all = await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None);
+
+        var later = await _buffer.Buffer.ReadAsync(1, all[0].Sequence, 100, long.MaxValue, CancellationToken.None);
+
+        Assert.Equal(["""{"n":2}""", """{"n":3}"""], later.Select(r => r.Json));
+    }
+
+    [Fact]
+    public async Task ReadAsync_MaxRecords_LimitsTheBatch()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""", """{"n":3}""");
+
+        var records = await _buffer.Buffer.ReadAsync(1, 0, maxRecords: 2, long.MaxValue, CancellationToken.None);
+
+        Assert.Equal(["""{"n":1}""", """{"n":2}"""], records.Select(r => r.Json));
+    }
+
+    [Fact]
+    public async Task ReadAsync_MaxBytes_StopsBeforeTheRecordThatWouldExceedIt()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""", """{"n":3}""");
+
+        var records = await _buffer.Buffer.ReadAsync(1, 0, 100, maxBytes: 15, CancellationToken.None);
+
+        Assert.Equal(["""{"n":1}""", """{"n":2}"""], records.Select(r => r.Json));
+    }
+
+    [Fact]
+    public async Task ReadAsync_FirstRecordLargerThanMaxBytes_StillReturnsIt()
+    {
+        await AppendAsync(1, """{"big":"0123456789"}""", """{"n":2}""");
+
+        var records = await _buffer.Buffer.ReadAsync(1, 0, 100, maxBytes: 4, CancellationToken.None);
+
+        Assert.Equal(["""{"big":"0123456789"}"""], records.Select(r => r.Json));
+    }
+
+    [Fact]
+    public async Task DeleteThroughAsync_Checkpoint_RemovesOnlyThatSourceUpToIt()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""", """{"n":3}""");
+        await AppendAsync(2, """{"other":true}""");
+        var all = await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None);
+
+        var deleted = await _buffer.Buffer.DeleteThroughAsync(1, all[1].Sequence, CancellationToken.None);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal(["""{"n":3}"""], (await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None)).Select(r => r.Json));
+        Assert.Single(await _buffer.Buffer.ReadAsync(2, 0, 100, long.MaxValue, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetPendingAsync_TwoSources_CountsRecordsBytesAndReceiveTimes()
+    {
+        var first = _buffer.Time.GetUtcNow();
+        await AppendAsync(1, """{"n":1}""", """{"é":2}""");
+        _buffer.Time.Advance(TimeSpan.FromSeconds(3));
+        await AppendAsync(1, """{"n":3}""");
+        await AppendAsync(2, """{"other":true}""");
+
+        var pending = await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [new PendingSource(1, 3, 7 + 8 + 7, first, first.AddSeconds(3)), new PendingSource(2, 1, 14, first.AddSeconds(3), first.AddSeconds(3))],
+            pending);
+    }
+
+    [Fact]
+    public async Task GetPendingAsync_AllDeleted_ReturnsNothing()
+    {
+        await AppendAsync(1, """{"n":1}""");
+        await _buffer.Buffer.DeleteThroughAsync(1, long.MaxValue, CancellationToken.None);
+
+        Assert.Empty(await _buffer.Buffer.GetPendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AppendAsync_RestartWithClockSetBack_SequencesKeepIncreasing()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""");
+        var before = await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None);
+        await _buffer.Buffer.DeleteThroughAsync(1, before[^1].Sequence, CancellationToken.None);
+
+        await _buffer.RestartAsync(new FakeTimeProvider(_buffer.Time.GetUtcNow().AddHours(-1)));
+        await AppendAsync(1, """{"n":3}""");
+
+        var after = await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None);
+        Assert.Equal(before[^1].Sequence + 1, Assert.Single(after).Sequence);
+    }
+
+    private async Task AppendAsync(long sourceId, params string[] records)
+    {
+        Assert.Equal(AppendOutcome.Accepted, await _buffer.Writer.AppendAsync(sourceId, records, CancellationToken.None));
+    }
+}
