@@ -3,6 +3,7 @@ using Sluice.Server.Api;
 using Sluice.Server.Buffering;
 using Sluice.Server.Hosting;
 using Sluice.Server.Ingestion;
+using Sluice.Server.Loading;
 using Sluice.Server.Operations;
 
 namespace Sluice.Server;
@@ -22,6 +23,7 @@ public static class SluiceApp
         builder.AddControlPlane();
         builder.AddBuffering();
         builder.AddIngestion();
+        builder.AddLoading();
         builder.AddConnectApi();
         builder.AddOperations();
         configure?.Invoke(builder);

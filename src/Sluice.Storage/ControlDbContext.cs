@@ -25,6 +25,8 @@ public abstract class ControlDbContext : DbContext
 
     public DbSet<Destination> Destinations => Set<Destination>();
 
+    public DbSet<Notification> Notifications => Set<Notification>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -85,6 +87,17 @@ public abstract class ControlDbContext : DbContext
             e.Property(d => d.ConnectionJson).HasColumnName("connection_json");
             e.HasIndex(d => d.AccountId);
             e.HasOne<Account>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Notification>(e =>
+        {
+            e.ToTable("notifications");
+            e.Property(n => n.Level).HasMaxLength(20);
+            e.Property(n => n.Category).HasMaxLength(40);
+            e.Property(n => n.Code).HasMaxLength(60);
+            e.Property(n => n.Title).HasMaxLength(200);
+            e.HasIndex(n => new { n.AccountId, n.CreatedAt });
+            e.HasOne<Account>().WithMany().HasForeignKey(n => n.AccountId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.

@@ -27,17 +27,20 @@ internal static class AccountCreation
             Hint = SecretTokens.Hint(token),
             CreatedAt = now,
         });
-        db.Destinations.Add(new Destination
-        {
-            AccountId = account.Id,
-            Type = Destination.DuckDbType,
-            Name = EmbeddedDestinationName,
-            ConnectionJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["path"] = $"warehouse/{account.Id}.duckdb" }),
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
+        db.Destinations.Add(EmbeddedDestination(account.Id, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new NewAccount(account.Id, token);
     }
+
+    /// <summary>The account's embedded DuckDB destination, <c>warehouse/&lt;client_id&gt;.duckdb</c>.</summary>
+    public static Destination EmbeddedDestination(long clientId, DateTime now) => new()
+    {
+        AccountId = clientId,
+        Type = Destination.DuckDbType,
+        Name = EmbeddedDestinationName,
+        ConnectionJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["path"] = $"warehouse/{clientId}.duckdb" }),
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Sluice.Server.Accounts;
+using Sluice.Server.Loading;
+using Sluice.Server.Notifications;
 
 namespace Sluice.Server.Api;
 
@@ -25,7 +27,9 @@ public static class ConnectApiExtensions
             .MapSourceEndpoints()
             .MapWebhookTokenEndpoints()
             .MapDestinationEndpoints()
-            .MapApiTokenEndpoints();
+            .MapApiTokenEndpoints()
+            .MapLoadingEndpoints()
+            .MapNotificationEndpoints();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
+using Sluice.Server.Loading;
 
 namespace Sluice.Server.Api;
 
@@ -11,8 +12,86 @@ internal static class DestinationEndpoints
     {
         v4.MapGet("/destinations", ListAsync);
         v4.MapGet("/destinations/{id:long}", GetAsync);
+        v4.MapPost("/destinations", CreateAsync);
+        v4.MapPut("/destinations/{id:long}", UpdateAsync);
+        v4.MapDelete("/destinations/{id:long}", DeleteAsync);
         return v4;
     }
+
+    /// <summary><c>{"type":"postgres","name":"optional","connection":{host,port,username,password,database,sslmode}}</c>.</summary>
+    private static async Task<Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> CreateAsync(
+        HttpRequest request, ClaimsPrincipal user, DestinationService destinations, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: false, cancellationToken);
+        if (body is null)
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (body.RejectUnknownFields("type", "name", "display_name", "connection") is { } unknown)
+        {
+            return ApiError.BadRequest(unknown);
+        }
+
+        if (!body.TryGetString("type", out var type, out error)
+            || !body.TryGetString("name", out var name, out error)
+            || !body.TryGetString("display_name", out var displayName, out error)
+            || !body.TryGetObject("connection", out var connection, out error))
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (type != "postgres")
+        {
+            return ApiError.BadRequest(DestinationService.TypeRequired);
+        }
+
+        if (connection is null)
+        {
+            return ApiError.BadRequest("Field 'connection' is required: {\"host\",\"port\",\"username\",\"password\",\"database\",\"sslmode\"}.");
+        }
+
+        return ToResponse(await destinations.CreatePostgresAsync(user.ClientId(), name ?? displayName, connection.Value, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> UpdateAsync(
+        long id, HttpRequest request, ClaimsPrincipal user, DestinationService destinations, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: false, cancellationToken);
+        if (body is null)
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (body.RejectUnknownFields("type", "name", "display_name", "connection") is { } unknown)
+        {
+            return ApiError.BadRequest(unknown);
+        }
+
+        if (!body.TryGetString("type", out var type, out error)
+            || !body.TryGetString("name", out var name, out error)
+            || !body.TryGetString("display_name", out var displayName, out error)
+            || !body.TryGetObject("connection", out var connection, out error))
+        {
+            return ApiError.BadRequest(error!);
+        }
+
+        if (type is not null and not "postgres" and not "duckdb")
+        {
+            return ApiError.BadRequest($"Field 'type' cannot change a destination's type (got '{type}'); delete the destination and add another.");
+        }
+
+        return ToResponse(await destinations.UpdateAsync(user.ClientId(), id, name ?? displayName, connection, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> DeleteAsync(
+        long id, ClaimsPrincipal user, DestinationService destinations, CancellationToken cancellationToken) =>
+        ToResponse(await destinations.DeleteAsync(user.ClientId(), id, cancellationToken));
+
+    private static Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>> ToResponse(ControlPlaneResult<Storage.Destination> result) =>
+        result.Succeeded
+            ? TypedResults.Ok(DestinationResponse.From(result.Value))
+            : result.Error.Kind == ControlPlaneErrorKind.NotFound ? ApiError.NotFound(result.Error) : ApiError.BadRequest(result.Error);
 
     private static async Task<Ok<DestinationResponse[]>> ListAsync(ClaimsPrincipal user, AccountService accounts, CancellationToken cancellationToken)
     {

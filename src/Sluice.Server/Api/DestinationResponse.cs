@@ -9,7 +9,8 @@ public sealed record DestinationResponse(long Id, string Type, string Name, Json
     public static DestinationResponse From(Destination destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var connection = JsonDocument.Parse(destination.ConnectionJson);
+        // The stored password (encrypted) never leaves the server.
+        using var connection = JsonDocument.Parse(Loading.DestinationSettings.PublicJson(destination.ConnectionJson));
         return new DestinationResponse(
             destination.Id, destination.Type, destination.Name, connection.RootElement.Clone(), destination.CreatedAt, destination.UpdatedAt);
     }

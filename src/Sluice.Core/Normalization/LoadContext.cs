@@ -1,0 +1,8 @@
+namespace Sluice.Core.Normalization;
+
+/// <summary>What the planner needs to know about the source being loaded.</summary>
+/// <param name="SourceId">The source (integration) whose records are loaded.</param>
+/// <param name="Schema">The destination schema of the source.</param>
+/// <param name="PrimaryKey">The configured top-level key field (upsert), or null (append-only with <c>__sdc_primary_key</c>).</param>
+/// <param name="NewGuid">Randomness, injected: the load id and every <c>__sdc_primary_key</c> come from it.</param>
+public sealed record LoadContext(long SourceId, string Schema, string? PrimaryKey, Func<Guid> NewGuid);

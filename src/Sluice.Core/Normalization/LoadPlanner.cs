@@ -1,0 +1,412 @@
+using Sluice.Core.Buffering;
+using Sluice.Core.Tables;
+
+namespace Sluice.Core.Normalization;
+
+/// <summary>
+/// Normalizes one batch of one source into a <see cref="LoadPlan"/>: table rows, schema changes and rejections, following
+/// DESIGN.md "Table semantics". Pure: no I/O; time and randomness come in through the arguments.
+/// </summary>
+/// <remarks>
+/// Decisions where the documents are silent:
+/// <list type="bullet">
+/// <item>Record-level problems (key, naming, collisions, values) reject the whole record: one <c>_sdc_rejected</c> row whose
+/// <c>table_name</c> is the table holding the offending field, counted as one rejected row of the root table.</item>
+/// <item>With a key, rejection comes before de-duplication: the newest <em>valid</em> record of a key wins, as if each record
+/// had come in its own batch.</item>
+/// <item>A column name over 59 bytes drops that column only; the row still loads (counted as loaded) and one
+/// <c>_sdc_rejected</c> row per record and column says so.</item>
+/// <item>Table-level problems (name over 63 bytes, over 1,600 columns, a source key column name over 59 bytes) reject the
+/// table's rows in this batch (counted per row in that table, one <c>_sdc_rejected</c> row per record); the rows of its
+/// subtables go with them, uncounted.</item>
+/// <item>Every array element is a row, so level ids stay the element's index even around <c>null</c> elements.</item>
+/// <item>A table name met at two nesting depths (<c>a__b</c> as an array and <c>a</c>'s elements' <c>b</c>) rejects the
+/// later record with <c>Field collision on &lt;table&gt;</c>.</item>
+/// </list>
+/// </remarks>
+public sealed class LoadPlanner
+{
+    private const string SourceKeyPrefix = "_sdc_source_key_";
+
+    /// <summary>Plans the load of <paramref name="records"/> (one source, non-empty) against the destination's current tables.</summary>
+    /// <param name="existingTables">The tables of the source's schema as they are in the destination now.</param>
+    /// <param name="batchedAtUtc">The batch's <c>_sdc_batched_at</c> and <c>_sdc_rejected_at</c>.</param>
+    public LoadPlan Plan(LoadContext context, IReadOnlyList<BufferedRecord> records, IReadOnlyList<TableSchema> existingTables, DateTime batchedAtUtc)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(existingTables);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("A load needs at least one record.", nameof(records));
+        }
+
+        var batchedAt = batchedAtUtc.Kind switch
+        {
+            DateTimeKind.Utc => batchedAtUtc,
+            DateTimeKind.Local => batchedAtUtc.ToUniversalTime(),
+            _ => DateTime.SpecifyKind(batchedAtUtc, DateTimeKind.Utc),
+        };
+        return new Planning(context, existingTables, batchedAt).Run(records);
+    }
+
+    /// <summary>The state of one <see cref="Plan"/> call.</summary>
+    private sealed class Planning
+    {
+        private readonly LoadContext _context;
+        private readonly DateTime _batchedAt;
+        private readonly Dictionary<string, TableSchema> _existing = new(ColumnNamer.Comparer);
+        private readonly bool _upsert;
+        private readonly string _keyColumn;
+        private ColumnType? _keyType;
+        private readonly Dictionary<string, TableStatsBuilder> _stats = new(ColumnNamer.Comparer);
+        private readonly Dictionary<string, TableNode> _tables = new(ColumnNamer.Comparer);
+        private readonly List<RejectedRecord> _rejections = [];
+        private readonly List<SchemaChange> _changes = [];
+        private readonly List<TableWrite> _writes = [];
+
+        public Planning(LoadContext context, IReadOnlyList<TableSchema> existingTables, DateTime batchedAt)
+        {
+            _context = context;
+            _batchedAt = batchedAt;
+            foreach (var table in existingTables)
+            {
+                _existing.TryAdd(table.Name, table);
+            }
+
+            _upsert = context.PrimaryKey is not null;
+            _keyColumn = RecordShredder.GeneratedKeyColumn;
+            _keyType = ColumnType.Text;
+            if (_upsert)
+            {
+                var sanitized = ColumnNamer.Sanitize(context.PrimaryKey!);
+                var existingKey = _existing.GetValueOrDefault(RecordShredder.RootTable)?.Columns
+                    .FirstOrDefault(c => ColumnNamer.Comparer.Equals(c.Name, sanitized));
+                _keyColumn = existingKey?.Name ?? sanitized;
+                _keyType = existingKey?.Type;
+            }
+
+            Stats(RecordShredder.RootTable, RecordShredder.RootTable);
+        }
+
+        public LoadPlan Run(IReadOnlyList<BufferedRecord> records)
+        {
+            var loadId = _context.NewGuid();
+            var ordered = InSequenceOrder(records);
+            var accepted = Shred(ordered);
+            var winners = _upsert ? NewestPerKey(accepted) : accepted;
+            if (!_upsert)
+            {
+                foreach (var record in winners)
+                {
+                    record.Key = _context.NewGuid().ToString();
+                }
+            }
+
+            Group(winners);
+            foreach (var node in _tables.Values)
+            {
+                PlanTable(node);
+            }
+
+            AddEmptySubtableWrites();
+            return new LoadPlan(
+                loadId,
+                _context.SourceId,
+                _context.Schema,
+                _batchedAt,
+                ordered.Min(r => r.Sequence),
+                ordered.Max(r => r.Sequence),
+                ordered.Max(r => r.ReceivedAt).UtcDateTime,
+                _changes,
+                _writes,
+                _rejections,
+                _stats.Values.Select(s => s.Build()).ToArray());
+        }
+
+        private static IReadOnlyList<BufferedRecord> InSequenceOrder(IReadOnlyList<BufferedRecord> records)
+        {
+            for (var i = 1; i < records.Count; i++)
+            {
+                if (records[i].Sequence < records[i - 1].Sequence)
+                {
+                    return records.OrderBy(r => r.Sequence).ToArray();
+                }
+            }
+
+            return records;
+        }
+
+        private List<ShreddedRecord> Shred(IReadOnlyList<BufferedRecord> records)
+        {
+            var shredder = new RecordShredder(_context.PrimaryKey);
+            var accepted = new List<ShreddedRecord>(records.Count);
+            foreach (var source in records)
+            {
+                if (!shredder.TryShred(source, out var record, out var table, out var reason))
+                {
+                    RejectRecord(source, table, reason);
+                    continue;
+                }
+
+                if (_upsert)
+                {
+                    _keyType ??= record.KeyType;
+                    if (record.KeyType != _keyType)
+                    {
+                        var reasonText = RejectionReasons.PrimaryKeyTypeMismatch(
+                            _context.PrimaryKey!, _keyColumn, ColumnTypes.SqlName(record.KeyType), ColumnTypes.SqlName(_keyType.Value));
+                        RejectRecord(source, RecordShredder.RootTable, reasonText);
+                        continue;
+                    }
+                }
+
+                accepted.Add(record);
+            }
+
+            return accepted;
+        }
+
+        /// <summary>Keeps, per key, only the record with the highest sequence (BEHAVIOUR.md §4.1), in sequence order.</summary>
+        private static List<ShreddedRecord> NewestPerKey(List<ShreddedRecord> accepted)
+        {
+            var newest = new Dictionary<object, ShreddedRecord>(accepted.Count);
+            foreach (var record in accepted)
+            {
+                var key = record.Key!;
+                if (!newest.TryGetValue(key, out var current) || record.Source.Sequence >= current.Source.Sequence)
+                {
+                    newest[key] = record;
+                }
+            }
+
+            return accepted.Where(r => ReferenceEquals(newest[r.Key!], r)).ToList();
+        }
+
+        /// <summary>Assigns each winner's rows to their tables, parents before children.</summary>
+        private void Group(List<ShreddedRecord> winners)
+        {
+            var root = new TableNode(RecordShredder.RootTable, RecordShredder.RootTable, parent: null, depth: 0);
+            _tables.Add(root.Name, root);
+            var depths = new Dictionary<string, int>(ColumnNamer.Comparer);
+            foreach (var record in winners)
+            {
+                depths.Clear();
+                RowDraft? conflict = null;
+                foreach (var row in record.Rows)
+                {
+                    if (!DepthFits(row, depths))
+                    {
+                        conflict = row;
+                        break;
+                    }
+                }
+
+                if (conflict is not null)
+                {
+                    RejectRecord(record.Source, conflict.Table, RejectionReasons.FieldCollision(conflict.Table));
+                    continue;
+                }
+
+                foreach (var row in record.Rows)
+                {
+                    if (!_tables.TryGetValue(row.Table, out var node))
+                    {
+                        var parent = _tables[row.ParentTable!].Name;
+                        var name = _existing.TryGetValue(row.Table, out var existing) ? existing.Name : row.Table;
+                        node = new TableNode(name, row.SourceTableName, parent, row.Depth);
+                        _tables.Add(name, node);
+                    }
+
+                    node.Rows.Add(row);
+                }
+            }
+        }
+
+        private bool DepthFits(RowDraft row, Dictionary<string, int> depths)
+        {
+            var expected = _tables.TryGetValue(row.Table, out var node) ? node.Depth
+                : depths.TryGetValue(row.Table, out var seen) ? seen
+                : _existing.TryGetValue(row.Table, out var existing) && row.Depth > 0 ? LevelCount(existing)
+                : row.Depth;
+            depths.TryAdd(row.Table, row.Depth);
+            return expected == row.Depth;
+        }
+
+        private static int LevelCount(TableSchema table) =>
+            table.Columns.Count(c => c.Name.StartsWith("_sdc_level_", StringComparison.OrdinalIgnoreCase));
+
+        private void PlanTable(TableNode node)
+        {
+            if (node.Parent is not null && _tables[node.Parent].Rejected)
+            {
+                node.Rejected = true;
+                return;
+            }
+
+            if (node.Rows.Count == 0)
+            {
+                return;
+            }
+
+            var isRoot = node.Parent is null;
+            var keyColumn = isRoot ? _keyColumn : SourceKeyPrefix + _keyColumn;
+            string? reason = null;
+            TableBuild? build = null;
+            if (ColumnNamer.IsTooLongForTable(node.Name))
+            {
+                reason = RejectionReasons.TableNameTooLong(node.Name);
+            }
+            else if (ColumnNamer.IsTooLongForColumn(keyColumn))
+            {
+                reason = RejectionReasons.ColumnNameTooLong(keyColumn);
+            }
+            else
+            {
+                var fixedColumns = new FixedColumns(keyColumn, _keyType ?? ColumnType.Text, node.Depth);
+                build = TableBuilder.Build(node.Name, _existing.GetValueOrDefault(node.Name), fixedColumns, KeyColumns(node), node.Rows, _batchedAt);
+                if (build.TooManyColumns)
+                {
+                    reason = RejectionReasons.TooManyColumns;
+                }
+            }
+
+            if (reason is not null)
+            {
+                RejectTable(node, reason);
+                return;
+            }
+
+            _changes.AddRange(build!.Changes);
+            _writes.Add(Write(node, build.WriteColumns, build.Rows));
+            var stats = Stats(node.Name, node.SourceTableName);
+            ShreddedRecord? previous = null;
+            foreach (var row in node.Rows)
+            {
+                stats.Loaded(row.Record.Source.Sequence, row.Record.ReceivedAtUtc);
+                if (!ReferenceEquals(row.Record, previous))
+                {
+                    previous = row.Record;
+                    LogDroppedColumns(node, row.Record);
+                }
+            }
+        }
+
+        private void LogDroppedColumns(TableNode node, ShreddedRecord record)
+        {
+            if (record.DroppedColumns is null)
+            {
+                return;
+            }
+
+            var logged = new HashSet<string>(ColumnNamer.Comparer);
+            foreach (var dropped in record.DroppedColumns)
+            {
+                if (ColumnNamer.Comparer.Equals(dropped.Table, node.Name) && logged.Add(dropped.Column))
+                {
+                    _rejections.Add(Rejection(record.Source, node.Name, RejectionReasons.ColumnNameTooLong(dropped.Column)));
+                }
+            }
+        }
+
+        private void RejectTable(TableNode node, string reason)
+        {
+            node.Rejected = true;
+            Stats(node.Name, node.SourceTableName).Rejected(node.Rows.Count);
+            ShreddedRecord? previous = null;
+            foreach (var row in node.Rows)
+            {
+                if (!ReferenceEquals(row.Record, previous))
+                {
+                    previous = row.Record;
+                    _rejections.Add(Rejection(row.Record.Source, node.Name, reason));
+                }
+            }
+        }
+
+        private TableWrite Write(TableNode node, IReadOnlyList<ColumnSpec> columns, IReadOnlyList<object?[]> rows)
+        {
+            var parentKeys = node.Parent is null
+                ? []
+                : new[] { KeyValuePair.Create(SourceKeyPrefix + _keyColumn, _keyColumn) };
+            return new TableWrite(
+                node.Name,
+                node.SourceTableName,
+                RecordShredder.RootTable,
+                _upsert ? WriteMode.Upsert : WriteMode.Append,
+                KeyColumns(node),
+                parentKeys,
+                columns,
+                rows);
+        }
+
+        /// <summary>Upsert: the key (root) or the source key and level ids (subtables). Append-only tables have none.</summary>
+        private IReadOnlyList<string> KeyColumns(TableNode node)
+        {
+            if (!_upsert)
+            {
+                return [];
+            }
+
+            if (node.Parent is null)
+            {
+                return [_keyColumn];
+            }
+
+            var keys = new List<string>(1 + node.Depth) { SourceKeyPrefix + _keyColumn };
+            for (var level = 0; level < node.Depth; level++)
+            {
+                keys.Add(FixedColumns.LevelColumn(level));
+            }
+
+            return keys;
+        }
+
+        /// <summary>
+        /// A replaced root row replaces its subtable rows even when the new record has none there: the destination deletes
+        /// them per winning key, so every existing subtable gets a write, rows or not.
+        /// </summary>
+        private void AddEmptySubtableWrites()
+        {
+            if (!_upsert || _writes.Count == 0 || !_writes[0].IsRoot)
+            {
+                return;
+            }
+
+            foreach (var table in _existing.Values)
+            {
+                if (!table.Name.StartsWith(RecordShredder.RootTable + "__", StringComparison.OrdinalIgnoreCase)
+                    || _writes.Any(w => ColumnNamer.Comparer.Equals(w.Table, table.Name)))
+                {
+                    continue;
+                }
+
+                var depth = LevelCount(table);
+                var node = new TableNode(table.Name, table.Name, RecordShredder.RootTable, depth);
+                var fixedNames = new FixedColumns(SourceKeyPrefix + _keyColumn, _keyType ?? ColumnType.Text, depth).Columns();
+                var columns = table.Columns.Where(c => fixedNames.Any(f => ColumnNamer.Comparer.Equals(f.Name, c.Name))).ToArray();
+                _writes.Add(Write(node, columns, []));
+            }
+        }
+
+        private void RejectRecord(BufferedRecord source, string table, string reason)
+        {
+            _rejections.Add(Rejection(source, table, reason));
+            Stats(RecordShredder.RootTable, RecordShredder.RootTable).Rejected();
+        }
+
+        private RejectedRecord Rejection(BufferedRecord source, string table, string reason) =>
+            new(_batchedAt, table, reason, RejectedRecordText.Truncate(source.Json));
+
+        private TableStatsBuilder Stats(string table, string sourceTableName)
+        {
+            if (!_stats.TryGetValue(table, out var stats))
+            {
+                stats = new TableStatsBuilder(table, sourceTableName, RecordShredder.RootTable);
+                _stats.Add(table, stats);
+            }
+
+            return stats;
+        }
+    }
+}

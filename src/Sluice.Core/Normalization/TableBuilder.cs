@@ -1,0 +1,282 @@
+using Sluice.Core.Tables;
+
+namespace Sluice.Core.Normalization;
+
+/// <summary>The columns every row of a table carries besides its data: system columns, keys and level ids.</summary>
+/// <param name="KeyColumn">Root: the key column (<c>id</c> or <c>__sdc_primary_key</c>). Subtable: <c>_sdc_source_key_&lt;key&gt;</c>.</param>
+internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int Depth)
+{
+    public const string ReceivedAt = "_sdc_received_at";
+    public const string BatchedAt = "_sdc_batched_at";
+    public const string Sequence = "_sdc_sequence";
+    public const string TableVersion = "_sdc_table_version";
+
+    public static string LevelColumn(int level) => $"_sdc_level_{level}_id";
+
+    /// <summary>In table order: the four <c>_sdc_</c> columns, the key, then <c>_sdc_level_0_id</c>... for subtables.</summary>
+    public IReadOnlyList<ColumnSpec> Columns()
+    {
+        var columns = new List<ColumnSpec>(5 + Depth)
+        {
+            new(ReceivedAt, ColumnType.Timestamp),
+            new(BatchedAt, ColumnType.Timestamp),
+            new(Sequence, ColumnType.BigInt),
+            new(TableVersion, ColumnType.BigInt),
+            new(KeyColumn, KeyType),
+        };
+        for (var level = 0; level < Depth; level++)
+        {
+            columns.Add(new ColumnSpec(LevelColumn(level), ColumnType.BigInt));
+        }
+
+        return columns;
+    }
+}
+
+/// <summary>What one table's part of a load comes to.</summary>
+internal sealed record TableBuild(
+    bool TooManyColumns,
+    IReadOnlyList<SchemaChange> Changes,
+    IReadOnlyList<ColumnSpec> WriteColumns,
+    IReadOnlyList<object?[]> Rows);
+
+/// <summary>
+/// Plans one table: the columns its rows need (typed from the values, split by the PostgreSQL rule when a column sees a
+/// second type), the schema changes that get the destination there, and the rows aligned with the written columns.
+/// </summary>
+internal static class TableBuilder
+{
+    public static TableBuild Build(
+        string table,
+        TableSchema? existing,
+        FixedColumns fixedColumns,
+        IReadOnlyList<string> primaryKey,
+        IReadOnlyList<RowDraft> rows,
+        DateTime batchedAt)
+    {
+        var schema = new SchemaState(table, existing);
+        var fixedSpecs = fixedColumns.Columns();
+        foreach (var column in fixedSpecs)
+        {
+            if (!schema.Contains(column.Name))
+            {
+                schema.Add(column);
+            }
+        }
+
+        var bases = CollectBaseColumns(rows);
+        foreach (var column in bases.Values)
+        {
+            Resolve(schema, column, fixedSpecs);
+        }
+
+        if (schema.Columns.Count > ColumnNamer.MaxColumns)
+        {
+            return new TableBuild(true, [], [], []);
+        }
+
+        var changes = existing is null
+            ? [new CreateTable(table, schema.Columns.ToArray(), primaryKey)]
+            : schema.Changes;
+
+        // Only the columns this load fills are written; the rest stay NULL.
+        var used = new bool[schema.Columns.Count];
+        var fixedIndex = fixedSpecs.Select(c => schema.IndexOf(c.Name)).ToArray();
+        foreach (var index in fixedIndex)
+        {
+            used[index] = true;
+        }
+
+        foreach (var column in bases.Values)
+        {
+            foreach (var type in column.Types)
+            {
+                used[column.IndexByType[(int)type]] = true;
+            }
+        }
+
+        var writeIndex = new int[used.Length];
+        var writeColumns = new List<ColumnSpec>();
+        for (var i = 0; i < used.Length; i++)
+        {
+            writeIndex[i] = used[i] ? writeColumns.Count : -1;
+            if (used[i])
+            {
+                writeColumns.Add(schema.Columns[i]);
+            }
+        }
+
+        var fixedWrite = fixedIndex.Select(i => writeIndex[i]).ToArray();
+        var written = new List<object?[]>(rows.Count);
+        object boxedBatchedAt = batchedAt;
+        foreach (var row in rows)
+        {
+            var values = new object?[writeColumns.Count];
+            values[fixedWrite[0]] = row.Record.BoxedReceivedAt;
+            values[fixedWrite[1]] = boxedBatchedAt;
+            values[fixedWrite[2]] = row.Record.BoxedSequence;
+            values[fixedWrite[3]] = Boxes.Int64(0);
+            values[fixedWrite[4]] = row.Record.Key;
+            for (var level = 0; level < row.LevelIds.Length; level++)
+            {
+                values[fixedWrite[5 + level]] = Boxes.Int64(row.LevelIds[level]);
+            }
+
+            foreach (var field in row.Fields)
+            {
+                values[writeIndex[bases[field.Column].IndexByType[(int)field.Type]]] = field.Value;
+            }
+
+            written.Add(values);
+        }
+
+        return new TableBuild(false, changes, writeColumns, written);
+    }
+
+    /// <summary>Data columns by base name, in first-seen order, with the types each received, in first-seen order.</summary>
+    private static Dictionary<string, BaseColumn> CollectBaseColumns(IReadOnlyList<RowDraft> rows)
+    {
+        // Dictionary keeps insertion order while nothing is removed.
+        var bases = new Dictionary<string, BaseColumn>(ColumnNamer.Comparer);
+        foreach (var row in rows)
+        {
+            foreach (var field in row.Fields)
+            {
+                if (!bases.TryGetValue(field.Column, out var column))
+                {
+                    column = new BaseColumn(field.Column);
+                    bases.Add(field.Column, column);
+                }
+
+                if (!column.Types.Contains(field.Type))
+                {
+                    column.Types.Add(field.Type);
+                }
+            }
+        }
+
+        return bases;
+    }
+
+    private static void Resolve(SchemaState schema, BaseColumn column, IReadOnlyList<ColumnSpec> fixedSpecs)
+    {
+        // The key field of an upsert source is a fixed column; its type was checked against the key column already.
+        if (fixedSpecs.Any(c => ColumnNamer.Comparer.Equals(c.Name, column.Name)))
+        {
+            var index = schema.IndexOf(column.Name);
+            foreach (var type in column.Types)
+            {
+                column.IndexByType[(int)type] = index;
+            }
+
+            return;
+        }
+
+        var plain = schema.Find(column.Name);
+        var name = plain?.Name ?? column.Name;
+        var splits = new int[ColumnTypes.Count];
+        var anySplit = false;
+        foreach (var type in Enum.GetValues<ColumnType>())
+        {
+            splits[(int)type] = schema.IndexOf(ColumnTypes.SplitName(name, type));
+            anySplit |= splits[(int)type] >= 0;
+        }
+
+        if (plain is null && !anySplit)
+        {
+            // New column: one type keeps the plain name; several types in this very batch split at once.
+            foreach (var type in column.Types)
+            {
+                var spec = new ColumnSpec(column.Types.Count == 1 ? name : ColumnTypes.SplitName(name, type), type);
+                column.IndexByType[(int)type] = schema.Add(spec);
+            }
+
+            return;
+        }
+
+        if (plain is not null && !anySplit && column.Types.Any(t => t != plain.Type))
+        {
+            // PostgreSQL rule: the original column takes its type's suffix, every other type gets its own column.
+            var renamed = ColumnTypes.SplitName(name, plain.Type);
+            splits[(int)plain.Type] = schema.Rename(name, renamed);
+            plain = null;
+        }
+
+        foreach (var type in column.Types)
+        {
+            if (splits[(int)type] >= 0)
+            {
+                column.IndexByType[(int)type] = splits[(int)type];
+            }
+            else if (plain is not null && plain.Type == type)
+            {
+                column.IndexByType[(int)type] = schema.IndexOf(plain.Name);
+            }
+            else
+            {
+                column.IndexByType[(int)type] = schema.Add(new ColumnSpec(ColumnTypes.SplitName(name, type), type));
+            }
+        }
+    }
+
+    private sealed class BaseColumn(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<ColumnType> Types { get; } = new(1);
+
+        public int[] IndexByType { get; } = [-1, -1, -1, -1, -1];
+    }
+
+    /// <summary>The table's columns as they will be after this load's changes, and those changes for an existing table.</summary>
+    private sealed class SchemaState
+    {
+        private readonly string _table;
+        private readonly bool _exists;
+        private readonly Dictionary<string, int> _index = new(ColumnNamer.Comparer);
+
+        public SchemaState(string table, TableSchema? existing)
+        {
+            _table = table;
+            _exists = existing is not null;
+            foreach (var column in existing?.Columns ?? [])
+            {
+                _index.TryAdd(column.Name, Columns.Count);
+                Columns.Add(column);
+            }
+        }
+
+        public List<ColumnSpec> Columns { get; } = [];
+
+        public List<SchemaChange> Changes { get; } = [];
+
+        public bool Contains(string name) => _index.ContainsKey(name);
+
+        public int IndexOf(string name) => _index.TryGetValue(name, out var index) ? index : -1;
+
+        public ColumnSpec? Find(string name) => _index.TryGetValue(name, out var index) ? Columns[index] : null;
+
+        public int Add(ColumnSpec column)
+        {
+            var index = Columns.Count;
+            _index.Add(column.Name, index);
+            Columns.Add(column);
+            if (_exists)
+            {
+                Changes.Add(new AddColumn(_table, column));
+            }
+
+            return index;
+        }
+
+        public int Rename(string from, string to)
+        {
+            var index = _index[from];
+            _index.Remove(from);
+            _index.Add(to, index);
+            Columns[index] = Columns[index] with { Name = to };
+            Changes.Add(new RenameColumn(_table, from, to));
+            return index;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Core.Loading;
+using Sluice.Destinations.DuckDb;
+using Sluice.Destinations.Postgres;
+using Sluice.Server.Hosting;
+using Sluice.Storage;
+
+namespace Sluice.Server.Loading;
+
+/// <summary>
+/// Opens each account's destination once and shares it (the DuckDB file allows one writer per process): the account's
+/// PostgreSQL database when it has one, else <c>warehouse/&lt;client_id&gt;.duckdb</c>.
+/// </summary>
+public sealed class DestinationRegistry(
+    IDbContextFactory<ControlDbContext> contexts,
+    DataDirectory dataDirectory,
+    DestinationSettings settings) : IDestinationProvider, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, Lazy<Task<IDestination>>> _open = new();
+
+    public async ValueTask<IDestination> GetAsync(long clientId, CancellationToken cancellationToken)
+    {
+        var lazy = _open.GetOrAdd(clientId, id => new Lazy<Task<IDestination>>(() => OpenAsync(id)));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (lazy.Value.IsFaulted)
+        {
+            _open.TryRemove(KeyValuePair.Create(clientId, lazy));
+            throw;
+        }
+    }
+
+    public async ValueTask InvalidateAsync(long clientId)
+    {
+        if (_open.TryRemove(clientId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+        {
+            await (await lazy.Value).DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var clientId in _open.Keys)
+        {
+            await InvalidateAsync(clientId);
+        }
+    }
+
+    private async Task<IDestination> OpenAsync(long clientId)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        var row = await db.Destinations.AsNoTracking()
+            .Where(d => d.AccountId == clientId)
+            .OrderByDescending(d => d.Id)
+            .FirstOrDefaultAsync();
+        if (row?.Type == Destination.PostgresType)
+        {
+            return new PostgresDestination(settings.FromStoredJson(row.ConnectionJson));
+        }
+
+        return new DuckDbDestination(dataDirectory.DuckDbPath(clientId), new DuckDbDestinationOptions { MemoryLimit = "256MB" });
+    }
+}

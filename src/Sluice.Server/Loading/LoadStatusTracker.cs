@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Sluice.Server.Loading;
+
+/// <summary>
+/// Per-source loader state: the last success, the current error streak and when to try again (exponential backoff).
+/// In memory: after a restart the loader simply tries again, and a persisting error shows up again at once.
+/// </summary>
+public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions> options)
+{
+    private readonly ConcurrentDictionary<long, SourceLoadStatus> _statuses = new();
+
+    public SourceLoadStatus Get(long sourceId) => _statuses.GetValueOrDefault(sourceId, SourceLoadStatus.Empty);
+
+    public bool IsBackingOff(long sourceId) =>
+        _statuses.TryGetValue(sourceId, out var s) && s.NextAttemptAt is { } next && next > time.GetUtcNow();
+
+    public void Succeeded(long sourceId, string? lastTable)
+    {
+        var now = time.GetUtcNow();
+        _statuses.AddOrUpdate(
+            sourceId,
+            _ => new SourceLoadStatus(now, lastTable, null, null, 0, null),
+            (_, s) => s with { LastLoadAt = now, LastTableLoaded = lastTable ?? s.LastTableLoaded, LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null });
+    }
+
+    /// <summary>Records a failed load; returns the new status (its failure count tells whether this starts a streak).</summary>
+    public SourceLoadStatus Failed(long sourceId, string error)
+    {
+        var now = time.GetUtcNow();
+        var o = options.Value;
+        return _statuses.AddOrUpdate(
+            sourceId,
+            _ => new SourceLoadStatus(null, null, error, now, 1, now + o.MinRetryDelay),
+            (_, s) =>
+            {
+                var failures = s.ConsecutiveFailures + 1;
+                var delay = TimeSpan.FromTicks(Math.Min(o.MaxRetryDelay.Ticks, o.MinRetryDelay.Ticks * (1L << Math.Min(failures - 1, 20))));
+                return s with { LastError = error, LastErrorAt = now, ConsecutiveFailures = failures, NextAttemptAt = now + delay };
+            });
+    }
+}

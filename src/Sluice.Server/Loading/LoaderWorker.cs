@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+using Sluice.Core.Buffering;
+using Sluice.Core.Loading;
+
+namespace Sluice.Server.Loading;
+
+/// <summary>
+/// Watches the buffer and starts a load for each source whose oldest pending record is <see cref="LoadingOptions.Interval"/>
+/// old, or whose pending records or bytes reach the limits. One load per source at a time; failing sources back off.
+/// </summary>
+public sealed partial class LoaderWorker(
+    IRecordBuffer buffer,
+    SourceLoader loader,
+    LoadStatusTracker statuses,
+    ILoadFailureNotifier notifier,
+    ILoadTargetCatalog catalog,
+    TimeProvider time,
+    IOptions<LoadingOptions> options,
+    ILogger<LoaderWorker> logger) : BackgroundService
+{
+    private readonly HashSet<long> _running = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        using var slots = new SemaphoreSlim(o.MaxConcurrentLoads);
+        var inFlight = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var pending = await buffer.GetPendingAsync(stoppingToken);
+                var now = time.GetUtcNow();
+                foreach (var source in pending)
+                {
+                    if (!IsDue(source, now, o) || statuses.IsBackingOff(source.SourceId))
+                    {
+                        continue;
+                    }
+
+                    lock (_running)
+                    {
+                        if (!_running.Add(source.SourceId))
+                        {
+                            continue;
+                        }
+                    }
+
+                    await slots.WaitAsync(stoppingToken);
+                    inFlight.Add(RunLoadAsync(source.SourceId, slots, stoppingToken));
+                }
+
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogLoopFailed(logger, ex);
+            }
+
+            try
+            {
+                await Task.Delay(o.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        // Let loads in flight finish or be cancelled; their records stay in the buffer either way.
+        await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    internal static bool IsDue(PendingSource source, DateTimeOffset now, LoadingOptions o) =>
+        source.Records >= o.MaxRecords || source.Bytes >= o.MaxBytes || now - source.OldestReceivedAt >= o.Interval;
+
+    private async Task RunLoadAsync(long sourceId, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            // Keep loading while full batches remain, so a backlog drains without waiting for the next poll.
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var summary = await loader.LoadOnceAsync(sourceId, cancellationToken);
+                if (summary is null)
+                {
+                    break;
+                }
+
+                var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
+                statuses.Succeeded(sourceId, lastTable);
+                var pending = await buffer.GetPendingAsync(cancellationToken);
+                var mine = pending.FirstOrDefault(p => p.SourceId == sourceId);
+                if (mine is null || !IsDue(mine, time.GetUtcNow(), options.Value))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            var message = DestinationErrors.Describe(ex);
+            var status = statuses.Failed(sourceId, message);
+            LogLoadFailed(logger, sourceId, status.ConsecutiveFailures, status.NextAttemptAt, ex);
+            if (status.ConsecutiveFailures == 1)
+            {
+                await NotifyAsync(sourceId, message, cancellationToken);
+            }
+        }
+        finally
+        {
+            lock (_running)
+            {
+                _running.Remove(sourceId);
+            }
+
+            slots.Release();
+        }
+    }
+
+    private async Task NotifyAsync(long sourceId, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var target = await catalog.GetAsync(sourceId, cancellationToken);
+            if (target is not null)
+            {
+                await notifier.LoadFailedAsync(target, message, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotifyFailed(logger, sourceId, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed ({Failures} in a row); next attempt at {NextAttemptAt}")]
+    private static partial void LogLoadFailed(ILogger logger, long sourceId, int failures, DateTimeOffset? nextAttemptAt, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The loader loop failed; it goes on at the next poll")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Could not record the load failure notification of source {SourceId}")]
+    private static partial void LogNotifyFailed(ILogger logger, long sourceId, Exception exception);
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Sluice.Core.Normalization;
+using Sluice.Server.Hosting;
+using Sluice.Server.Notifications;
+
+namespace Sluice.Server.Loading;
+
+public static class LoadingExtensions
+{
+    /// <summary>
+    /// Continuous loading (section <c>Loading</c>): the loader worker, the account destinations (embedded DuckDB or
+    /// PostgreSQL), destination settings with the password encrypted by Data Protection (keys in <c>&lt;data-dir&gt;/keys</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddLoading(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<LoadingOptions>()
+            .Bind(builder.Configuration.GetSection(LoadingOptions.Section))
+            .Validate(o => o.Interval > TimeSpan.Zero, "Loading:Interval must be positive, e.g. 00:00:02.")
+            .Validate(o => o.MaxRecords > 0, "Loading:MaxRecords must be at least 1.")
+            .Validate(o => o.MaxBytes > 0, "Loading:MaxBytes must be at least 1.")
+            .Validate(o => o.MaxConcurrentLoads > 0, "Loading:MaxConcurrentLoads must be at least 1.")
+            .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Loading:MinRetryDelay must be positive and at most Loading:MaxRetryDelay.")
+            .ValidateOnStart();
+
+        builder.Services.AddDataProtection().SetApplicationName("Sluice");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(dataDir.Root, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+
+        builder.Services.AddSingleton<LoadPlanner>();
+        builder.Services.AddSingleton<DestinationSettings>();
+        builder.Services.AddSingleton<DestinationRegistry>();
+        builder.Services.AddSingleton<IDestinationProvider>(sp => sp.GetRequiredService<DestinationRegistry>());
+        builder.Services.AddSingleton<ILoadTargetCatalog, ControlPlaneLoadTargets>();
+        builder.Services.AddSingleton<DestinationService>();
+        builder.Services.AddSingleton<LoadStatusTracker>();
+        builder.Services.AddSingleton<SourceLoader>();
+        builder.Services.AddSingleton<SourceStatsService>();
+        builder.Services.AddSingleton<NotificationService>();
+        builder.Services.AddSingleton<ILoadFailureNotifier, LoadFailureNotifier>();
+        builder.Services.AddHostedService<LoaderWorker>();
+        return builder;
+    }
+}

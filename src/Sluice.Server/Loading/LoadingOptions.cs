@@ -1,0 +1,28 @@
+namespace Sluice.Server.Loading;
+
+/// <summary>When loads start and how large they get. Section <c>Loading</c>.</summary>
+public sealed class LoadingOptions
+{
+    public const string Section = "Loading";
+
+    /// <summary>A load starts when the oldest pending record of a source is this old. Default 2 s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A load starts at once when this many records are pending, and takes at most this many. Default 50,000.</summary>
+    public int MaxRecords { get; set; } = 50_000;
+
+    /// <summary>A load starts at once when this many bytes of JSON are pending, and takes at most this many. Default 32 MiB.</summary>
+    public long MaxBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>How often the loader looks at the buffer when nothing is due. Default 200 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The first wait after a failed load; doubles per failure up to <see cref="MaxRetryDelay"/>. Default 1 s.</summary>
+    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between attempts while a destination keeps failing. Default 60 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Sources loaded at the same time (one load per source at a time, always). Default 2.</summary>
+    public int MaxConcurrentLoads { get; set; } = 2;
+}

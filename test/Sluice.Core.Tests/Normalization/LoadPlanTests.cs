@@ -1,0 +1,138 @@
+using Sluice.Core.Buffering;
+using Sluice.Core.Normalization;
+using static Sluice.Core.Tests.Normalization.Planning;
+
+namespace Sluice.Core.Tests.Normalization;
+
+public class LoadPlanTests
+{
+    [Fact]
+    public void Plan_Batch_CheckpointsAtTheHighestSequenceIncludingRejectedRecords()
+    {
+        var plan = Plan("id", """{"id":1}""", """{"id":2}""", """{"no":"key"}""");
+
+        Assert.Equal(FirstSequence + 2, plan.CheckpointSequence);
+        var request = plan.ToLoadRequest();
+        Assert.Equal(FirstSequence + 2, request.CheckpointSequence);
+        Assert.Equal((Schema, SourceId), (request.Schema, request.SourceId));
+        Assert.Same(plan.Writes, request.Writes);
+        Assert.Same(plan.SchemaChanges, request.SchemaChanges);
+        Assert.Same(plan.Rejections, request.Rejections);
+    }
+
+    [Fact]
+    public void ToLoadRequest_Summary_CarriesTheLoadIdBatchTimesSequencesAndTableStats()
+    {
+        var plan = Plan(null, """{"a":1,"tags":["x","y"]}""", """{"a":2}""");
+
+        var summary = plan.ToLoadRequest().Summary;
+        Assert.Equal(Guid.Parse(GuidSequence.Nth(1)), summary.LoadId);
+        Assert.Equal((SourceId, Schema, BatchedAt), (summary.SourceId, summary.Schema, summary.BatchedAt));
+        Assert.Equal((FirstSequence, FirstSequence + 1), (summary.MinSequence, summary.MaxSequence));
+        Assert.Equal(FirstReceivedAt.AddSeconds(1).UtcDateTime, summary.MaxReceivedAt);
+        Assert.Equal(DateTimeKind.Utc, summary.MaxReceivedAt.Kind);
+        var data = summary.Tables[0];
+        Assert.Equal(("data", "data", "data", 2L, 0L), (data.Table, data.SourceTableName, data.RootTable, data.RowsLoaded, data.RowsRejected));
+        Assert.Equal((FirstSequence, FirstSequence + 1), (data.MinSequence, data.MaxSequence));
+        Assert.Equal(FirstReceivedAt.AddSeconds(1).UtcDateTime, data.MaxReceivedAt);
+        var tags = summary.Tables[1];
+        Assert.Equal(("data__tags", "tags", 2L), (tags.Table, tags.SourceTableName, tags.RowsLoaded));
+        Assert.Equal((FirstSequence, FirstSequence), (tags.MinSequence, tags.MaxSequence));
+        Assert.Equal(FirstReceivedAt.UtcDateTime, tags.MaxReceivedAt);
+    }
+
+    [Fact]
+    public void Plan_EveryRecordRejected_ReportsTheRootWithNoSequencesAndStillCheckpoints()
+    {
+        var plan = Plan("id", """{"x":1}""", """{"id":null}""");
+
+        Assert.Empty(plan.Writes);
+        Assert.Empty(plan.SchemaChanges);
+        var data = Assert.Single(plan.Tables);
+        Assert.Equal((0L, 2L), (data.RowsLoaded, data.RowsRejected));
+        Assert.Null(data.MinSequence);
+        Assert.Null(data.MaxSequence);
+        Assert.Null(data.MaxReceivedAt);
+        Assert.Equal(FirstSequence + 1, plan.CheckpointSequence);
+    }
+
+    [Fact]
+    public void Plan_RecordsOutOfSequenceOrder_AreWrittenInSequenceOrder()
+    {
+        var records = Records("""{"n":1}""", """{"n":2}""", """{"n":3}""");
+
+        var plan = Plan(null, [], [records[2], records[0], records[1]]);
+
+        Assert.Equal([1L, 2L, 3L], plan.RowsOf("data").Select(r => r["n"]));
+        Assert.Equal(FirstSequence + 2, plan.CheckpointSequence);
+        Assert.Equal(FirstSequence, plan.MinSequence);
+    }
+
+    [Fact]
+    public void Plan_BatchedAtWithUnspecifiedKind_IsTreatedAsUtc()
+    {
+        var unspecified = DateTime.SpecifyKind(BatchedAt, DateTimeKind.Unspecified);
+
+        var plan = new LoadPlanner().Plan(new LoadContext(SourceId, Schema, null, Guid.NewGuid), Records("{}"), [], unspecified);
+
+        Assert.Equal(DateTimeKind.Utc, plan.BatchedAt.Kind);
+        Assert.Equal(BatchedAt, Assert.Single(plan.RowsOf("data"))["_sdc_batched_at"]);
+    }
+
+    [Fact]
+    public void Plan_EmptyBatch_IsAProgrammingError()
+    {
+        Assert.Throws<ArgumentException>(() => new LoadPlanner().Plan(new LoadContext(SourceId, Schema, null, Guid.NewGuid), [], [], BatchedAt));
+    }
+
+    [Fact]
+    public void Plan_HugeRejectedRecord_IsTruncatedTo64KiB()
+    {
+        var big = $$"""{"note__st":"{{new string('x', 100_000)}}"}""";
+
+        var plan = Plan(null, big);
+
+        var record = Assert.Single(plan.Rejections).Record;
+        Assert.Equal(RejectedRecordText.MaxBytes, record.Length);
+        Assert.StartsWith("{\"note__st\":\"xxx", record, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("é", 2)]
+    [InlineData("€", 3)]
+    [InlineData("😀", 4)]
+    public void Truncate_MultiByteText_NeverExceeds64KiBNorSplitsACharacter(string unit, int bytesPerUnit)
+    {
+        var text = string.Concat(Enumerable.Repeat(unit, (RejectedRecordText.MaxBytes / bytesPerUnit) + 10));
+
+        var truncated = RejectedRecordText.Truncate(text);
+
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(truncated) <= RejectedRecordText.MaxBytes);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(truncated) > RejectedRecordText.MaxBytes - bytesPerUnit);
+        Assert.False(char.IsHighSurrogate(truncated[^1]));
+    }
+
+    [Fact]
+    public void Plan_WritesAndStats_ListTheRootFirstThenSubtablesInFirstSeenOrder()
+    {
+        var plan = Plan(null, """{"b":[1]}""", """{"a":[{"c":[1]}],"b":[2]}""");
+
+        Assert.Equal(["data", "data__b", "data__a", "data__a__c"], plan.Writes.Select(w => w.Table));
+        Assert.Equal(["data", "data__b", "data__a", "data__a__c"], plan.Tables.Select(t => t.Table));
+        Assert.Equal(["data", "data__b", "data__a", "data__a__c"], plan.SchemaChanges.Select(c => c.Table));
+    }
+
+    [Fact]
+    public void Plan_ManyRecords_AllLandInOneWritePerTable()
+    {
+        var records = Enumerable.Range(0, 1000)
+            .Select(i => new BufferedRecord(SourceId, FirstSequence + i, FirstReceivedAt, $$"""{"i":{{i}},"tags":["t{{i}}"]}"""))
+            .ToArray();
+
+        var plan = Plan(null, [], records);
+
+        Assert.Equal(1000, plan.FindWrite("data")!.Rows.Count);
+        Assert.Equal(1000, plan.FindWrite("data__tags")!.Rows.Count);
+        Assert.Equal(1001, plan.RowsOf("data").Select(r => r["__sdc_primary_key"]).Append(plan.LoadId.ToString()).Distinct().Count());
+    }
+}
