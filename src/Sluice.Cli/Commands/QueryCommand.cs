@@ -27,6 +27,7 @@ public sealed class QueryCommand : ApiCommand
         var columns = result.TryGetProperty("columns", out var c) ? c.Items().Select(col => col.Text("name")).ToList() : [];
         var rows = result.TryGetProperty("rows", out var r) ? r.Items().ToList() : [];
         output.WriteTable(columns, rows.Select(row => (IReadOnlyList<string>)row.Items().Select(CliOutput.Cell).ToList()));
-        output.WriteLine(rows.Count == 1 ? "(1 row)" : $"({rows.Count} rows)");
+        var truncated = result.Text("truncated") == "true" ? "; more rows were cut off, add a LIMIT or narrow the query" : string.Empty;
+        output.WriteLine((rows.Count == 1 ? "(1 row" : $"({rows.Count} rows") + truncated + ")");
     }
 }
