@@ -33,6 +33,7 @@ public static class SluiceCli
                 new CreateSourceCommand(env),
                 new ListSourcesCommand(env),
                 new ShowSourceCommand(env),
+                new SourceStatsCommand(env),
                 new RenameSourceCommand(env),
                 new PauseSourceCommand(env, paused: true),
                 new PauseSourceCommand(env, paused: false),

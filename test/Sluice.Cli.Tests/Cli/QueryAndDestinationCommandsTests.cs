@@ -35,6 +35,10 @@ public sealed class QueryAndDestinationCommandsTests : IClassFixture<PostgresSer
         Assert.Contains("│ n ", table.Out, StringComparison.Ordinal);
         Assert.Contains("│ 2 ", table.Out, StringComparison.Ordinal);
         Assert.EndsWith("(1 row)", table.Out.TrimEnd(), StringComparison.Ordinal);
+        var stats = await RunAsync("sources", "stats", created.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture));
+        stats.AssertSuccess();
+        Assert.Matches(@"rows_to_be_loaded\s+0", stats.Out);
+        Assert.Matches(@"rows_loaded_today\s+2", stats.Out);
     }
 
     [Fact]
