@@ -175,7 +175,8 @@ public sealed class CrashTests : IDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { sluiceDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir })
+            // Without the loader role, so every acknowledged record is still in buffer.db to be counted.
+            foreach (var arg in new[] { sluiceDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--roles", "ingest,api" })
             {
                 info.ArgumentList.Add(arg);
             }

@@ -27,6 +27,12 @@ public sealed class ServeCommand : Command
         HelpName = "URL",
     };
 
+    private readonly Option<string?> _roles = new("--roles")
+    {
+        Description = "What this node runs, comma-separated from ingest, api, loader, dispatcher. Default: all.",
+        HelpName = "ROLES",
+    };
+
     public ServeCommand(CliEnvironment env)
         : base("serve", "Run the server: ingest, API and loading. Any other --Section:Key=value sets that configuration key.")
     {
@@ -34,6 +40,7 @@ public sealed class ServeCommand : Command
         Options.Add(_urls);
         Options.Add(_dataDir);
         Options.Add(_publicBaseUrl);
+        Options.Add(_roles);
 
         // Configuration keys such as --Loading:Interval=00:00:01 pass through to the host.
         TreatUnmatchedTokensAsErrors = false;
@@ -44,7 +51,7 @@ public sealed class ServeCommand : Command
     public string[] ServerArgs(ParseResult parseResult)
     {
         var args = new List<string>();
-        foreach (var option in new[] { _urls, _dataDir, _publicBaseUrl })
+        foreach (var option in new[] { _urls, _dataDir, _publicBaseUrl, _roles })
         {
             var value = parseResult.GetValue(option);
             if (!string.IsNullOrWhiteSpace(value))
