@@ -47,6 +47,32 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task DeleteDestination_EmbeddedDuckDb_Answers400()
+    {
+        var list = await ApiCall.GetAsync(server.Api, "v4/destinations");
+        var id = Assert.Single(list.Json.EnumerateArray()).GetProperty("id").GetInt64();
+
+        (await ApiCall.DeleteAsync(server.Api, $"v4/destinations/{id}")).AssertError(HttpStatusCode.BadRequest, "bad_request", "cannot be deleted");
+    }
+
+    [Fact]
+    public async Task UpdateDestination_WrongPassword_Answers400AndKeepsLoadingWithTheWorkingSettings()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var created = await ApiCall.PostAsync(server.Api, "v4/destinations", DestinationBody(postgres.Password, database));
+        created.AssertOk();
+        var id = created.Json.GetProperty("id").GetInt64();
+
+        var update = await ApiCall.PutAsync(server.Api, $"v4/destinations/{id}", """{"connection":{"password":"wrong-one"}}""");
+
+        update.AssertError(HttpStatusCode.BadRequest, "bad_request", $"password authentication failed for user \"{postgres.Username}\"");
+        var source = await server.CreateSourceAsync(server.Api, "Kept Settings");
+        await PostAsync(server.Anonymous, source.WebhookUrl, """{"a":1}""");
+        AssertRows(["1"], await WaitForRowsAsync(server.Api, "SELECT a FROM kept_settings.data", 1));
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM kept_settings.data"));
+    }
+
+    [Fact]
     public async Task CreateDestination_UnknownDatabase_Answers400NamingIt()
     {
         var call = await ApiCall.PostAsync(server.Api, "v4/destinations", DestinationBody(postgres.Password, "no_such_db_here"));
@@ -99,6 +125,10 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
         loads.AssertOk();
         var stream = Assert.Single(loads.Json.GetProperty("data").EnumerateArray(), s => s.GetProperty("source_name").GetString() == "shop_orders");
         Assert.Equal("critical", stream.GetProperty("error_state").GetProperty("notification_level").GetString());
+
+        var unavailable = await QueryAsync(server.Api, "SELECT count(*) FROM shop_orders.data");
+        Assert.True(unavailable.Status == HttpStatusCode.ServiceUnavailable, $"Expected 503 while PostgreSQL is down, got {(int)unavailable.Status}: {unavailable.Text}");
+        Assert.Equal("destination_unavailable", unavailable.Json.GetProperty("error").GetProperty("type").GetString());
 
         relay.Start();
         var rows = await WaitForAsync(server.Api, "SELECT id, total FROM shop_orders.data ORDER BY id", r => r.Count == 4 && r[0][1] == "99.5");
