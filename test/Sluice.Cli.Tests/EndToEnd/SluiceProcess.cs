@@ -85,6 +85,27 @@ public sealed class SluiceProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Runs the <c>sluice</c> CLI as its own process and returns its exit code, stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunCliAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(SluiceDll());
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("SLUICE_URL");
+        start.Environment.Remove("SLUICE_TOKEN");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {

@@ -85,7 +85,13 @@ public sealed class WebhookToTableTests : IAsyncLifetime
     [Fact]
     public async Task Serve_NestedOrders_FlattenDenestAndUpsertByOrderId()
     {
-        var source = await CreateSourceAsync(server.Api, "Shop Orders", "order_id");
+        // The CLI on the same machine finds the server and the admin token through the data directory.
+        var create = await SluiceProcess.RunCliAsync("sources", "create", "Shop Orders", "--primary-key", "order_id", "--data-dir", dataDir, "--json");
+        Assert.True(create.ExitCode == 0, $"sluice sources create failed ({create.ExitCode}): {create.Error}{create.Out}");
+        using var created = System.Text.Json.JsonDocument.Parse(create.Out);
+        Assert.Equal("shop_orders", created.RootElement.GetProperty("name").GetString());
+        Assert.Equal("order_id", created.RootElement.GetProperty("properties").GetProperty("webhookz_primary_key").GetString());
+        var source = (Name: "shop_orders", WebhookUrl: created.RootElement.GetProperty("webhook_url").GetString()!);
 
         await PostAsync(server.Anonymous, source.WebhookUrl, """
             {"order_id":1001,"status":"pending","total":42.5,"customer":{"id":7,"email":"ada@example.com","address":{"city":"London","country":"GB"}},
@@ -115,6 +121,19 @@ public sealed class WebhookToTableTests : IAsyncLifetime
             1002|paid|5.75|8|bob@example.com|Paris|FR
             """.ReplaceLineEndings("\n"),
             Render(orders));
+
+        var cli = await SluiceProcess.RunCliAsync("query", "--json", "--data-dir", dataDir, "SELECT order_id, status, total FROM shop_orders.data ORDER BY order_id");
+        Assert.True(cli.ExitCode == 0, $"sluice query failed ({cli.ExitCode}): {cli.Error}{cli.Out}");
+        using (var answer = System.Text.Json.JsonDocument.Parse(cli.Out))
+        {
+            Assert.Equal(["order_id", "status", "total"], answer.RootElement.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+            Assert.Equal("[[1001,\"paid\",20.5],[1002,\"paid\",5.75]]", answer.RootElement.GetProperty("rows").GetRawText().Replace(" ", string.Empty, StringComparison.Ordinal).ReplaceLineEndings(string.Empty));
+        }
+
+        var table = await SluiceProcess.RunCliAsync("query", "--data-dir", dataDir, "SELECT order_id, status FROM shop_orders.data ORDER BY order_id");
+        Assert.True(table.ExitCode == 0, $"sluice query failed ({table.ExitCode}): {table.Error}{table.Out}");
+        Assert.Contains("1002", table.Out, StringComparison.Ordinal);
+        Assert.Contains("(2 rows)", table.Out, StringComparison.Ordinal);
 
         var (_, items, itemsError) = await QueryAsync(server.Api,
             "SELECT _sdc_source_key_order_id, _sdc_level_0_id, sku, quantity, price FROM shop_orders.data__line_items ORDER BY 1, 2");
