@@ -113,6 +113,7 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
 
         var firstError = await WaitForStatsAsync(source.Id, s => s.GetProperty("last_load_error").ValueKind == JsonValueKind.String, "the source shows the load error");
         Assert.Equal("error", firstError.GetProperty("status").GetString());
+        Assert.EndsWith("Z", firstError.GetProperty("last_load_error_at").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, firstError.GetProperty("rows_to_be_loaded").GetInt64());
         await WaitUntilAsync(async () => (await LoadingErrorsAsync()).Count > 0, "the failing load is notified");
         // Let the loader fail twice more (it retries every 0.2-0.4 s): still one notification for the whole streak.
