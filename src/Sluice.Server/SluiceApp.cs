@@ -19,19 +19,28 @@ public static class SluiceApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.AddSluiceConfiguration(args);
+        var roles = SluiceRoles.From(builder.Configuration);
 
         builder.AddControlPlane();
         builder.AddBuffering();
         builder.AddIngestion();
-        builder.AddLoading();
+        builder.AddLoading(runLoader: roles.Has(SluiceRoles.Loader));
         builder.AddConnectApi();
         builder.AddOperations();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapOperations();
-        app.MapIngestion();
-        app.MapConnectApi();
+        if (roles.Has(SluiceRoles.Ingest))
+        {
+            app.MapIngestion();
+        }
+
+        if (roles.Has(SluiceRoles.Api))
+        {
+            app.MapConnectApi();
+        }
+
         return app;
     }
 }

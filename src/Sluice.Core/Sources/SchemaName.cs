@@ -71,6 +71,12 @@ public static class SchemaName
             return "The schema name '_sluice' is reserved for Sluice's own tables.";
         }
 
+        // PostgreSQL refuses to create schemas named pg_*, and these names are the engines' own catalogs.
+        if (name.StartsWith("pg_", StringComparison.Ordinal) || name is "information_schema" or "temp" or "system")
+        {
+            return $"The schema name '{name}' is reserved by the database engines (pg_*, information_schema, temp, system); give another schema name with 'name'.";
+        }
+
         return null;
     }
 

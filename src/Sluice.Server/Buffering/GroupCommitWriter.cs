@@ -11,7 +11,7 @@ namespace Sluice.Server.Buffering;
 /// moment, assigns their sequences, writes them in one transaction, commits (one fsync) and only then completes them all.
 /// A full queue answers <see cref="AppendOutcome.Overloaded"/> at once. On shutdown it drains the queue, then stops.
 /// </summary>
-public sealed partial class GroupCommitWriter : BackgroundService, IIngestWriter
+public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIngestWriter
 {
     private readonly BufferDatabase _database;
     private readonly TimeProvider _time;
@@ -20,6 +20,7 @@ public sealed partial class GroupCommitWriter : BackgroundService, IIngestWriter
     private long _commits;
     private long _recordsWritten;
     private volatile Exception? _fault;
+    private Task? _loop;
 
     public GroupCommitWriter(BufferDatabase database, IOptions<IngestOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
     {
@@ -60,23 +61,27 @@ public sealed partial class GroupCommitWriter : BackgroundService, IIngestWriter
         return new ValueTask<AppendOutcome>(pending.Completion.Task.WaitAsync(cancellationToken));
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the writer loop. It is not tied to a cancellation token: it must run, even when a stop follows at once, to commit what is queued.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        // No new requests from here on; ExecuteAsync commits what is queued and then ends.
-        _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
+        _loop ??= Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    public override void Dispose()
+    /// <summary>Takes no new requests, then waits until everything queued is committed (or until <paramref name="cancellationToken"/> gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        base.Dispose();
+        if (_loop is { } loop)
+        {
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private async Task RunAsync()
     {
-        // Leave host start-up at once; the loop runs on the thread pool.
-        await Task.Yield();
 
         SqliteConnection connection;
         SequenceAssigner sequences;

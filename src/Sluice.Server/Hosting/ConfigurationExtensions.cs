@@ -9,6 +9,7 @@ public static class ConfigurationExtensions
         ["--data-dir"] = "Sluice:DataDir",
         ["--public-base-url"] = "Sluice:PublicBaseUrl",
         ["--urls"] = "urls",
+        ["--roles"] = "Sluice:Roles",
     };
 
     /// <summary>appsettings.json, then <c>SLUICE_</c> environment variables, then flags: later sources win.</summary>

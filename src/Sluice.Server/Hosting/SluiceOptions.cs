@@ -14,5 +14,8 @@ public sealed class SluiceOptions
     /// <summary>Serves <c>POST /bench/baseline</c> (reads the body, answers 200) for bench/ingest.sh. Off by default.</summary>
     public bool EnableBenchmarkEndpoint { get; set; }
 
+    /// <summary>The roles this process runs, comma-separated (see <see cref="SluiceRoles"/>); default all. Flag <c>--roles</c>.</summary>
+    public string? Roles { get; set; }
+
     public string FullDataDir => Path.GetFullPath(DataDir);
 }

@@ -25,6 +25,15 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
             (_, s) => s with { LastLoadAt = now, LastTableLoaded = lastTable ?? s.LastTableLoaded, LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null });
     }
 
+    /// <summary>Ends an error streak without a new load (the records were already in the destination).</summary>
+    public void Recovered(long sourceId)
+    {
+        if (_statuses.TryGetValue(sourceId, out var s) && s.LastError is not null)
+        {
+            _statuses[sourceId] = s with { LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null };
+        }
+    }
+
     /// <summary>Records a failed load; returns the new status (its failure count tells whether this starts a streak).</summary>
     public SourceLoadStatus Failed(long sourceId, string error)
     {

@@ -89,6 +89,9 @@ public sealed partial class LoaderWorker(
                 var summary = await loader.LoadOnceAsync(sourceId, cancellationToken);
                 if (summary is null)
                 {
+                    // Nothing past the destination's checkpoint: e.g. the last attempt committed but could not clear the
+                    // buffer. The records are loaded, so the error streak is over.
+                    statuses.Recovered(sourceId);
                     break;
                 }
 

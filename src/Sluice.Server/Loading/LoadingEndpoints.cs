@@ -40,9 +40,19 @@ internal static class LoadingEndpoints
         }
 
         // One entry per table (stream) loaded in the last 30 days, newest load first.
-        var destination = await destinations.GetAsync(clientId, cancellationToken);
+        // While the destination is down its load log cannot be read; the failing sources still show their error below.
         var since = time.GetUtcNow().UtcDateTime.AddDays(-30);
-        var loads = await destination.GetLoadsAsync(null, since, 1_000_000, cancellationToken);
+        IReadOnlyList<LoadSummary> loads;
+        try
+        {
+            var destination = await destinations.GetAsync(clientId, cancellationToken);
+            loads = await destination.GetLoadsAsync(null, since, 1_000_000, cancellationToken);
+        }
+        catch (DestinationException)
+        {
+            loads = [];
+        }
+
         var names = (await sources.ListAsync(clientId, cancellationToken)).ToDictionary(s => s.Id);
         var streams = new Dictionary<(long, string), StreamLoad>();
         foreach (var load in loads)

@@ -10,9 +10,9 @@ public static class LoadingExtensions
 {
     /// <summary>
     /// Continuous loading (section <c>Loading</c>): the loader worker, the account destinations (embedded DuckDB or
-    /// PostgreSQL), destination settings with the password encrypted by Data Protection (keys in <c>&lt;data-dir&gt;/keys</c>).
+    /// PostgreSQL; the worker only when this node has the <c>loader</c> role), destination settings with the password encrypted by Data Protection (keys in <c>&lt;data-dir&gt;/keys</c>).
     /// </summary>
-    public static WebApplicationBuilder AddLoading(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddLoading(this WebApplicationBuilder builder, bool runLoader = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<LoadingOptions>()
@@ -40,7 +40,11 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<SourceStatsService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<ILoadFailureNotifier, LoadFailureNotifier>();
-        builder.Services.AddHostedService<LoaderWorker>();
+        if (runLoader)
+        {
+            builder.Services.AddHostedService<LoaderWorker>();
+        }
+
         return builder;
     }
 }

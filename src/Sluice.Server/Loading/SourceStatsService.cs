@@ -49,7 +49,7 @@ public sealed class SourceStatsService(
             lastTable is null ? status.LastTableLoaded : $"{last!.Schema}.{lastTable.Table}",
             last?.BatchedAt ?? status.LastLoadAt?.UtcDateTime,
             error,
-            status.LastErrorAt?.UtcDateTime);
+            status.LastErrorAt?.UtcDateTime ?? (destinationError is null ? null : now));
     }
 
     private static DateTime? Max(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -43,6 +43,8 @@ public class SchemaNameTests
     [InlineData("_sdc_things", "reserved prefix")]
     [InlineData("_rjm", "reserved prefix")]
     [InlineData("_sluice", "reserved for Sluice")]
+    [InlineData("pg_orders", "reserved by the database engines")]
+    [InlineData("information_schema", "reserved by the database engines")]
     public void Validate_InvalidName_SaysWhatIsWrong(string name, string expectedFragment)
     {
         var error = SchemaName.Validate(name);

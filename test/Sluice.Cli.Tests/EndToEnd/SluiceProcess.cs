@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Sluice.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// <c>sluice serve</c> as a real child process on a free loopback port and a data directory the test owns. Dispose kills it
+/// (by its own PID) if it still runs; <see cref="Kill"/> is SIGKILL, a crash the process cannot clean up after.
+/// </summary>
+public sealed class SluiceProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private SluiceProcess(Process process, Uri baseAddress, string dataDir)
+    {
+        this.process = process;
+        BaseAddress = baseAddress;
+        DataDir = dataDir;
+        Anonymous = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string DataDir { get; }
+
+    /// <summary>Account 1's client with its bearer token, set once the server is ready.</summary>
+    public HttpClient Api { get; private set; } = null!;
+
+    public HttpClient Anonymous { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>sluice serve</c> on <paramref name="dataDir"/> and waits until its API answers.</summary>
+    public static async Task<SluiceProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "exec", SluiceDll(), "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SLUICE_Loading__Interval"] = "00:00:00.2";
+        start.Environment["SLUICE_Loading__PollInterval"] = "00:00:00.05";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        var server = new SluiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Runs the <c>sluice</c> CLI as its own process and returns its exit code, stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunCliAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(SluiceDll());
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("SLUICE_URL");
+        start.Environment.Remove("SLUICE_TOKEN");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: false);
+        }
+
+        process.WaitForExit();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        process.Dispose();
+        Api?.Dispose();
+        Anonymous.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var tokenFile = Path.Combine(DataDir, "admin-token");
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"sluice serve exited with code {process.ExitCode}:\n{Output}");
+            }
+
+            if (File.Exists(tokenFile) && Api is null)
+            {
+                var token = (await File.ReadAllTextAsync(tokenFile)).Trim();
+                if (token.Length > 0)
+                {
+                    Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+                    Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+            }
+
+            if (Api is not null)
+            {
+                try
+                {
+                    using var response = await Api.GetAsync(new Uri("v4/sources", UriKind.Relative));
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"sluice serve did not answer within 60 s:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    /// <summary>The built <c>sluice.dll</c>: next to the tests when the SDK copied its runtime config, else in the CLI's own output.</summary>
+    private static string SluiceDll()
+    {
+        var here = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(here, "sluice.runtimeconfig.json")))
+        {
+            return Path.Combine(here, "sluice.dll");
+        }
+
+        // test/Sluice.Cli.Tests/bin/<Configuration>/<tfm>/ -> src/Sluice.Cli/bin/<Configuration>/<tfm>/
+        var tfm = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = tfm.Parent!;
+        var root = configuration.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(root, "src", "Sluice.Cli", "bin", configuration.Name, tfm.Name, "sluice.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/Sluice.Cli first: {dll} is missing.", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
