@@ -8,8 +8,8 @@ public sealed class LoadingOptions
     /// <summary>A load starts when the oldest pending record of a source is this old. Default 2 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A load starts at once when this many records are pending, and takes at most this many. Default 50,000.</summary>
-    public int MaxRecords { get; set; } = 50_000;
+    /// <summary>A load starts at once when this many records are pending, and takes at most this many. Default 10,000 (keeps a nested load well under 512 MB).</summary>
+    public int MaxRecords { get; set; } = 10_000;
 
     /// <summary>A load starts at once when this many bytes of JSON are pending, and takes at most this many. Default 32 MiB.</summary>
     public long MaxBytes { get; set; } = 32L * 1024 * 1024;
