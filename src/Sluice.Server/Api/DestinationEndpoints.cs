@@ -22,50 +22,55 @@ internal static class DestinationEndpoints
     private static async Task<Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> CreateAsync(
         HttpRequest request, ClaimsPrincipal user, DestinationService destinations, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: false, cancellationToken);
+        var (body, error) = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
         {
             return ApiError.BadRequest(error!);
         }
 
-        if (body.RejectUnknownFields("type", "name", "display_name", "connection") is { } unknown)
-        {
-            return ApiError.BadRequest(unknown);
-        }
-
-        if (!body.TryGetString("type", out var type, out error)
-            || !body.TryGetString("name", out var name, out error)
-            || !body.TryGetString("display_name", out var displayName, out error)
-            || !body.TryGetObject("connection", out var connection, out error))
-        {
-            return ApiError.BadRequest(error!);
-        }
-
-        if (type != "postgres")
+        if (body.Type != "postgres")
         {
             return ApiError.BadRequest(DestinationService.TypeRequired);
         }
 
-        if (connection is null)
+        if (body.Connection is null)
         {
             return ApiError.BadRequest("Field 'connection' is required: {\"host\",\"port\",\"username\",\"password\",\"database\",\"sslmode\"}.");
         }
 
-        return ToResponse(await destinations.CreatePostgresAsync(user.ClientId(), name ?? displayName, connection.Value, cancellationToken));
+        return ToResponse(await destinations.CreatePostgresAsync(user.ClientId(), body.Name, body.Connection.Value, cancellationToken));
     }
 
+    /// <summary>Changes the name or (PostgreSQL) connection fields given; the others, the password included, stay.</summary>
     private static async Task<Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> UpdateAsync(
         long id, HttpRequest request, ClaimsPrincipal user, DestinationService destinations, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: false, cancellationToken);
+        var (body, error) = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
         {
             return ApiError.BadRequest(error!);
         }
 
+        if (body.Type is not null and not "postgres" and not "duckdb")
+        {
+            return ApiError.BadRequest($"Field 'type' cannot change a destination's type (got '{body.Type}'); delete the destination and add another.");
+        }
+
+        return ToResponse(await destinations.UpdateAsync(user.ClientId(), id, body.Name, body.Connection, cancellationToken));
+    }
+
+    /// <summary>The fields POST and PUT take: type, name (or display_name) and the connection object, each checked for its type.</summary>
+    private static async Task<(DestinationBody? Body, string? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: false, cancellationToken);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
         if (body.RejectUnknownFields("type", "name", "display_name", "connection") is { } unknown)
         {
-            return ApiError.BadRequest(unknown);
+            return (null, unknown);
         }
 
         if (!body.TryGetString("type", out var type, out error)
@@ -73,16 +78,13 @@ internal static class DestinationEndpoints
             || !body.TryGetString("display_name", out var displayName, out error)
             || !body.TryGetObject("connection", out var connection, out error))
         {
-            return ApiError.BadRequest(error!);
+            return (null, error);
         }
 
-        if (type is not null and not "postgres" and not "duckdb")
-        {
-            return ApiError.BadRequest($"Field 'type' cannot change a destination's type (got '{type}'); delete the destination and add another.");
-        }
-
-        return ToResponse(await destinations.UpdateAsync(user.ClientId(), id, name ?? displayName, connection, cancellationToken));
+        return (new DestinationBody(type, name ?? displayName, connection), null);
     }
+
+    private sealed record DestinationBody(string? Type, string? Name, System.Text.Json.JsonElement? Connection);
 
     private static async Task<Results<Ok<DestinationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> DeleteAsync(
         long id, ClaimsPrincipal user, DestinationService destinations, CancellationToken cancellationToken) =>
