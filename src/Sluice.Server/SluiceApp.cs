@@ -1,6 +1,7 @@
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.Buffering;
+using Sluice.Server.Hooks;
 using Sluice.Server.Hosting;
 using Sluice.Server.Ingestion;
 using Sluice.Server.Loading;
@@ -24,6 +25,7 @@ public static class SluiceApp
         builder.AddBuffering();
         builder.AddIngestion();
         builder.AddLoading();
+        builder.AddHooks();
         builder.AddConnectApi();
         builder.AddOperations();
         configure?.Invoke(builder);
@@ -32,6 +34,7 @@ public static class SluiceApp
         app.MapOperations();
         app.MapIngestion();
         app.MapConnectApi();
+        app.MapHooks();
         return app;
     }
 }
