@@ -12,13 +12,14 @@ namespace Sluice.Destinations.DuckDb;
 /// upsert statements for keyed tables. When the file opens, external access (files, ATTACH, extensions) is switched off and
 /// the configuration locked for the whole database instance: the writer needs neither, and ad-hoc queries must not have them.
 /// Tables with a key get a PRIMARY KEY constraint; DuckDB 1.5 allows ADD/RENAME COLUMN on them (checked by the contract tests).
+/// Unlike PostgreSQL, DuckDB matches quoted names case-insensitively (it keeps their case): <c>"Id"</c> and <c>"id"</c> are
+/// one column, so names that differ only in case collide here.
 /// </summary>
 public sealed class DuckDbDestination : IDestination, IQueryableDestination
 {
-    private const string StagePrefix = "_sluice_stage_";
-
     private readonly DuckDbDestinationOptions _options;
     private readonly string _connectionString;
+    private readonly string _queryConnectionString;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DuckDBConnection? _writer;
     private bool _disposed;
@@ -28,6 +29,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         FilePath = System.IO.Path.GetFullPath(path);
         _options = options ?? new DuckDbDestinationOptions();
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = FilePath }.ConnectionString;
+        _queryConnectionString = _connectionString + ";enable_external_access=false;lock_configuration=true";
     }
 
     public string FilePath { get; }
@@ -97,9 +99,14 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
     public async Task<QueryResult> QueryAsync(string sql, int maxRows, CancellationToken cancellationToken)
     {
-        // The writer opens (and locks down) the database instance; queries then share it through their own connection.
-        await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
-        return await Task.Run(() => DuckDbQueryRunner.Run(_connectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // The writer opens (and locks down) the database instance; queries share it through their own connection and do not
+        // wait for a running load. The runner opens with the lock-down settings too and checks them before running anything.
+        if (Volatile.Read(ref _writer) is null)
+        {
+            await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await Task.Run(() => DuckDbQueryRunner.Run(_queryConnectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -176,6 +183,16 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                 }
             }
 
+            using (var external = Command(connection, "SELECT current_setting('enable_external_access')"))
+            {
+                // Someone else in this process opened and locked the file first; queries must never run with file access.
+                if (external.ExecuteScalar() is not false)
+                {
+                    throw new DestinationException(
+                        DestinationErrorKind.Other, $"DuckDB file {FilePath} is open in this process with external access enabled and its configuration locked.");
+                }
+            }
+
             Execute(
                 connection,
                 $"CREATE SCHEMA IF NOT EXISTS {Quote(BookkeepingSchema)}; " +
@@ -208,46 +225,21 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             });
         }
 
-        var tables = ReadTables(connection, schema);
-        var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
-        var cleared = new HashSet<string>(StringComparer.Ordinal);
-        var stages = new List<string>();
-        foreach (var write in load.Writes)
+        var steps = PlanWrites(schema, ReadTables(connection, schema), load.Writes);
+        foreach (var step in steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var table = TableWriteCheck.Target(schema, tables, write);
-            if (write.Mode == WriteMode.Append)
+            switch (step)
             {
-                AppendInto(connection, schema, table, write);
-                continue;
-            }
-
-            var stage = StagePrefix + stages.Count.ToString(CultureInfo.InvariantCulture);
-            stages.Add(stage);
-            Stage(connection, stage, write);
-            if (write.IsRoot)
-            {
-                Execute(connection, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns));
-                Execute(connection, DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns));
-                Execute(connection, InsertStaged(schema, write.Table, stage, [.. write.Columns.Select(c => c.Name)]));
-                foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
-                {
-                    Execute(connection, DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys));
-                    cleared.Add(subtable.Name);
-                }
-
-                stagedRoots[write.Table] = stage;
-            }
-            else
-            {
-                var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
-                var parentKeys = TableWriteCheck.ParentKeys(write);
-                if (cleared.Add(write.Table))
-                {
-                    Execute(connection, DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, parentKeys));
-                }
-
-                Execute(connection, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, [.. write.Columns.Select(c => c.Name)], parentKeys));
+                case BulkAppendStep append:
+                    AppendInto(connection, append.Schema, append.Table, append.Write);
+                    break;
+                case StageStep stage:
+                    Stage(connection, stage.Stage, stage.Write);
+                    break;
+                case SqlStep sql:
+                    Execute(connection, sql.Sql);
+                    break;
             }
         }
 
@@ -292,7 +284,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             row.ExecuteNonQuery();
         }
 
-        foreach (var stage in stages)
+        foreach (var stage in steps.OfType<StageStep>().Select(s => s.Stage))
         {
             Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
         }
@@ -319,7 +311,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
     private static void Stage(DuckDBConnection connection, string stage, TableWrite write)
     {
-        Execute(connection, $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + DuckDbTypes.Name(c.Type)))})");
+        Execute(connection, $"CREATE OR REPLACE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + DuckDbTypes.Name(c.Type)))})");
         using var appender = connection.CreateAppender("temp", "main", stage);
         foreach (var values in write.Rows)
         {

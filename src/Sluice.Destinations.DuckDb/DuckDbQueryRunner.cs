@@ -17,6 +17,11 @@ internal static class DuckDbQueryRunner
     {
         using var connection = new DuckDBConnection(connectionString);
         connection.Open();
+        if (!IsLockedDown(connection))
+        {
+            return QueryResult.Failed("The warehouse is not locked down (external access off, configuration locked); the query was not run.");
+        }
+
         if (Refusal(connection, sql) is { } refusal)
         {
             return QueryResult.Failed(refusal);
@@ -29,6 +34,7 @@ internal static class DuckDbQueryRunner
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
+            command.UseStreamingMode = true; // read only the rows returned, never materialize a huge result
             using var registration = timer.Token.Register(command.Cancel);
             using var reader = command.ExecuteReader();
             var columns = new QueryColumn[reader.FieldCount];
@@ -58,9 +64,8 @@ internal static class DuckDbQueryRunner
 
             return new QueryResult(columns, rows, truncated, null);
         }
-        catch (DuckDBException error)
+        catch (Exception error) when (error is DuckDBException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             return QueryResult.Failed(timer.IsCancellationRequested
                 ? string.Create(CultureInfo.InvariantCulture, $"The query ran longer than {timeout.TotalSeconds:0.#} s and was stopped.")
                 : FirstLine(error.Message));
@@ -109,6 +114,13 @@ internal static class DuckDbQueryRunner
                     : $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.";
             }
         }
+    }
+
+    private static bool IsLockedDown(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_setting('enable_external_access') = false AND current_setting('lock_configuration') = true";
+        return command.ExecuteScalar() is true;
     }
 
     private static void Execute(DuckDBConnection connection, string sql)

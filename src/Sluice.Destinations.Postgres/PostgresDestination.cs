@@ -15,8 +15,6 @@ namespace Sluice.Destinations.Postgres;
 /// </summary>
 public sealed class PostgresDestination : IDestination, IQueryableDestination
 {
-    private const string StagePrefix = "_sluice_stage_";
-
     private readonly PostgresConnectionSettings _settings;
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _bookkeepingGate = new(1, 1);
@@ -223,49 +221,23 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             }, ct).ConfigureAwait(false);
         }
 
-        var tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
-        var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
-        var cleared = new HashSet<string>(StringComparer.Ordinal);
-        var stages = 0;
-        foreach (var write in load.Writes)
+        foreach (var step in PlanWrites(schema, await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false), load.Writes))
         {
-            var table = TableWriteCheck.Target(schema, tables, write);
-            var columns = write.Columns.Select(c => c.Name).ToList();
-            if (write.Mode == WriteMode.Append)
+            switch (step)
             {
-                await CopyAsync(connection, Table(schema, table.Name), write, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            var stage = StagePrefix + (stages++).ToString(CultureInfo.InvariantCulture);
-            await ExecuteAsync(
-                connection,
-                $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + PostgresTypes.Name(c.Type)))}) ON COMMIT DROP",
-                ct).ConfigureAwait(false);
-            await CopyAsync(connection, Quote(stage), write, ct).ConfigureAwait(false);
-            if (write.IsRoot)
-            {
-                await ExecuteAsync(connection, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns), ct).ConfigureAwait(false);
-                await ExecuteAsync(connection, DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns), ct).ConfigureAwait(false);
-                await ExecuteAsync(connection, InsertStaged(schema, write.Table, stage, columns), ct).ConfigureAwait(false);
-                foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
-                {
-                    await ExecuteAsync(connection, DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys), ct).ConfigureAwait(false);
-                    cleared.Add(subtable.Name);
-                }
-
-                stagedRoots[write.Table] = stage;
-            }
-            else
-            {
-                var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
-                var parentKeys = TableWriteCheck.ParentKeys(write);
-                if (cleared.Add(write.Table))
-                {
-                    await ExecuteAsync(connection, DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, parentKeys), ct).ConfigureAwait(false);
-                }
-
-                await ExecuteAsync(connection, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, parentKeys), ct).ConfigureAwait(false);
+                case BulkAppendStep append:
+                    await CopyAsync(connection, Table(append.Schema, append.Table.Name), append.Write, ct).ConfigureAwait(false);
+                    break;
+                case StageStep stage:
+                    await ExecuteAsync(
+                        connection,
+                        $"CREATE TEMP TABLE {Quote(stage.Stage)} ({string.Join(", ", stage.Write.Columns.Select(c => Quote(c.Name) + " " + PostgresTypes.Name(c.Type)))}) ON COMMIT DROP",
+                        ct).ConfigureAwait(false);
+                    await CopyAsync(connection, Quote(stage.Stage), stage.Write, ct).ConfigureAwait(false);
+                    break;
+                case SqlStep sql:
+                    await ExecuteAsync(connection, sql.Sql, ct).ConfigureAwait(false);
+                    break;
             }
         }
 

@@ -201,10 +201,13 @@ public abstract class DestinationContractTests : IAsyncLifetime
     {
         await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)));
         var bad = new LoadBuilder("shop").Append("data", WithSystem(Id), Row(2, 2L), Row(3, "not a number")).Build();
+        var badUpsert = new LoadBuilder("shop").Upsert("data", ["id"], WithSystem(Id), Row(4, 1L), Row(5, "nope")).Build();
 
         await Assert.ThrowsAnyAsync<Exception>(() => Destination.CommitLoadAsync(bad, default));
+        await Assert.ThrowsAnyAsync<Exception>(() => Destination.CommitLoadAsync(badUpsert, default));
+        await Assert.ThrowsAnyAsync<Exception>(() => Destination.CommitLoadAsync(badUpsert, default));
 
-        await AssertRowsAsync("SELECT id FROM shop.data", [[1L]]);
+        await AssertRowsAsync("SELECT id, _sdc_sequence FROM shop.data", [[1L, 1L]]);
     }
 
     [Fact]
@@ -296,6 +299,8 @@ public abstract class DestinationContractTests : IAsyncLifetime
     [InlineData("SELECT 1; SELECT 2")]
     [InlineData("WITH x AS (DELETE FROM shop.data RETURNING id) SELECT * FROM x")]
     [InlineData("")]
+    [InlineData("-- just a comment\nDELETE FROM shop.data")]
+    [InlineData("/* a /* nested */ comment */ (DELETE FROM shop.data)")]
     public async Task Query_AnythingButOneRead_IsRefusedAndChangesNothing(string sql)
     {
         await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)));
@@ -310,6 +315,30 @@ public abstract class DestinationContractTests : IAsyncLifetime
         Assert.Single(Assert.Single(await Destination.GetTablesAsync("shop", default)).Columns, c => c.Name == "id");
         Assert.False(File.Exists("/tmp/sluice-exfiltrated.csv"));
     }
+
+    [Fact]
+    public async Task Query_WithLeadingCommentsAndParentheses_Runs()
+    {
+        await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)));
+
+        await AssertRowsAsync("-- how many?\n/* all */ (SELECT count(*) AS n FROM shop.data)", [[1L]]);
+    }
+
+    [Fact]
+    public async Task Query_RunningTooLong_IsStoppedWithAClearError()
+    {
+        await using var destination = await OpenWithQueryTimeoutAsync(TimeSpan.FromMilliseconds(300));
+
+        var result = await ((IQueryableDestination)destination).QueryAsync(SlowQuery, 10, default);
+
+        Assert.Equal("The query ran longer than 0.3 s and was stopped.", result.Error);
+    }
+
+    /// <summary>A read-only statement that runs for many seconds on this engine.</summary>
+    protected abstract string SlowQuery { get; }
+
+    /// <summary>A second destination on the same storage whose ad-hoc queries time out after <paramref name="timeout"/>.</summary>
+    protected abstract Task<IDestination> OpenWithQueryTimeoutAsync(TimeSpan timeout);
 
     [Fact]
     public async Task Query_UnknownTable_ReturnsTheEngineErrorAsValue()

@@ -82,6 +82,11 @@ public sealed class SluiceServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            if (ownsDataDir)
+            {
+                TryDelete(dataDir);
+            }
+
             throw;
         }
 

@@ -17,6 +17,60 @@ public static class LoadSql
     public const string CheckpointsTable = "_sluice_checkpoints";
     public const string LoadsTable = "_sluice_loads";
 
+    public const string StagePrefix = "_sluice_stage_";
+
+    /// <summary>
+    /// The steps that apply <paramref name="writes"/> by <see cref="TableWrite"/>'s rules: append-only writes bulk-insert into
+    /// their table; an upsert root is staged, loses the rows an equal-or-newer existing row beats, replaces the rest and clears
+    /// the replaced roots' rows from every existing subtable (<c>root__*</c>); an upsert subtable is staged and inserts only
+    /// rows whose root won with the same sequence. Checks every write first (<see cref="TableWriteCheck"/>).
+    /// </summary>
+    public static IReadOnlyList<WriteStep> PlanWrites(string schema, IReadOnlyDictionary<string, TableSchema> tables, IReadOnlyList<TableWrite> writes)
+    {
+        var steps = new List<WriteStep>();
+        var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
+        var cleared = new HashSet<string>(StringComparer.Ordinal);
+        var stages = 0;
+        foreach (var write in writes)
+        {
+            var table = TableWriteCheck.Target(schema, tables, write);
+            if (write.Mode == WriteMode.Append)
+            {
+                steps.Add(new BulkAppendStep(schema, table, write));
+                continue;
+            }
+
+            var stage = StagePrefix + stages++.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var columns = write.Columns.Select(c => c.Name).ToList();
+            steps.Add(new StageStep(stage, write));
+            if (write.IsRoot)
+            {
+                steps.Add(new SqlStep(DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns)));
+                steps.Add(new SqlStep(DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns)));
+                steps.Add(new SqlStep(InsertStaged(schema, write.Table, stage, columns)));
+                foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
+                {
+                    steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys)));
+                    cleared.Add(subtable.Name);
+                }
+
+                stagedRoots[write.Table] = stage;
+            }
+            else
+            {
+                var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
+                if (cleared.Add(write.Table))
+                {
+                    steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, write.ParentKeyColumns)));
+                }
+
+                steps.Add(new SqlStep(InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, write.ParentKeyColumns)));
+            }
+        }
+
+        return steps;
+    }
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string Table(string schema, string table) => Quote(schema) + "." + Quote(table);

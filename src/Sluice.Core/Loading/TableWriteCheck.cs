@@ -58,6 +58,4 @@ public static class TableWriteCheck
         stagedRoots.TryGetValue(write.RootTable, out var stage)
             ? stage
             : throw new InvalidOperationException($"The load writes subtable \"{write.Table}\" before (or without) an upsert of its root \"{write.RootTable}\".");
-
-    public static IReadOnlyList<KeyValuePair<string, string>> ParentKeys(TableWrite write) => write.ParentKeyColumns;
 }

@@ -1,4 +1,5 @@
 using Sluice.Core.Buffering;
+using Sluice.Core.Loading;
 using Sluice.Core.Tables;
 
 namespace Sluice.Core.Normalization;
@@ -26,7 +27,7 @@ namespace Sluice.Core.Normalization;
 /// </remarks>
 public sealed class LoadPlanner
 {
-    private const string SourceKeyPrefix = "_sdc_source_key_";
+    private const string SourceKeyPrefix = LoadSql.SourceKeyPrefix;
 
     /// <summary>Plans the load of <paramref name="records"/> (one source, non-empty) against the destination's current tables.</summary>
     /// <param name="existingTables">The tables of the source's schema as they are in the destination now.</param>
@@ -56,11 +57,14 @@ public sealed class LoadPlanner
         private readonly LoadContext _context;
         private readonly DateTime _batchedAt;
         private readonly Dictionary<string, TableSchema> _existing = new(ColumnNamer.Comparer);
+        private readonly IReadOnlyList<TableSchema> _existingInOrder;
         private readonly bool _upsert;
         private readonly string _keyColumn;
         private ColumnType? _keyType;
         private readonly Dictionary<string, TableStatsBuilder> _stats = new(ColumnNamer.Comparer);
+        private readonly List<TableStatsBuilder> _statsInOrder = [];
         private readonly Dictionary<string, TableNode> _tables = new(ColumnNamer.Comparer);
+        private readonly List<TableNode> _tablesInOrder = [];
         private readonly List<RejectedRecord> _rejections = [];
         private readonly List<SchemaChange> _changes = [];
         private readonly List<TableWrite> _writes = [];
@@ -69,6 +73,7 @@ public sealed class LoadPlanner
         {
             _context = context;
             _batchedAt = batchedAt;
+            _existingInOrder = existingTables;
             foreach (var table in existingTables)
             {
                 _existing.TryAdd(table.Name, table);
@@ -104,13 +109,13 @@ public sealed class LoadPlanner
             }
 
             Group(winners);
-            foreach (var node in _tables.Values)
+            foreach (var node in _tablesInOrder)
             {
                 PlanTable(node);
             }
 
             AddEmptySubtableWrites();
-            return new LoadPlan(
+            var summary = new LoadSummary(
                 loadId,
                 _context.SourceId,
                 _context.Schema,
@@ -118,10 +123,8 @@ public sealed class LoadPlanner
                 ordered.Min(r => r.Sequence),
                 ordered.Max(r => r.Sequence),
                 ordered.Max(r => r.ReceivedAt).UtcDateTime,
-                _changes,
-                _writes,
-                _rejections,
-                _stats.Values.Select(s => s.Build()).ToArray());
+                _statsInOrder.Select(s => s.Build()).ToArray());
+            return new LoadPlan(summary, _changes, _writes, _rejections);
         }
 
         private static IReadOnlyList<BufferedRecord> InSequenceOrder(IReadOnlyList<BufferedRecord> records)
@@ -188,6 +191,7 @@ public sealed class LoadPlanner
         {
             var root = new TableNode(RecordShredder.RootTable, RecordShredder.RootTable, parent: null, depth: 0);
             _tables.Add(root.Name, root);
+            _tablesInOrder.Add(root);
             var depths = new Dictionary<string, int>(ColumnNamer.Comparer);
             foreach (var record in winners)
             {
@@ -216,6 +220,7 @@ public sealed class LoadPlanner
                         var name = _existing.TryGetValue(row.Table, out var existing) ? existing.Name : row.Table;
                         node = new TableNode(name, row.SourceTableName, parent, row.Depth);
                         _tables.Add(name, node);
+                        _tablesInOrder.Add(node);
                     }
 
                     node.Rows.Add(row);
@@ -373,7 +378,7 @@ public sealed class LoadPlanner
                 return;
             }
 
-            foreach (var table in _existing.Values)
+            foreach (var table in _existingInOrder)
             {
                 if (!table.Name.StartsWith(RecordShredder.RootTable + "__", StringComparison.OrdinalIgnoreCase)
                     || _writes.Any(w => ColumnNamer.Comparer.Equals(w.Table, table.Name)))
@@ -404,6 +409,7 @@ public sealed class LoadPlanner
             {
                 stats = new TableStatsBuilder(table, sourceTableName, RecordShredder.RootTable);
                 _stats.Add(table, stats);
+                _statsInOrder.Add(stats);
             }
 
             return stats;

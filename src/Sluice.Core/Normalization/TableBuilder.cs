@@ -1,3 +1,4 @@
+using Sluice.Core.Loading;
 using Sluice.Core.Tables;
 
 namespace Sluice.Core.Normalization;
@@ -8,7 +9,7 @@ internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int De
 {
     public const string ReceivedAt = "_sdc_received_at";
     public const string BatchedAt = "_sdc_batched_at";
-    public const string Sequence = "_sdc_sequence";
+    public const string Sequence = LoadSql.SequenceColumn;
     public const string TableVersion = "_sdc_table_version";
 
     public static string LevelColumn(int level) => $"_sdc_level_{level}_id";
@@ -64,8 +65,8 @@ internal static class TableBuilder
             }
         }
 
-        var bases = CollectBaseColumns(rows);
-        foreach (var column in bases.Values)
+        var (bases, basesInOrder) = CollectBaseColumns(rows);
+        foreach (var column in basesInOrder)
         {
             Resolve(schema, column, fixedSpecs);
         }
@@ -87,7 +88,7 @@ internal static class TableBuilder
             used[index] = true;
         }
 
-        foreach (var column in bases.Values)
+        foreach (var column in basesInOrder)
         {
             foreach (var type in column.Types)
             {
@@ -134,10 +135,10 @@ internal static class TableBuilder
     }
 
     /// <summary>Data columns by base name, in first-seen order, with the types each received, in first-seen order.</summary>
-    private static Dictionary<string, BaseColumn> CollectBaseColumns(IReadOnlyList<RowDraft> rows)
+    private static (Dictionary<string, BaseColumn> ByName, List<BaseColumn> InOrder) CollectBaseColumns(IReadOnlyList<RowDraft> rows)
     {
-        // Dictionary keeps insertion order while nothing is removed.
         var bases = new Dictionary<string, BaseColumn>(ColumnNamer.Comparer);
+        var inOrder = new List<BaseColumn>();
         foreach (var row in rows)
         {
             foreach (var field in row.Fields)
@@ -146,6 +147,7 @@ internal static class TableBuilder
                 {
                     column = new BaseColumn(field.Column);
                     bases.Add(field.Column, column);
+                    inOrder.Add(column);
                 }
 
                 if (!column.Types.Contains(field.Type))
@@ -155,7 +157,7 @@ internal static class TableBuilder
             }
         }
 
-        return bases;
+        return (bases, inOrder);
     }
 
     private static void Resolve(SchemaState schema, BaseColumn column, IReadOnlyList<ColumnSpec> fixedSpecs)

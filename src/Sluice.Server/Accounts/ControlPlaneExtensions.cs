@@ -32,6 +32,7 @@ public static class ControlPlaneExtensions
             sp.GetRequiredService<DataDirectory>().ControlDbPath));
         builder.Services.AddSingleton<IDbContextFactory<ControlDbContext>>(sp => sp.GetRequiredService<ControlDbContextFactory>());
         builder.Services.AddHostedService<ControlPlaneInitializer>();
+        builder.Services.AddHealthChecks().AddCheck<ControlPlaneHealthCheck>("control-plane", tags: ["ready"]);
 
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<ApiTokenService>();

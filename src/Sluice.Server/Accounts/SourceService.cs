@@ -193,7 +193,7 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            if (!await db.Sources.AnyAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken))
+            if (!await LiveSourceExistsAsync(db, clientId, sourceId, cancellationToken))
             {
                 return SourceNotFound(sourceId);
             }
@@ -220,7 +220,7 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
     public async Task<ControlPlaneResult<IReadOnlyList<WebhookToken>>> ListTokensAsync(long clientId, long sourceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await db.Sources.AnyAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken))
+        if (!await LiveSourceExistsAsync(db, clientId, sourceId, cancellationToken))
         {
             return SourceNotFound(sourceId);
         }
@@ -236,7 +236,7 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
     public async Task<ControlPlaneResult<WebhookToken>> RevokeTokenAsync(long clientId, long sourceId, long tokenId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await db.Sources.AnyAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken))
+        if (!await LiveSourceExistsAsync(db, clientId, sourceId, cancellationToken))
         {
             return SourceNotFound(sourceId);
         }
@@ -266,6 +266,9 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
             ? $"display_name is {displayName.Trim().Length} characters long; at most {MaxDisplayNameLength} are allowed."
             : null;
     }
+
+    private static Task<bool> LiveSourceExistsAsync(ControlDbContext db, long clientId, long sourceId, CancellationToken cancellationToken) =>
+        db.Sources.AnyAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken);
 
     private static CreatedWebhookToken NewToken(long sourceId, DateTime now)
     {

@@ -70,82 +70,38 @@ internal sealed class JsonBody
     public bool TryGetString(string name, out string? value, out string? error) =>
         TryGetString(Root, name, name, out value, out error);
 
-    public static bool TryGetString(JsonElement parent, string name, string path, out string? value, out string? error)
+    public static bool TryGetString(JsonElement parent, string name, string path, out string? value, out string? error) =>
+        TryGet(parent, name, path, e => e.ValueKind == JsonValueKind.String, e => e.GetString(), "a string", out value, out error);
+
+    /// <summary>Reads an optional boolean field (absent or null gives null).</summary>
+    public bool TryGetBoolean(string name, out bool? value, out string? error) =>
+        TryGet<bool?>(Root, name, name, e => e.ValueKind is JsonValueKind.True or JsonValueKind.False, e => e.GetBoolean(), "true or false", out value, out error);
+
+    /// <summary>Reads an optional integer field (absent or null gives null).</summary>
+    public bool TryGetInt64(string name, out long? value, out string? error) =>
+        TryGet<long?>(Root, name, name, e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out _), e => e.GetInt64(), "an integer", out value, out error);
+
+    /// <summary>Reads an optional object field (absent or null gives null).</summary>
+    public bool TryGetObject(string name, out JsonElement? value, out string? error) =>
+        TryGet<JsonElement?>(Root, name, name, e => e.ValueKind == JsonValueKind.Object, e => e, "a JSON object", out value, out error);
+
+    private static bool TryGet<T>(
+        JsonElement parent, string name, string path, Func<JsonElement, bool> accepts, Func<JsonElement, T> read, string expected, out T? value, out string? error)
     {
-        value = null;
+        value = default;
         error = null;
         if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return true;
         }
 
-        if (element.ValueKind != JsonValueKind.String)
+        if (!accepts(element))
         {
-            error = $"Field '{path}' must be a string, not {Describe(element.ValueKind)}.";
+            error = $"Field '{path}' must be {expected}, not {Describe(element.ValueKind)}.";
             return false;
         }
 
-        value = element.GetString();
-        return true;
-    }
-
-    /// <summary>Reads an optional boolean field (absent or null gives null).</summary>
-    public bool TryGetBoolean(string name, out bool? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (!Root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            error = $"Field '{name}' must be true or false, not {Describe(element.ValueKind)}.";
-            return false;
-        }
-
-        value = element.GetBoolean();
-        return true;
-    }
-
-    /// <summary>Reads an optional integer field (absent or null gives null).</summary>
-    public bool TryGetInt64(string name, out long? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (!Root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var number))
-        {
-            error = $"Field '{name}' must be an integer, not {Describe(element.ValueKind)}.";
-            return false;
-        }
-
-        value = number;
-        return true;
-    }
-
-    /// <summary>Reads an optional object field (absent or null gives null).</summary>
-    public bool TryGetObject(string name, out JsonElement? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (!Root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            error = $"Field '{name}' must be a JSON object, not {Describe(element.ValueKind)}.";
-            return false;
-        }
-
-        value = element;
+        value = read(element);
         return true;
     }
 

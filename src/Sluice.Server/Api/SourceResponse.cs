@@ -25,18 +25,12 @@ public record SourceResponse(
             source.Name,
             source.DisplayName,
             source.Type,
-            PropertiesOf(source),
+            source.PrimaryKey is null
+                ? new Dictionary<string, string>()
+                : new Dictionary<string, string> { [SourceTypes.PrimaryKeyProperty] = source.PrimaryKey },
             source.CreatedAt,
             source.UpdatedAt,
             source.PausedAt,
             source.DeletedAt);
-    }
-
-    protected static Dictionary<string, string> PropertiesOf(Source source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        return source.PrimaryKey is null
-            ? []
-            : new Dictionary<string, string> { [SourceTypes.PrimaryKeyProperty] = source.PrimaryKey };
     }
 }

@@ -191,4 +191,43 @@ public class KeyHandlingTests
 
         Assert.Equal(["data"], plan.Writes.Select(w => w.Table));
     }
+
+    [Fact]
+    public void Plan_KeyNameAlsoUsedInsideArrayElements_IsAnOrdinarySubtableColumn()
+    {
+        var plan = Plan("id", """{"id":1,"items":[{"id":"A"}]}""");
+
+        var item = Assert.Single(plan.RowsOf("data__items"));
+        Assert.Equal((1L, "A"), (item["_sdc_source_key_id"], item["id"]));
+    }
+
+    [Fact]
+    public void Plan_ExistingKeyColumnSpelledInAnotherCase_IsUsedForKeysAndSourceKeys()
+    {
+        TableSchema[] existing = [ExistingRoot("ID", ColumnType.BigInt)];
+
+        var plan = Plan("id", existing, """{"id":1,"items":[1]}""");
+
+        Assert.Equal(["ID"], plan.FindWrite("data")!.KeyColumns);
+        Assert.Equal(1L, Assert.Single(plan.RowsOf("data"))["ID"]);
+        Assert.Equal([KeyValuePair.Create("_sdc_source_key_ID", "ID")], plan.FindWrite("data__items")!.ParentKeyColumns);
+    }
+
+    [Fact]
+    public void Plan_FractionalKeys_DeduplicateByValue()
+    {
+        var plan = Plan("id", """{"id":1.5,"v":1}""", """{"id":1.5,"v":2}""", """{"id":2.5,"v":3}""");
+
+        Assert.Equal([(1.5, 2L), (2.5, 3L)], plan.RowsOf("data").Select(r => ((double)r["id"]!, (long)r["v"]!)));
+    }
+
+    [Fact]
+    public void Plan_FieldsDifferingOnlyInCaseAcrossRecords_ShareTheFirstSpellingsColumn()
+    {
+        var plan = Plan(null, """{"Name":"a"}""", """{"name":"b"}""");
+
+        Assert.Contains("Name", plan.TableAfter("data").ColumnNames());
+        Assert.DoesNotContain("name", plan.TableAfter("data").ColumnNames());
+        Assert.Equal(["a", "b"], plan.RowsOf("data").Select(r => r["Name"]));
+    }
 }

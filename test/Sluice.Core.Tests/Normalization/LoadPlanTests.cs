@@ -65,7 +65,7 @@ public class LoadPlanTests
 
         Assert.Equal([1L, 2L, 3L], plan.RowsOf("data").Select(r => r["n"]));
         Assert.Equal(FirstSequence + 2, plan.CheckpointSequence);
-        Assert.Equal(FirstSequence, plan.MinSequence);
+        Assert.Equal(FirstSequence, plan.Summary.MinSequence);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class LoadPlanTests
 
         var plan = new LoadPlanner().Plan(new LoadContext(SourceId, Schema, null, Guid.NewGuid), Records("{}"), [], unspecified);
 
-        Assert.Equal(DateTimeKind.Utc, plan.BatchedAt.Kind);
+        Assert.Equal(DateTimeKind.Utc, plan.Summary.BatchedAt.Kind);
         Assert.Equal(BatchedAt, Assert.Single(plan.RowsOf("data"))["_sdc_batched_at"]);
     }
 
@@ -133,6 +133,6 @@ public class LoadPlanTests
 
         Assert.Equal(1000, plan.FindWrite("data")!.Rows.Count);
         Assert.Equal(1000, plan.FindWrite("data__tags")!.Rows.Count);
-        Assert.Equal(1001, plan.RowsOf("data").Select(r => r["__sdc_primary_key"]).Append(plan.LoadId.ToString()).Distinct().Count());
+        Assert.Equal(1001, plan.RowsOf("data").Select(r => r["__sdc_primary_key"]).Append(plan.Summary.LoadId.ToString()).Distinct().Count());
     }
 }

@@ -19,6 +19,11 @@ public sealed class DuckDbDestinationTests : DestinationContractTests
         return new DuckDbDestination(AccountFile);
     }
 
+    protected override string SlowQuery => "SELECT count(*) FROM range(10000000000) a, range(1000) b";
+
+    protected override Task<IDestination> OpenWithQueryTimeoutAsync(TimeSpan timeout) =>
+        Task.FromResult<IDestination>(new DuckDbDestination(AccountFile, new DuckDbDestinationOptions { QueryTimeout = timeout }));
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

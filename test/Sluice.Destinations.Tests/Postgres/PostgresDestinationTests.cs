@@ -32,6 +32,11 @@ public sealed class PostgresDestinationTests : DestinationContractTests
         return new PostgresDestination(Settings());
     }
 
+    protected override string SlowQuery => "SELECT pg_sleep(30)";
+
+    protected override Task<IDestination> OpenWithQueryTimeoutAsync(TimeSpan timeout) =>
+        Task.FromResult<IDestination>(new PostgresDestination(Settings(), timeout));
+
     [Fact]
     public async Task CommitLoad_KeyedTable_HasConstraintNamedTablePkeyWithNotNullKeys()
     {

@@ -54,6 +54,29 @@ public sealed class BootstrapTests : IDisposable
     }
 
     [Fact]
+    public async Task Readyz_ControlPlaneReachable_Answers200()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: Settings());
+
+        using var response = await server.Anonymous.GetAsync("readyz");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Readyz_ControlDbGone_Answers503()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: Settings());
+        SqliteConnection.ClearAllPools();
+        File.Delete(Path.Combine(dataDir, "control.db"));
+        Directory.Delete(dataDir, recursive: true);
+
+        using var response = await server.Anonymous.GetAsync("readyz");
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
     public async Task AccountAdmin_WhileServerRuns_CreatesAccountWhoseTokenWorksAtOnce()
     {
         await using var server = await SluiceServer.StartAsync(settings: Settings());

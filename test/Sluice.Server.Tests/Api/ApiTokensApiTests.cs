@@ -5,18 +5,19 @@ using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Api;
 
-public sealed class ApiTokensApiTests : IAsyncLifetime
+public sealed class ApiTokensApiTests(SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private SluiceServer server = null!;
+    private readonly SluiceServer server = shared.Instance;
+    private TestAccount account = null!;
 
-    public async Task InitializeAsync() => server = await SluiceServer.StartAsync();
+    public async Task InitializeAsync() => account = await server.CreateAccountAsync();
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Create_WithName_ReturnsTokenOnceAndItAuthenticates()
     {
-        var call = await ApiCall.PostAsync(server.Api, "v4/tokens", """{"name":"ci"}""");
+        var call = await ApiCall.PostAsync(account.Api, "v4/tokens", """{"name":"ci"}""");
 
         call.AssertOk();
         var token = call.Json.GetProperty("token").GetString()!;
@@ -31,7 +32,7 @@ public sealed class ApiTokensApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_WithoutBody_HasNoName()
     {
-        var call = await ApiCall.PostAsync(server.Api, "v4/tokens", "");
+        var call = await ApiCall.PostAsync(account.Api, "v4/tokens", "");
 
         call.AssertOk();
         Assert.Equal(JsonValueKind.Null, call.Json.GetProperty("name").ValueKind);
@@ -43,7 +44,7 @@ public sealed class ApiTokensApiTests : IAsyncLifetime
     [InlineData("""{"name":""", "not valid JSON")]
     public async Task Create_InvalidBody_Answers400(string body, string expectedFragment)
     {
-        var call = await ApiCall.PostAsync(server.Api, "v4/tokens", body);
+        var call = await ApiCall.PostAsync(account.Api, "v4/tokens", body);
 
         call.AssertError(HttpStatusCode.BadRequest, "bad_request", expectedFragment);
     }
@@ -51,60 +52,60 @@ public sealed class ApiTokensApiTests : IAsyncLifetime
     [Fact]
     public async Task List_ShowsLiveTokensWithoutTheSecret()
     {
-        var created = await ApiCall.PostAsync(server.Api, "v4/tokens", """{"name":"ci"}""");
+        var created = await ApiCall.PostAsync(account.Api, "v4/tokens", """{"name":"ci"}""");
 
-        var list = await ApiCall.GetAsync(server.Api, "v4/tokens");
+        var list = await ApiCall.GetAsync(account.Api, "v4/tokens");
 
         list.AssertOk();
         Assert.Equal(2, list.Json.GetArrayLength());
         Assert.All(list.Json.EnumerateArray(), t => Assert.False(t.TryGetProperty("token", out _)));
-        Assert.DoesNotContain(server.AdminToken, list.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(account.Token, list.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(created.Json.GetProperty("token").GetString()!, list.Text, StringComparison.Ordinal);
-        Assert.Equal(server.AdminToken[^4..], list.Json[0].GetProperty("hint").GetString());
+        Assert.Equal(account.Token[^4..], list.Json[0].GetProperty("hint").GetString());
     }
 
     [Fact]
     public async Task Revoke_Token_Answers401ForItAtOnce()
     {
-        var created = await ApiCall.PostAsync(server.Api, "v4/tokens", """{"name":"temporary"}""");
+        var created = await ApiCall.PostAsync(account.Api, "v4/tokens", """{"name":"temporary"}""");
         using var client = WithToken(created.Json.GetProperty("token").GetString()!);
         (await ApiCall.GetAsync(client, "v4/sources")).AssertOk(); // now cached
 
-        var revoked = await ApiCall.DeleteAsync(server.Api, $"v4/tokens/{created.Json.GetProperty("id").GetInt64()}");
+        var revoked = await ApiCall.DeleteAsync(account.Api, $"v4/tokens/{created.Json.GetProperty("id").GetInt64()}");
 
         revoked.AssertOk();
         Assert.EndsWith("Z", revoked.Json.GetProperty("revoked_at").GetString(), StringComparison.Ordinal);
         Assert.False(revoked.Json.TryGetProperty("token", out _));
         (await ApiCall.GetAsync(client, "v4/sources")).AssertError(HttpStatusCode.Unauthorized, "unauthorized", "not valid");
-        Assert.Single((await ApiCall.GetAsync(server.Api, "v4/tokens")).Json.EnumerateArray());
+        Assert.Single((await ApiCall.GetAsync(account.Api, "v4/tokens")).Json.EnumerateArray());
     }
 
     [Fact]
     public async Task Revoke_OwnTokenWhenAnotherExists_LocksOutThatToken()
     {
-        await ApiCall.PostAsync(server.Api, "v4/tokens", """{"name":"spare"}""");
-        var ownId = (await ApiCall.GetAsync(server.Api, "v4/tokens")).Json[0].GetProperty("id").GetInt64();
+        await ApiCall.PostAsync(account.Api, "v4/tokens", """{"name":"spare"}""");
+        var ownId = (await ApiCall.GetAsync(account.Api, "v4/tokens")).Json[0].GetProperty("id").GetInt64();
 
-        (await ApiCall.DeleteAsync(server.Api, $"v4/tokens/{ownId}")).AssertOk();
+        (await ApiCall.DeleteAsync(account.Api, $"v4/tokens/{ownId}")).AssertOk();
 
-        (await ApiCall.GetAsync(server.Api, "v4/tokens")).AssertError(HttpStatusCode.Unauthorized, "unauthorized", "not valid");
+        (await ApiCall.GetAsync(account.Api, "v4/tokens")).AssertError(HttpStatusCode.Unauthorized, "unauthorized", "not valid");
     }
 
     [Fact]
     public async Task Revoke_LastLiveToken_Answers409()
     {
-        var ownId = (await ApiCall.GetAsync(server.Api, "v4/tokens")).Json[0].GetProperty("id").GetInt64();
+        var ownId = (await ApiCall.GetAsync(account.Api, "v4/tokens")).Json[0].GetProperty("id").GetInt64();
 
-        var call = await ApiCall.DeleteAsync(server.Api, $"v4/tokens/{ownId}");
+        var call = await ApiCall.DeleteAsync(account.Api, $"v4/tokens/{ownId}");
 
         call.AssertError(HttpStatusCode.Conflict, "conflict", "only live token");
-        (await ApiCall.GetAsync(server.Api, "v4/sources")).AssertOk();
+        (await ApiCall.GetAsync(account.Api, "v4/sources")).AssertOk();
     }
 
     [Fact]
     public async Task Revoke_UnknownToken_Answers404()
     {
-        var call = await ApiCall.DeleteAsync(server.Api, "v4/tokens/9999");
+        var call = await ApiCall.DeleteAsync(account.Api, "v4/tokens/9999");
 
         call.AssertError(HttpStatusCode.NotFound, "not_found", "API token 9999 was not found");
     }

@@ -3,18 +3,19 @@ using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Api;
 
-public sealed class CatalogApiTests : IAsyncLifetime
+public sealed class CatalogApiTests(SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private SluiceServer server = null!;
+    private readonly SluiceServer server = shared.Instance;
+    private TestAccount account = null!;
 
-    public async Task InitializeAsync() => server = await SluiceServer.StartAsync();
+    public async Task InitializeAsync() => account = await server.CreateAccountAsync();
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task SourceTypes_IncomingWebhook_DescribesOptionalImmutablePrimaryKey()
     {
-        var call = await ApiCall.GetAsync(server.Api, "v4/source-types");
+        var call = await ApiCall.GetAsync(account.Api, "v4/source-types");
 
         call.AssertOk();
         var type = call.Json.EnumerateArray().Single(t => t.GetProperty("type").GetString() == "webhook.incoming-webhook");
@@ -31,17 +32,17 @@ public sealed class CatalogApiTests : IAsyncLifetime
     [Fact]
     public async Task Destinations_NewAccount_HasEmbeddedDuckDb()
     {
-        var call = await ApiCall.GetAsync(server.Api, "v4/destinations");
+        var call = await ApiCall.GetAsync(account.Api, "v4/destinations");
 
         call.AssertOk();
         var destination = call.Json.EnumerateArray().Single();
         Assert.Equal("duckdb", destination.GetProperty("type").GetString());
         Assert.Equal("Embedded DuckDB", destination.GetProperty("name").GetString());
-        Assert.Equal("warehouse/1.duckdb", destination.GetProperty("connection").GetProperty("path").GetString());
+        Assert.Equal($"warehouse/{account.ClientId}.duckdb", destination.GetProperty("connection").GetProperty("path").GetString());
         Assert.EndsWith("Z", destination.GetProperty("created_at").GetString(), StringComparison.Ordinal);
         Assert.EndsWith("Z", destination.GetProperty("updated_at").GetString(), StringComparison.Ordinal);
 
-        var single = await ApiCall.GetAsync(server.Api, $"v4/destinations/{destination.GetProperty("id").GetInt64()}");
+        var single = await ApiCall.GetAsync(account.Api, $"v4/destinations/{destination.GetProperty("id").GetInt64()}");
         single.AssertOk();
         Assert.Equal(JsonValueKind.Object, single.Json.GetProperty("connection").ValueKind);
     }
@@ -49,7 +50,7 @@ public sealed class CatalogApiTests : IAsyncLifetime
     [Fact]
     public async Task Destinations_UnknownId_Answers404()
     {
-        var call = await ApiCall.GetAsync(server.Api, "v4/destinations/5555");
+        var call = await ApiCall.GetAsync(account.Api, "v4/destinations/5555");
 
         call.AssertError(System.Net.HttpStatusCode.NotFound, "not_found", "Destination 5555 was not found");
     }

@@ -5,55 +5,66 @@ using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Api;
 
-public sealed class WebhookTokensApiTests : IAsyncLifetime
+public sealed class WebhookTokensApiTests(SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private SluiceServer server = null!;
+    private readonly SluiceServer server = shared.Instance;
+    private TestAccount account = null!;
     private TestSource source = null!;
 
     public async Task InitializeAsync()
     {
-        server = await SluiceServer.StartAsync();
-        source = await server.CreateSourceAsync(server.Api, "Shop Events", "id");
+        account = await server.CreateAccountAsync();
+        source = await server.CreateSourceAsync(account.Api, "Shop Events", "id");
     }
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Create_SecondUrl_ReturnsUrlWithHintThatResolves()
     {
-        var call = await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", "");
+        var call = await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "");
 
         call.AssertOk();
         var url = call.Json.GetProperty("url").GetString()!;
-        Assert.Matches($"^{server.BaseAddress}v1/clients/1/token/[0-9a-f]{{64}}$", url);
+        Assert.Matches($"^{server.BaseAddress}v1/clients/{account.ClientId}/token/[0-9a-f]{{64}}$", url);
         Assert.Equal(url[^4..], call.Json.GetProperty("hint").GetString());
         Assert.EndsWith("Z", call.Json.GetProperty("created_at").GetString(), StringComparison.Ordinal);
         Assert.NotEqual(source.WebhookUrl, url);
-        Assert.Equal(new WebhookTarget(1, source.Id, true), await ResolveAsync(url));
-        Assert.Equal(new WebhookTarget(1, source.Id, true), await ResolveAsync(source.WebhookUrl));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true), await ResolveAsync(url));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true), await ResolveAsync(source.WebhookUrl));
     }
 
     [Fact]
     public async Task Create_ThirdLiveUrl_Answers400SayingToRevokeFirst()
     {
-        (await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", "")).AssertOk();
+        (await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "")).AssertOk();
 
-        var third = await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", "");
+        var third = await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "");
 
         third.AssertError(HttpStatusCode.BadRequest, "bad_request",
             "A source can have at most 2 webhook URLs; revoke one before generating another.");
-        var list = await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/tokens");
+        var list = await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens");
         Assert.Equal(2, list.Json.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Create_ConcurrentRequests_NeverExceedTwoLiveUrls()
+    {
+        var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "")));
+
+        Assert.Equal(1, calls.Count(c => c.Status == HttpStatusCode.OK));
+        Assert.Equal(7, calls.Count(c => c.Status == HttpStatusCode.BadRequest));
+        Assert.Equal(2, (await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens")).Json.GetArrayLength());
     }
 
     [Fact]
     public async Task Create_AfterRevokingOne_IsAllowedAgain()
     {
-        (await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", "")).AssertOk();
-        var firstId = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
-        (await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}/tokens/{firstId}")).AssertOk();
+        (await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "")).AssertOk();
+        var firstId = (await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
+        (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}/tokens/{firstId}")).AssertOk();
 
-        var call = await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", "");
+        var call = await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "");
 
         call.AssertOk();
     }
@@ -61,9 +72,9 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     [Fact]
     public async Task List_ShowsIdHintAndCreatedAt_NeverTheToken()
     {
-        var second = await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", "");
+        var second = await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", "");
 
-        var list = await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/tokens");
+        var list = await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens");
 
         list.AssertOk();
         var items = list.Json.EnumerateArray().ToArray();
@@ -78,37 +89,37 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     [Fact]
     public async Task Revoke_Token_StopsResolvingAtOnce()
     {
-        var tokenId = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
+        var tokenId = (await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
         Assert.NotNull(await ResolveAsync(source.WebhookUrl)); // now cached
 
-        var call = await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}/tokens/{tokenId}");
+        var call = await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}/tokens/{tokenId}");
 
         call.AssertOk();
         Assert.Equal(tokenId, call.Json.GetProperty("id").GetInt64());
         Assert.EndsWith("Z", call.Json.GetProperty("revoked_at").GetString(), StringComparison.Ordinal);
         Assert.Null(await ResolveAsync(source.WebhookUrl));
-        Assert.Empty((await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/tokens")).Json.EnumerateArray());
+        Assert.Empty((await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens")).Json.EnumerateArray());
     }
 
     [Fact]
     public async Task Revoke_UnknownOrAlreadyRevokedToken_Answers404()
     {
-        var tokenId = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
-        (await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}/tokens/{tokenId}")).AssertOk();
+        var tokenId = (await ApiCall.GetAsync(account.Api, $"v4/sources/{source.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
+        (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}/tokens/{tokenId}")).AssertOk();
 
-        (await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}/tokens/{tokenId}"))
+        (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}/tokens/{tokenId}"))
             .AssertError(HttpStatusCode.NotFound, "not_found", $"Webhook URL {tokenId} was not found");
-        (await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}/tokens/777"))
+        (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}/tokens/777"))
             .AssertError(HttpStatusCode.NotFound, "not_found", "Webhook URL 777 was not found");
     }
 
     [Fact]
     public async Task Revoke_TokenOfAnotherSource_Answers404AndKeepsIt()
     {
-        var other = await server.CreateSourceAsync(server.Api, "Other");
-        var otherTokenId = (await ApiCall.GetAsync(server.Api, $"v4/sources/{other.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
+        var other = await server.CreateSourceAsync(account.Api, "Other");
+        var otherTokenId = (await ApiCall.GetAsync(account.Api, $"v4/sources/{other.Id}/tokens")).Json[0].GetProperty("id").GetInt64();
 
-        var call = await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}/tokens/{otherTokenId}");
+        var call = await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}/tokens/{otherTokenId}");
 
         call.AssertError(HttpStatusCode.NotFound, "not_found", "was not found");
         Assert.NotNull(await ResolveAsync(other.WebhookUrl));
@@ -119,7 +130,7 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     [InlineData("GET")]
     public async Task Tokens_OfUnknownSource_Answer404(string method)
     {
-        var call = await ApiCall.SendAsync(server.Api, new HttpMethod(method), "v4/sources/31337/tokens");
+        var call = await ApiCall.SendAsync(account.Api, new HttpMethod(method), "v4/sources/31337/tokens");
 
         call.AssertError(HttpStatusCode.NotFound, "not_found", "Source 31337 was not found");
     }
@@ -127,9 +138,9 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     [Fact]
     public async Task Tokens_OfDeletedSource_Answer404()
     {
-        (await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}")).AssertOk();
+        (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}")).AssertOk();
 
-        (await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/tokens", ""))
+        (await ApiCall.PostAsync(account.Api, $"v4/sources/{source.Id}/tokens", ""))
             .AssertError(HttpStatusCode.NotFound, "not_found", $"Source {source.Id} was not found");
     }
 
@@ -138,11 +149,11 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     {
         Assert.True((await ResolveAsync(source.WebhookUrl))!.IsActive);
 
-        (await ApiCall.PutAsync(server.Api, $"v4/sources/{source.Id}", """{"paused":true}""")).AssertOk();
-        Assert.Equal(new WebhookTarget(1, source.Id, false), await ResolveAsync(source.WebhookUrl));
+        (await ApiCall.PutAsync(account.Api, $"v4/sources/{source.Id}", """{"paused":true}""")).AssertOk();
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, false), await ResolveAsync(source.WebhookUrl));
 
-        (await ApiCall.PutAsync(server.Api, $"v4/sources/{source.Id}", """{"paused":false}""")).AssertOk();
-        Assert.Equal(new WebhookTarget(1, source.Id, true), await ResolveAsync(source.WebhookUrl));
+        (await ApiCall.PutAsync(account.Api, $"v4/sources/{source.Id}", """{"paused":false}""")).AssertOk();
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true), await ResolveAsync(source.WebhookUrl));
     }
 
     [Fact]
@@ -150,9 +161,9 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     {
         Assert.True((await ResolveAsync(source.WebhookUrl))!.IsActive);
 
-        (await ApiCall.DeleteAsync(server.Api, $"v4/sources/{source.Id}")).AssertOk();
+        (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}")).AssertOk();
 
-        Assert.Equal(new WebhookTarget(1, source.Id, false), await ResolveAsync(source.WebhookUrl));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, false), await ResolveAsync(source.WebhookUrl));
     }
 
     [Fact]
@@ -160,9 +171,9 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     {
         var token = source.WebhookUrl[^64..];
         var resolver = server.GetService<IWebhookTokenResolver>();
-        Assert.NotNull(await resolver.ResolveAsync(1, token, CancellationToken.None));
+        Assert.NotNull(await resolver.ResolveAsync(account.ClientId, token, CancellationToken.None));
 
-        Assert.Null(await resolver.ResolveAsync(2, token, CancellationToken.None));
+        Assert.Null(await resolver.ResolveAsync(account.ClientId + 1, token, CancellationToken.None));
     }
 
     [Theory]
@@ -173,7 +184,7 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     {
         var resolver = server.GetService<IWebhookTokenResolver>();
 
-        Assert.Null(await resolver.ResolveAsync(1, token, CancellationToken.None));
+        Assert.Null(await resolver.ResolveAsync(account.ClientId, token, CancellationToken.None));
     }
 
     [Fact]
@@ -181,7 +192,7 @@ public sealed class WebhookTokensApiTests : IAsyncLifetime
     {
         var resolver = server.GetService<IWebhookTokenResolver>();
 
-        Assert.Null(await resolver.ResolveAsync(1, source.WebhookUrl[^64..].ToUpperInvariant(), CancellationToken.None));
+        Assert.Null(await resolver.ResolveAsync(account.ClientId, source.WebhookUrl[^64..].ToUpperInvariant(), CancellationToken.None));
     }
 
     private async Task<WebhookTarget?> ResolveAsync(string url)

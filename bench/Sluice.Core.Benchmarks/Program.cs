@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Sluice.Core.Benchmarks.NormalizationBenchmarks).Assembly).Run(args);
