@@ -1,11 +1,4 @@
-using Sluice.Server;
+using Sluice.Cli;
 
-// Placeholder until the CLI lands: `sluice serve` only.
-if (args.Length > 0 && args[0] == "serve")
-{
-    await SluiceApp.Build(args[1..]).RunAsync();
-    return 0;
-}
-
-Console.Error.WriteLine("usage: sluice serve [--urls URL] [--data-dir DIR]");
-return 2;
+// `sluice`: the server (`serve`) and the admin commands. The command tree is in SluiceCli.CreateRootCommand.
+return await SluiceCli.RunAsync(args, CliEnvironment.System, CancellationToken.None);
