@@ -61,6 +61,14 @@ public static class SluiceCli
                 new HookDeliveriesCommand(env),
                 new ReplayDeliveryCommand(env),
             },
+            new Command("emails", "Extra recipients of your account's notification email (at most 10).")
+            {
+                new AddRecipientCommand(env),
+                new ListRecipientsCommand(env),
+                new EnableRecipientCommand(env, enable: true),
+                new EnableRecipientCommand(env, enable: false),
+                new DeleteRecipientCommand(env),
+            },
             new QueryCommand(env),
         };
     }

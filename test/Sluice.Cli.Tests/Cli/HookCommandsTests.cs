@@ -87,4 +87,23 @@ public sealed class HookCommandsTests(ServerFixture fixture) : IClassFixture<Ser
         var missing = await fixture.RunAsync("hooks", "replay", hook, "999999");
         Assert.Equal($"error: delivery 999999 of hook {hook} was not found in your account (see 'sluice hooks list')", missing.AssertOneLineError(1));
     }
+
+    [Fact]
+    public async Task Emails_AddListDisableDelete_AndErrorsAreOneLine()
+    {
+        var added = await fixture.RunAsync("emails", "add", "ops@example.com", "--json");
+        added.AssertSuccess();
+        var id = added.Json().GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
+
+        var list = await fixture.RunAsync("emails", "list");
+        Assert.Contains("ops@example.com", list.Out, StringComparison.Ordinal);
+        var disabled = await fixture.RunAsync("emails", "disable", id);
+        Assert.StartsWith($"Disabled email recipient {id}: ops@example.com.", disabled.Out, StringComparison.Ordinal);
+        (await fixture.RunAsync("emails", "delete", id)).AssertSuccess();
+
+        Assert.Equal(
+            "error: email recipient 999999 was not found in your account (see 'sluice emails list')",
+            (await fixture.RunAsync("emails", "enable", "999999")).AssertOneLineError(1));
+        Assert.StartsWith("error: 'nope' is not a valid email address", (await fixture.RunAsync("emails", "add", "nope")).AssertOneLineError(1), StringComparison.Ordinal);
+    }
 }
