@@ -45,7 +45,7 @@ public static class LoadBench
         var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey), timed);
         var options = Options.Create(loading);
         var time = TimeProvider.System;
-        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), time, options, NullLogger<SourceLoader>.Instance);
+        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance);
         var statuses = new LoadStatusTracker(time, options);
         using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
 

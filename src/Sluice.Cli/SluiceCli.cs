@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sluice.Cli.Commands;
 using Sluice.Cli.Commands.Accounts;
 using Sluice.Cli.Commands.Destinations;
+using Sluice.Cli.Commands.Hooks;
 using Sluice.Cli.Commands.Sources;
 using Sluice.Cli.Commands.Tokens;
 
@@ -49,6 +50,24 @@ public static class SluiceCli
             {
                 new ListDestinationsCommand(env),
                 new SetPostgresDestinationCommand(env),
+            },
+            new Command("hooks", "Post-load hooks: an HTTPS POST after every load of every table.")
+            {
+                new AddHookCommand(env),
+                new ListHooksCommand(env),
+                new EnableHookCommand(env, enable: true),
+                new EnableHookCommand(env, enable: false),
+                new DeleteHookCommand(env),
+                new HookDeliveriesCommand(env),
+                new ReplayDeliveryCommand(env),
+            },
+            new Command("emails", "Extra recipients of your account's notification email (at most 10).")
+            {
+                new AddRecipientCommand(env),
+                new ListRecipientsCommand(env),
+                new EnableRecipientCommand(env, enable: true),
+                new EnableRecipientCommand(env, enable: false),
+                new DeleteRecipientCommand(env),
             },
             new QueryCommand(env),
         };

@@ -1,6 +1,7 @@
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.Buffering;
+using Sluice.Server.Hooks;
 using Sluice.Server.Hosting;
 using Sluice.Server.Ingestion;
 using Sluice.Server.Loading;
@@ -25,6 +26,7 @@ public static class SluiceApp
         builder.AddBuffering();
         builder.AddIngestion();
         builder.AddLoading(runLoader: roles.Has(SluiceRoles.Loader));
+        builder.AddHooks();
         builder.AddConnectApi();
         builder.AddOperations();
         configure?.Invoke(builder);
@@ -39,8 +41,8 @@ public static class SluiceApp
         if (roles.Has(SluiceRoles.Api))
         {
             app.MapConnectApi();
+            app.MapHooks();
         }
-
         return app;
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Sluice.Storage;
 
 /// <summary>
-/// The control plane: accounts, tokens, sources, destinations. Callers use this type (through
+/// The control plane: accounts, tokens, sources, destinations, notifications, hooks and their deliveries. Callers use this type (through
 /// <see cref="IDbContextFactory{ControlDbContext}"/>); each provider derives from it only to own its migrations.
 /// </summary>
 public abstract class ControlDbContext : DbContext
@@ -26,6 +26,16 @@ public abstract class ControlDbContext : DbContext
     public DbSet<Destination> Destinations => Set<Destination>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<Hook> Hooks => Set<Hook>();
+
+    public DbSet<CustomEmail> CustomEmails => Set<CustomEmail>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    public DbSet<HookOutboxCursor> HookOutboxCursors => Set<HookOutboxCursor>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -98,6 +108,59 @@ public abstract class ControlDbContext : DbContext
             e.Property(n => n.Title).HasMaxLength(200);
             e.HasIndex(n => new { n.AccountId, n.CreatedAt });
             e.HasOne<Account>().WithMany().HasForeignKey(n => n.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Hook>(e =>
+        {
+            e.ToTable("hooks");
+            e.Property(h => h.Type).HasMaxLength(20);
+            e.Property(h => h.Url).HasMaxLength(2048);
+            e.HasIndex(h => h.AccountId);
+            e.HasIndex(h => h.DestinationId);
+            e.HasOne<Account>().WithMany().HasForeignKey(h => h.AccountId).OnDelete(DeleteBehavior.Restrict);
+
+            // Deleting a destination deletes its hooks (BEHAVIOUR.md §6.1).
+            e.HasOne<Destination>().WithMany().HasForeignKey(h => h.DestinationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CustomEmail>(e =>
+        {
+            e.ToTable("custom_emails");
+            e.Property(c => c.EmailAddress).HasMaxLength(320);
+            e.HasIndex(c => c.AccountId);
+            e.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Delivery>(e =>
+        {
+            e.ToTable("deliveries");
+            e.Property(d => d.WebhookId).HasMaxLength(64);
+            e.Property(d => d.RootTable).HasMaxLength(255);
+            e.Property(d => d.Status).HasMaxLength(20);
+            e.HasIndex(d => d.WebhookId).IsUnique();
+
+            // Re-reading a load (after a crash, or the poll after the fast path) never creates a second delivery.
+            e.HasIndex(d => new { d.HookId, d.LoadId, d.RootTable }).IsUnique().HasFilter("replay_of_delivery_id IS NULL");
+            e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            e.HasIndex(d => new { d.HookId, d.CreatedAt });
+            e.HasOne<Account>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Hook>().WithMany().HasForeignKey(d => d.HookId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Delivery>().WithMany().HasForeignKey(d => d.ReplayOfDeliveryId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        modelBuilder.Entity<DeliveryAttempt>(e =>
+        {
+            e.ToTable("delivery_attempts");
+            e.HasIndex(a => new { a.DeliveryId, a.Number }).IsUnique();
+            e.HasOne<Delivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<HookOutboxCursor>(e =>
+        {
+            e.ToTable("hook_outbox_cursors");
+            e.HasKey(c => c.AccountId);
+            e.Property(c => c.AccountId).ValueGeneratedNever();
+            e.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.

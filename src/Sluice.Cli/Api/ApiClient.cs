@@ -118,6 +118,13 @@ public sealed class ApiClient : IDisposable
                 return null;
             }
 
+            // Connect's notifications API: {"data":{"message":".."},"error":"InvalidBody"}.
+            if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGetProperty("message", out var dataMessage) && dataMessage.ValueKind == JsonValueKind.String)
+            {
+                return dataMessage.GetString();
+            }
+
             if (root.TryGetProperty("error", out var error))
             {
                 if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)

@@ -117,6 +117,9 @@ public sealed class DestinationService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+
+        // Its post-load hooks go with it (BEHAVIOUR.md §6.1); their deliveries follow by cascade.
+        db.Hooks.RemoveRange(await db.Hooks.Where(h => h.DestinationId == destinationId).ToListAsync(cancellationToken));
         db.Destinations.Remove(destination);
         db.Destinations.Add(AccountCreation.EmbeddedDestination(clientId, now));
         await db.SaveChangesAsync(cancellationToken);

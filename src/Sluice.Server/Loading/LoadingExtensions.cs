@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sluice.Core.Normalization;
 using Sluice.Server.Hosting;
 using Sluice.Server.Notifications;
@@ -36,6 +37,7 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<ILoadTargetCatalog, ControlPlaneLoadTargets>();
         builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddSingleton<LoadStatusTracker>();
+        builder.Services.TryAddSingleton<ILoadCommittedSignal, NoLoadCommittedSignal>();
         builder.Services.AddSingleton<SourceLoader>();
         builder.Services.AddSingleton<SourceStatsService>();
         builder.Services.AddSingleton<NotificationService>();

@@ -14,6 +14,7 @@ public sealed partial class SourceLoader(
     IDestinationProvider destinations,
     ILoadTargetCatalog catalog,
     LoadPlanner planner,
+    ILoadCommittedSignal committed,
     TimeProvider time,
     IOptions<LoadingOptions> options,
     ILogger<SourceLoader> logger)
@@ -48,6 +49,7 @@ public sealed partial class SourceLoader(
         var request = plan.ToLoadRequest();
 
         await destination.CommitLoadAsync(request, cancellationToken);
+        committed.LoadCommitted(target.ClientId, request.Summary);
         await buffer.DeleteThroughAsync(sourceId, request.CheckpointSequence, cancellationToken);
 
         LogLoaded(logger, sourceId, target.Schema, records.Count, request.Summary.Tables.Sum(t => t.RowsLoaded), request.Rejections.Count);

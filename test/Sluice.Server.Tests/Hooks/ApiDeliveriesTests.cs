@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Sluice.Server.Hooks;
+using Sluice.Server.Loading;
+using Sluice.Server.Tests.Api;
+using Sluice.Testing;
+
+namespace Sluice.Server.Tests.Hooks;
+
+/// <summary>
+/// The outbox after real loads (webhook in, loader, DuckDB, control plane), the delivery log and replay. No dispatcher runs
+/// here, so deliveries stay as the outbox wrote them.
+/// </summary>
+public sealed class ApiDeliveriesTests
+{
+    private const string Hooks = "notifications/public/v1/api/hooks";
+
+    private static readonly Dictionary<string, string?> FastLoads = new()
+    {
+        ["Loading:Interval"] = "00:00:00.100",
+        ["Loading:PollInterval"] = "00:00:00.050",
+    };
+
+    private static async Task<long> CreateHookAsync(SluiceServer server, HttpClient api, string url = "https://hooks.example.com/x")
+    {
+        var destination = await ApiHooksTests.DestinationIdAsync(api);
+        var call = await ApiCall.PostAsync(api, Hooks, ApiHooksTests.CreateBody(destination, url));
+        call.AssertOk();
+        return call.Json.GetProperty("id").GetInt64();
+    }
+
+    private static async Task PostAsync(SluiceServer server, TestSource source, string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await server.Anonymous.PostAsync(new Uri(source.WebhookUrl), content);
+        Assert.True(response.IsSuccessStatusCode, $"Ingest answered {(int)response.StatusCode}");
+    }
+
+    private static async Task<JsonElement> DeliveriesAsync(HttpClient api, long hookId, int page = 1)
+    {
+        var call = await ApiCall.GetAsync(api, $"{Hooks}/{hookId}/deliveries?page={page}");
+        call.AssertOk();
+        return call.Json;
+    }
+
+    /// <summary>Waits (for the loader, not for a clock) until the hook has <paramref name="count"/> deliveries.</summary>
+    private static async Task<JsonElement> WaitForDeliveriesAsync(HttpClient api, long hookId, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var page = await DeliveriesAsync(api, hookId);
+            if (page.GetProperty("total").GetInt32() >= count || DateTime.UtcNow > deadline)
+            {
+                return page;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<IReadOnlyList<Core.Loading.LoadSummary>> LoadsAsync(SluiceServer server, long clientId)
+    {
+        var destination = await server.GetService<IDestinationProvider>().GetAsync(clientId, CancellationToken.None);
+        return await destination.GetLoadsAsync(null, DateTime.MinValue, 1000, CancellationToken.None);
+    }
+
+    private static async Task WaitForLoadsAsync(SluiceServer server, long clientId, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await LoadsAsync(server, clientId)).Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Fewer than {count} loads after 20 s");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Load_QueuesOneDeliveryPerEnabledHookAndRootTable_NoneForDisabledHooks()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        var source = await server.CreateSourceAsync(server.Api, "Shop Orders", "id");
+        var first = await CreateHookAsync(server, server.Api, "https://hooks.example.com/1");
+        var second = await CreateHookAsync(server, server.Api, "https://hooks.example.com/2");
+        var disabled = await CreateHookAsync(server, server.Api, "https://hooks.example.com/3");
+        (await ApiCall.PutAsync(server.Api, $"{Hooks}/{disabled}", """{"enable":false}""")).AssertOk();
+
+        await PostAsync(server, source, """[{"id":1,"items":[{"sku":"a"},{"sku":"b"}]},{"id":2,"items":[]}]""");
+
+        var page = await WaitForDeliveriesAsync(server.Api, first, 1);
+        var secondPage = await WaitForDeliveriesAsync(server.Api, second, 1);
+        Assert.Equal(1, page.GetProperty("total").GetInt32());
+        Assert.Equal(1, secondPage.GetProperty("total").GetInt32());
+        Assert.Equal(0, (await DeliveriesAsync(server.Api, disabled)).GetProperty("total").GetInt32());
+
+        var delivery = page.GetProperty("deliveries")[0];
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+        Assert.StartsWith("msg_", delivery.GetProperty("webhook_id").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(delivery.GetProperty("webhook_id").GetString(), secondPage.GetProperty("deliveries")[0].GetProperty("webhook_id").GetString());
+        Assert.Equal(0, delivery.GetProperty("attempts").GetArrayLength());
+        Assert.NotEqual(JsonValueKind.Null, delivery.GetProperty("next_attempt_at").ValueKind);
+        Assert.Equal(source.Id, delivery.GetProperty("source_id").GetInt64());
+
+        var payload = delivery.GetProperty("payload");
+        Assert.Equal("1.0", payload.GetProperty("version").GetString());
+        Assert.Equal(source.Name, payload.GetProperty("integration_name").GetString());
+        var tables = payload.GetProperty("tables").EnumerateArray().ToList();
+        Assert.Equal(payload.GetProperty("destination_root_table_name").GetString(), tables[0].GetProperty("destination_table_name").GetString());
+        Assert.Equal(2, tables[0].GetProperty("num_rows").GetInt64());
+        Assert.Equal(2, tables.Count);
+        Assert.EndsWith("__items", tables[1].GetProperty("destination_table_name").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, tables[1].GetProperty("num_rows").GetInt64());
+        Assert.Equal(delivery.GetProperty("root_table").GetString(), payload.GetProperty("destination_root_table_name").GetString());
+    }
+
+    [Fact]
+    public async Task Outbox_ReprocessingTheSameLoads_CreatesNothingNew()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        var source = await server.CreateSourceAsync(server.Api, "Events");
+        var hook = await CreateHookAsync(server, server.Api);
+        await PostAsync(server, source, """{"kind":"signup"}""");
+        await WaitForDeliveriesAsync(server.Api, hook, 1);
+
+        var loads = await LoadsAsync(server, server.ClientId);
+        var outbox = server.GetService<HookOutbox>();
+        var again = await outbox.AddAsync(server.ClientId, loads, advanceCursor: true, CancellationToken.None);
+        var worker = server.GetService<IEnumerable<IHostedService>>().OfType<HookOutboxWorker>().Single();
+        await worker.PollAsync(CancellationToken.None);
+
+        Assert.Equal(0, again);
+        Assert.Equal(1, (await DeliveriesAsync(server.Api, hook)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Outbox_LoadsBeforeTheHookExisted_AreNotDelivered()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        var source = await server.CreateSourceAsync(server.Api, "Events");
+        await PostAsync(server, source, """{"n":1}""");
+        await WaitForLoadsAsync(server, server.ClientId, 1);
+        var before = (await LoadsAsync(server, server.ClientId)).Single();
+
+        var hook = await CreateHookAsync(server, server.Api);
+        await server.GetService<IEnumerable<IHostedService>>().OfType<HookOutboxWorker>().Single().PollAsync(CancellationToken.None);
+        await PostAsync(server, source, """{"n":2}""");
+        await WaitForLoadsAsync(server, server.ClientId, 2);
+        var page = await WaitForDeliveriesAsync(server.Api, hook, 1);
+        await server.GetService<IEnumerable<IHostedService>>().OfType<HookOutboxWorker>().Single().PollAsync(CancellationToken.None);
+
+        var deliveries = (await DeliveriesAsync(server.Api, hook)).GetProperty("deliveries").EnumerateArray().ToList();
+        Assert.Single(deliveries);
+        Assert.NotEqual(before.LoadId, deliveries[0].GetProperty("load_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Outbox_WithoutTheLoaderSignal_ThePollStillQueuesTheDelivery()
+    {
+        // As after a crash between the load's commit and the signal: only the poll can find the load.
+        await using var server = await SluiceServer.StartAsync(
+            builder =>
+            {
+                builder.Services.RemoveAll<ILoadCommittedSignal>();
+                builder.Services.AddSingleton<ILoadCommittedSignal, NoLoadCommittedSignal>();
+            },
+            new Dictionary<string, string?>(FastLoads) { ["Hooks:OutboxPollInterval"] = "00:00:00.200" });
+        var source = await server.CreateSourceAsync(server.Api, "Events");
+        var hook = await CreateHookAsync(server, server.Api);
+
+        await PostAsync(server, source, """{"n":1}""");
+
+        var page = await WaitForDeliveriesAsync(server.Api, hook, 1);
+        Assert.Equal(1, page.GetProperty("total").GetInt32());
+        var load = (await LoadsAsync(server, server.ClientId)).Single();
+        Assert.Equal(load.LoadId, page.GetProperty("deliveries")[0].GetProperty("load_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Replay_CreatesANewPendingDeliveryWithTheSamePayload_AndTheLogPagesNewestFirst()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        var source = await server.CreateSourceAsync(server.Api, "Events");
+        var hook = await CreateHookAsync(server, server.Api);
+        await PostAsync(server, source, """{"n":1}""");
+        var original = (await WaitForDeliveriesAsync(server.Api, hook, 1)).GetProperty("deliveries")[0];
+        var originalId = original.GetProperty("id").GetInt64();
+
+        var replay = await ApiCall.PostAsync(server.Api, $"{Hooks}/{hook}/deliveries/{originalId}/replay", "");
+
+        replay.AssertOk();
+        Assert.NotEqual(originalId, replay.Json.GetProperty("id").GetInt64());
+        Assert.Equal(originalId, replay.Json.GetProperty("replay_of_delivery_id").GetInt64());
+        Assert.Equal("pending", replay.Json.GetProperty("status").GetString());
+        Assert.NotEqual(original.GetProperty("webhook_id").GetString(), replay.Json.GetProperty("webhook_id").GetString());
+        Assert.Equal(original.GetProperty("payload").GetRawText(), replay.Json.GetProperty("payload").GetRawText());
+
+        for (var i = 0; i < 23; i++)
+        {
+            (await ApiCall.PostAsync(server.Api, $"{Hooks}/{hook}/deliveries/{originalId}/replay", "")).AssertOk();
+        }
+
+        var first = await DeliveriesAsync(server.Api, hook, 1);
+        var second = await DeliveriesAsync(server.Api, hook, 2);
+        Assert.Equal(25, first.GetProperty("total").GetInt32());
+        Assert.Equal(20, first.GetProperty("deliveries").GetArrayLength());
+        Assert.Equal(5, second.GetProperty("deliveries").GetArrayLength());
+        var ids = first.GetProperty("deliveries").EnumerateArray().Concat(second.GetProperty("deliveries").EnumerateArray())
+            .Select(d => d.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(ids.OrderDescending(), ids);
+        Assert.Equal(originalId, ids[^1]);
+    }
+
+    [Fact]
+    public async Task DeliveryLog_OtherAccountsAndBadPages_AreRefused()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        var b = await server.CreateAccountAsync();
+        var source = await server.CreateSourceAsync(server.Api, "Events");
+        var hook = await CreateHookAsync(server, server.Api);
+        var bHook = await CreateHookAsync(server, b.Api);
+        await PostAsync(server, source, """{"n":1}""");
+        var deliveryId = (await WaitForDeliveriesAsync(server.Api, hook, 1)).GetProperty("deliveries")[0].GetProperty("id").GetInt64();
+
+        var otherAccount = await ApiCall.PostAsync(b.Api, $"{Hooks}/{hook}/deliveries/{deliveryId}/replay", "");
+        var otherHook = await ApiCall.PostAsync(b.Api, $"{Hooks}/{bHook}/deliveries/{deliveryId}/replay", "");
+        var badPage = await ApiCall.GetAsync(server.Api, $"{Hooks}/{hook}/deliveries?page=0");
+
+        Assert.Equal((HttpStatusCode.BadRequest, """{"error":"NotFound"}"""), (otherAccount.Status, otherAccount.Text));
+        Assert.Equal((HttpStatusCode.BadRequest, """{"error":"NotFound"}"""), (otherHook.Status, otherHook.Text));
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.Status);
+        Assert.Contains("page", badPage.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await DeliveriesAsync(b.Api, bHook)).GetProperty("total").GetInt32());
+    }
+}
