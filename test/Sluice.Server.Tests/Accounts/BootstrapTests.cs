@@ -69,7 +69,7 @@ public sealed class BootstrapTests : IDisposable
         await using var server = await SluiceServer.StartAsync(settings: Settings());
         SqliteConnection.ClearAllPools();
         File.Delete(Path.Combine(dataDir, "control.db"));
-        Directory.Delete(dataDir, recursive: true);
+        DeleteWhileServerRuns(dataDir);
 
         using var response = await server.Anonymous.GetAsync("readyz");
 
@@ -128,5 +128,22 @@ public sealed class BootstrapTests : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Background workers (loader, hook outbox) may be writing in the directory while it goes; try again briefly.</summary>
+    private static void DeleteWhileServerRuns(string directory)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 }
