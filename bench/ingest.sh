@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ingest benchmark: the real ingest endpoint against a baseline that only reads the body, in the same `sluice serve`.
-# Usage: bench/ingest.sh            (env: ROUNDS=3 DURATION=10s CONNECTIONS=64 THREADS=2 SKIP_BUILD=1)
+# Usage: bench/ingest.sh            (env: ROUNDS=3 DURATION=10s CONNECTIONS=64 THREADS=2 SKIP_BUILD=1 ROLES=ingest,api)
 # Prints both rates, p50/p99 latency and the ratio real/baseline. fsync stays on (synchronous=FULL).
 set -euo pipefail
 
@@ -23,8 +23,9 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 BASE="http://127.0.0.1:$PORT"
 LOG="$DATA/serve.log"
 
+# ROLES=ingest,api measures ingest alone (the loader then leaves buffer.db untouched); default: every role, as deployed.
 SLUICE_Sluice__EnableBenchmarkEndpoint=true SLUICE_Logging__LogLevel__Default=Warning \
-  dotnet "$DLL" serve --urls "$BASE" --data-dir "$DATA" >"$LOG" 2>&1 &
+  dotnet "$DLL" serve --urls "$BASE" --data-dir "$DATA" ${ROLES:+--roles "$ROLES"} >"$LOG" 2>&1 &
 PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
