@@ -26,7 +26,7 @@ public static class SluiceApp
         builder.AddBuffering();
         builder.AddIngestion();
         builder.AddLoading(runLoader: roles.Has(SluiceRoles.Loader));
-        builder.AddHooks();
+        builder.AddHooks(runDispatcher: roles.Has(SluiceRoles.Dispatcher));
         builder.AddConnectApi();
         builder.AddOperations();
         configure?.Invoke(builder);
