@@ -6,16 +6,15 @@ using Sluice.Server.Accounts;
 namespace Sluice.Server.Hooks;
 
 /// <summary>
-/// Sends pending deliveries (role <c>dispatcher</c>). Three loops:
-/// <list type="bullet">
-/// <item>claim: woken at once by <see cref="HookDispatchSignal"/> (outbox, replay, a freed endpoint slot), else when the next
-/// delivery is due or every <see cref="HooksOptions.DispatchPollInterval"/>; claims due deliveries in batches, never more per
-/// hook than <see cref="HooksOptions.MaxConcurrencyPerHook"/> in flight, so a slow or dead endpoint only uses its own slots;</item>
-/// <item>send: one task per attempt through the shared <see cref="HookSender"/>;</item>
-/// <item>write: outcomes in batched transactions (attempt rows, next attempt on the persisted schedule, final failures with
-/// their in-app notification), then email for each final failure.</item>
-/// </list>
-/// Time comes from the injected <see cref="TimeProvider"/>, so schedules and timeouts are tested with a fake clock.
+/// Sends pending deliveries (role <c>dispatcher</c>). One loop of rounds; each round is ONE control-plane transaction that
+/// writes the outcomes of the attempts finished since the last round (attempt rows, next attempt on the persisted schedule,
+/// final failures with their in-app notification) and claims the next due deliveries, never more per hook than
+/// <see cref="HooksOptions.MaxConcurrencyPerHook"/> in flight, so a slow or dead endpoint only uses its own slots. Each
+/// attempt runs as its own task through the shared <see cref="HookSender"/> and wakes the loop when it ends; the loop is also
+/// woken at once by <see cref="HookDispatchSignal"/> (outbox, replay), else when the next delivery is due or every
+/// <see cref="HooksOptions.DispatchPollInterval"/>. Under load attempts finish while a round commits, so rounds grow into
+/// batches by themselves. Email for final failures goes out from a queue of its own. Time comes from the injected
+/// <see cref="TimeProvider"/>, so schedules and timeouts are tested with a fake clock.
 /// </summary>
 public sealed partial class HookDispatcher(
     DeliveryStore store,
@@ -26,57 +25,61 @@ public sealed partial class HookDispatcher(
     IOptions<HooksOptions> options,
     ILogger<HookDispatcher> logger) : BackgroundService
 {
-    private readonly Channel<DeliveryOutcome> _outcomes = Channel.CreateUnbounded<DeliveryOutcome>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<DeliveryOutcome> _outcomes = new();
     private readonly Channel<FailedDelivery> _failures = Channel.CreateUnbounded<FailedDelivery>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, int> _inFlight = [];
     private readonly ConcurrentDictionary<long, Task> _sends = new();
-    private int _unwritten;
 
     private HooksOptions Options => options.Value;
 
-    private int MaxUnwritten => Options.DispatchBatchSize * 4;
+    /// <summary>Attempts in flight at most (all hooks): what one round may claim, times four.</summary>
+    private int MaxInFlight => Options.DispatchBatchSize * 4;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         var mail = Task.Run(MailLoopAsync, CancellationToken.None);
         try
         {
-            await ClaimLoopAsync(stoppingToken);
+            await RoundsAsync(stoppingToken);
         }
         finally
         {
             // Attempts cut short by the stop release their delivery (due again at once) rather than record a failure.
             await Task.WhenAll(_sends.Values.ToArray());
-            _outcomes.Writer.TryComplete();
-            await writer;
+            try
+            {
+                await RoundAsync(0, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogRoundFailed(logger, ex);
+            }
+
             _failures.Writer.TryComplete();
             await mail;
         }
     }
 
-    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
+    private async Task RoundsAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 signal.Drain();
-                var limit = Math.Min(Options.DispatchBatchSize, MaxUnwritten - Volatile.Read(ref _unwritten));
-                if (limit <= 0)
+                int limit;
+                lock (_inFlight)
                 {
-                    // The writer is behind; it wakes us after each batch.
-                    await WaitAsync(Options.DispatchPollInterval, stoppingToken);
+                    limit = Math.Min(Options.DispatchBatchSize, MaxInFlight - _inFlight.Values.Sum() + _outcomes.Count);
+                }
+
+                var claimed = await RoundAsync(limit, stoppingToken);
+                if (claimed == limit && limit > 0)
+                {
                     continue;
                 }
 
-                var claimed = await store.ClaimAsync(limit, BusyHooks(), Options.MaxConcurrencyPerHook, stoppingToken);
-                foreach (var (delivery, hook) in claimed)
-                {
-                    Start(delivery, hook, stoppingToken);
-                }
-
-                if (claimed.Count == limit)
+                if (!_outcomes.IsEmpty)
                 {
                     continue;
                 }
@@ -86,13 +89,14 @@ public sealed partial class HookDispatcher(
                 if (nextDue is { } due)
                 {
                     var until = new DateTimeOffset(due, TimeSpan.Zero) - time.GetUtcNow();
+                    if (until <= TimeSpan.Zero && claimed > 0)
+                    {
+                        continue;
+                    }
+
                     if (until > TimeSpan.Zero && until < wait)
                     {
                         wait = until;
-                    }
-                    else if (until <= TimeSpan.Zero && claimed.Count > 0)
-                    {
-                        continue;
                     }
                 }
 
@@ -104,10 +108,72 @@ public sealed partial class HookDispatcher(
             }
             catch (Exception ex)
             {
-                LogClaimFailed(logger, ex);
+                LogRoundFailed(logger, ex);
                 await WaitAsync(Options.DispatchPollInterval, stoppingToken);
             }
         }
+    }
+
+    /// <summary>Writes what finished, claims up to <paramref name="limit"/> and starts them; returns how many it claimed.</summary>
+    private async Task<int> RoundAsync(int limit, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<DeliveryOutcome>();
+        while (outcomes.Count < Options.DispatchBatchSize * 4 && _outcomes.TryDequeue(out var outcome))
+        {
+            outcomes.Add(outcome);
+        }
+
+        Dictionary<long, int> busy;
+        lock (_inFlight)
+        {
+            // The slots of written outcomes are free for this round's claim.
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.Hook is { } hook && _inFlight.TryGetValue(hook.Id, out var count))
+                {
+                    if (count <= 1)
+                    {
+                        _inFlight.Remove(hook.Id);
+                    }
+                    else
+                    {
+                        _inFlight[hook.Id] = count - 1;
+                    }
+                }
+            }
+
+            busy = new Dictionary<long, int>(_inFlight);
+        }
+
+        IReadOnlyList<FailedDelivery> failed;
+        IReadOnlyList<(Storage.Delivery Delivery, HookTarget? Hook)> claimed;
+        try
+        {
+            (failed, claimed) = await store.TickAsync(outcomes, limit, busy, Options.MaxConcurrencyPerHook, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Their claims' leases end and they are tried again: a lost write costs a repeat, never a loss.
+            if (outcomes.Count > 0)
+            {
+                LogWriteFailed(logger, outcomes.Count, ex);
+            }
+
+            throw;
+        }
+
+        foreach (var failure in failed)
+        {
+            LogFailedForGood(logger, failure.DeliveryId, failure.HookUrl, failure.Attempts, failure.LastError);
+            _failures.Writer.TryWrite(failure);
+        }
+
+        foreach (var (delivery, hook) in claimed)
+        {
+            Start(delivery, hook, cancellationToken);
+        }
+
+        return claimed.Count;
     }
 
     private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
@@ -124,14 +190,6 @@ public sealed partial class HookDispatcher(
         }
     }
 
-    private Dictionary<long, int> BusyHooks()
-    {
-        lock (_inFlight)
-        {
-            return new Dictionary<long, int>(_inFlight);
-        }
-    }
-
     private List<long> FullHooks()
     {
         lock (_inFlight)
@@ -142,11 +200,11 @@ public sealed partial class HookDispatcher(
 
     private void Start(Storage.Delivery delivery, HookTarget? hook, CancellationToken stoppingToken)
     {
-        Interlocked.Increment(ref _unwritten);
         if (hook is not { Enabled: true })
         {
             // Disabled (or deleted meanwhile): failed without an attempt and without email.
-            _outcomes.Writer.TryWrite(new DeliveryOutcome(delivery, hook, null, DeliveryStore.DisabledHookError));
+            _outcomes.Enqueue(new DeliveryOutcome(delivery, null, null, DeliveryStore.DisabledHookError));
+            signal.Wake();
             return;
         }
 
@@ -179,57 +237,9 @@ public sealed partial class HookDispatcher(
             outcome = new DeliveryOutcome(delivery, hook, new AttemptResult(ControlClock.Now(time), 0, null, "Could not send: " + ex.Message), null);
         }
 
-        bool wasFull;
-        lock (_inFlight)
-        {
-            var count = _inFlight[hook.Id];
-            wasFull = count >= Options.MaxConcurrencyPerHook;
-            if (count <= 1)
-            {
-                _inFlight.Remove(hook.Id);
-            }
-            else
-            {
-                _inFlight[hook.Id] = count - 1;
-            }
-        }
-
-        _outcomes.Writer.TryWrite(outcome);
+        _outcomes.Enqueue(outcome);
         _sends.TryRemove(delivery.Id, out _);
-        if (wasFull)
-        {
-            signal.Wake();
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<DeliveryOutcome>();
-        while (await _outcomes.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            while (batch.Count < Options.DispatchBatchSize && _outcomes.Reader.TryRead(out var outcome))
-            {
-                batch.Add(outcome);
-            }
-
-            try
-            {
-                foreach (var failure in await store.WriteAsync(batch, CancellationToken.None))
-                {
-                    LogFailedForGood(logger, failure.DeliveryId, failure.HookUrl, failure.Attempts, failure.LastError);
-                    _failures.Writer.TryWrite(failure);
-                }
-            }
-            catch (Exception ex)
-            {
-                // Their claims' leases end and they are tried again: a lost write costs a repeat, never a loss.
-                LogWriteFailed(logger, batch.Count, ex);
-            }
-
-            Interlocked.Add(ref _unwritten, -batch.Count);
-            batch.Clear();
-            signal.Wake();
-        }
+        signal.Wake();
     }
 
     private async Task MailLoopAsync()
@@ -246,8 +256,8 @@ public sealed partial class HookDispatcher(
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Url} failed for good after {Attempts} attempts: {Error}")]
     private static partial void LogFailedForGood(ILogger logger, long deliveryId, string url, int attempts, string error);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Could not claim due deliveries; trying again at the next poll")]
-    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "A dispatch round failed; trying again at the next poll")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Could not record {Count} delivery outcomes; those deliveries are tried again when their claim ends")]
     private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
