@@ -24,7 +24,7 @@ public sealed class ControlDbContextFactory : IDbContextFactory<ControlDbContext
                 var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
                     ? SqliteConnectionString(defaultSqlitePath)
                     : options.ConnectionString;
-                var built = new DbContextOptionsBuilder<SqliteControlDbContext>().UseSqlite(connectionString).Options;
+                var built = new DbContextOptionsBuilder<SqliteControlDbContext>().UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()).Options;
                 create = () => new SqliteControlDbContext(built);
                 break;
             }

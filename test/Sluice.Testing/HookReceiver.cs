@@ -84,6 +84,20 @@ public sealed class HookReceiver : IAsyncDisposable
     /// <summary>What <paramref name="path"/> answers once its queued answers are used up (initially 200).</summary>
     public void AnswerAlways(string path, HookAnswer answer) => _defaults[Normalize(path)] = answer;
 
+    /// <summary>How many requests <paramref name="path"/> got, without copying them.</summary>
+    public int Count(string path)
+    {
+        if (!_received.TryGetValue(Normalize(path), out var list))
+        {
+            return 0;
+        }
+
+        lock (list)
+        {
+            return list.Count;
+        }
+    }
+
     public IReadOnlyList<ReceivedHook> Requests(string path)
     {
         if (!_received.TryGetValue(Normalize(path), out var list))

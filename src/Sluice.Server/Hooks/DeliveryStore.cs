@@ -41,6 +41,7 @@ public sealed class DeliveryStore(
         IReadOnlyList<FailedDelivery> failed = [];
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
+            await using var relaxed = await RelaxedDurability.BeginAsync(db, cancellationToken);
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -84,23 +84,23 @@ public sealed partial class HookDispatcher(
                     continue;
                 }
 
-                var wait = Options.DispatchPollInterval;
+                var deadline = time.GetUtcNow() + Options.DispatchPollInterval;
                 var nextDue = await store.NextDueAsync(FullHooks(), stoppingToken);
                 if (nextDue is { } due)
                 {
-                    var until = new DateTimeOffset(due, TimeSpan.Zero) - time.GetUtcNow();
-                    if (until <= TimeSpan.Zero && claimed > 0)
+                    var dueAt = new DateTimeOffset(due, TimeSpan.Zero);
+                    if (dueAt <= time.GetUtcNow() && claimed > 0)
                     {
                         continue;
                     }
 
-                    if (until > TimeSpan.Zero && until < wait)
+                    if (dueAt > time.GetUtcNow() && dueAt < deadline)
                     {
-                        wait = until;
+                        deadline = dueAt;
                     }
                 }
 
-                await WaitAsync(wait, stoppingToken);
+                await WaitUntilAsync(deadline, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -109,7 +109,7 @@ public sealed partial class HookDispatcher(
             catch (Exception ex)
             {
                 LogRoundFailed(logger, ex);
-                await WaitAsync(Options.DispatchPollInterval, stoppingToken);
+                await WaitUntilAsync(time.GetUtcNow() + Options.DispatchPollInterval, stoppingToken);
             }
         }
     }
@@ -176,9 +176,24 @@ public sealed partial class HookDispatcher(
         return claimed.Count;
     }
 
-    private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
+    /// <summary>Waits until <paramref name="deadline"/> or a wake-up, whichever comes first.</summary>
+    private async Task WaitUntilAsync(DateTimeOffset deadline, CancellationToken stoppingToken)
     {
+        var wait = deadline - time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         using var timer = new CancellationTokenSource(wait, time);
+
+        // The clock may have moved between reading it and starting the timer (a fake clock in tests jumps): then the
+        // timer runs late, so look again.
+        if (time.GetUtcNow() >= deadline)
+        {
+            return;
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
         try
         {

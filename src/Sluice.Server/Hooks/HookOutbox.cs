@@ -45,6 +45,9 @@ public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, Hoo
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
+        // Recoverable by the poll (the cursor moves in the same transaction), so no fsync needed: see RelaxedDurability.
+        await using var relaxed = await RelaxedDurability.BeginAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var destinationId = await db.Destinations.Where(d => d.AccountId == clientId).Select(d => (long?)d.Id).FirstOrDefaultAsync(cancellationToken);
         var hooks = destinationId is null
