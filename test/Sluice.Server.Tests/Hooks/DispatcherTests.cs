@@ -248,6 +248,21 @@ public sealed class DispatcherTests
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Tls_ReceiverCertificateNotTrusted_AttemptFailsWithTheCertificateError()
+    {
+        await using var harness = await HookHarness.StartAsync(new Dictionary<string, string?> { ["Hooks:TrustedCertificatePath"] = "" });
+        var (hook, _) = await harness.CreateHookAsync(harness.Receiver.Url("untrusted"));
+        await harness.LoadAsync("shop", 1, "orders");
+
+        var delivery = await harness.WaitForAttemptsAsync(hook, 1);
+
+        Assert.Empty(harness.Receiver.Requests("untrusted"));
+        var error = delivery.GetProperty("attempts")[0].GetProperty("error").GetString();
+        Assert.Contains("remote certificate", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData("127.0.0.1", "loopback")]
     [InlineData("::1", "loopback")]
