@@ -52,6 +52,13 @@ public sealed class HookSender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(hook);
         var startedAt = ControlClock.Now(_time);
+        if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri)
+            || !(uri.Scheme == Uri.UriSchemeHttps || (_options.AllowHttp && uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            // E.g. an http:// hook saved while Hooks:AllowHttp was on, which is off now.
+            return new AttemptResult(startedAt, 0, null, $"Not sent: {hook.Url} is not an https:// URL (http:// only with Hooks:AllowHttp).");
+        }
+
         var started = _time.GetTimestamp();
         var timestamp = _time.GetUtcNow();
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
