@@ -1,5 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc.Abstractions;
 using Sluice.Server.Accounts;
 
 namespace Sluice.Server.Web;
@@ -65,8 +67,32 @@ public static class WebAppExtensions
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return TypedResults.Text(css, "text/css; charset=utf-8");
         }).AllowAnonymous();
+
+        // Only pages get an HTML error page; the API and ingest keep their own bodies.
+        app.UseWhen(
+            http => http.GetEndpoint()?.Metadata.GetMetadata<ActionDescriptor>() is not null,
+            web => web.UseStatusCodePages(WriteStatusPageAsync));
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>An empty error of a page (404 for an unknown id or another account's id) becomes a readable page; the status code stays.</summary>
+    private static Task WriteStatusPageAsync(StatusCodeContext context)
+    {
+        var code = context.HttpContext.Response.StatusCode;
+        var (title, text) = code == StatusCodes.Status404NotFound
+            ? ("Not found", "There is nothing here, or it belongs to another account.")
+            : ("Something went wrong", $"The request could not be completed (HTTP {code}).");
+        context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
+        return context.HttpContext.Response.WriteAsync(
+            $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{title}} · Sluice</title><link rel="stylesheet" href="/web/site.css"></head>
+            <body><header class="top"><div class="bar"><a class="brand" href="/">Sluice</a></div></header>
+            <main id="main"><div class="card"><h1>{{title}}</h1><p>{{text}}</p><p><a href="/">Back to the dashboard</a></p></div></main></body></html>
+            """,
+            context.HttpContext.RequestAborted);
     }
 
     private static string ReadStylesheet()
