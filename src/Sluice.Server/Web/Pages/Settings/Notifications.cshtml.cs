@@ -54,7 +54,7 @@ public sealed class NotificationSettingsModel(HookService hooks, RecipientServic
             return Page();
         }
 
-        Flash = $"Added the webhook {hook!.Url}. It receives a payload after every load from now on.";
+        ViewData["Notice"] = $"Added the webhook {hook!.Url}. It receives a payload after every load from now on.";
         NewSecret = secret;
         HookUrl = null;
         Response.Headers.CacheControl = "no-store";
