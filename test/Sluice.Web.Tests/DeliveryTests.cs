@@ -55,11 +55,12 @@ public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHo
         Assert.Single(receiver.Bodies);
         Assert.Contains("\"delivered_orders\"", receiver.Bodies.First(), StringComparison.Ordinal);
 
-        await rows.First.GetByText("Payload and attempts").ClickAsync();
-        await visit.ShotAsync("payload-and-attempts");
-        Assert.Contains("delivered_orders", await rows.First.Locator("pre").TextContentAsync(), StringComparison.Ordinal);
-
         var firstId = await rows.First.GetAttributeAsync("data-delivery-id");
+        var details = page.Locator($"tr[data-details-of='{firstId}']");
+        await details.GetByText("Payload and attempts").ClickAsync();
+        await visit.ShotAsync("payload-and-attempts");
+        Assert.Contains("\"integration_name\": \"delivered_orders\"", await details.Locator("pre").TextContentAsync(), StringComparison.Ordinal);
+
         await page.GetByRole(AriaRole.Button, new() { Name = $"Replay delivery {firstId}" }).ClickAsync();
         await visit.ShotAsync("replay-queued");
         await WaitUntilAsync(page, deliveries, async () => await rows.CountAsync() == 2
