@@ -27,7 +27,7 @@ public static class SluiceApp
         builder.AddBuffering();
         builder.AddIngestion();
         builder.AddLoading(runLoader: roles.Has(SluiceRoles.Loader));
-        builder.AddHooks();
+        builder.AddHooks(runDispatcher: roles.Has(SluiceRoles.Dispatcher));
         builder.AddConnectApi();
         builder.AddOperations();
         if (roles.Has(SluiceRoles.Api))

@@ -12,7 +12,7 @@ namespace Sluice.Server.Hooks;
 /// account's destination that was enabled when the load was batched. Deliveries and the account's cursor are written in
 /// ONE control-plane transaction, and (hook, load, root table) is unique, so processing a load twice creates nothing new.
 /// </summary>
-public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, TimeProvider time)
+public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, HookDispatchSignal dispatch, TimeProvider time)
 {
     private static readonly JsonSerializerOptions PayloadJson = new() { WriteIndented = false };
 
@@ -113,6 +113,11 @@ public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, Tim
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (created > 0)
+        {
+            dispatch.Wake();
+        }
+
         return created;
     }
 

@@ -12,6 +12,7 @@ namespace Sluice.Server.Hooks;
 public sealed class HookService(
     IDbContextFactory<ControlDbContext> contexts,
     HookSecretProtector secrets,
+    HookDispatchSignal dispatch,
     TimeProvider time,
     IOptions<HooksOptions> options)
 {
@@ -108,7 +109,20 @@ public sealed class HookService(
 
         hook.DisabledAt = enable ? null : now;
         hook.ModifiedAt = now;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        if (!enable)
+        {
+            // A disabled hook gets nothing more: its pending deliveries (retries included) end here, without email.
+            await db.Deliveries.Where(d => d.HookId == hookId && d.Status == Delivery.Pending).ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.Status, Delivery.Failed)
+                    .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
+                    .SetProperty(d => d.CompletedAt, now)
+                    .SetProperty(d => d.LastError, DeliveryStore.DisabledHookError),
+                cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return hook;
     }
 
@@ -163,6 +177,7 @@ public sealed class HookService(
         var replay = HookOutbox.NewDelivery(hook, original.LoadId, original.SourceId, original.RootTable, original.Payload, ControlClock.Now(time), original.Id);
         db.Deliveries.Add(replay);
         await db.SaveChangesAsync(cancellationToken);
+        dispatch.Wake();
         return replay;
     }
 }

@@ -30,6 +30,21 @@ public sealed class HooksOptions
     /// <summary>A PEM file with an extra CA certificate trusted for hook URLs (development). Default none.</summary>
     public string? TrustedCertificatePath { get; set; }
 
+    /// <summary>
+    /// Requests in flight to one hook at most: a slow or dead endpoint uses only its own slots, never another hook's.
+    /// Default 16 (connections are pooled and kept alive per endpoint).
+    /// </summary>
+    public int MaxConcurrencyPerHook { get; set; } = 16;
+
+    /// <summary>Deliveries claimed (and outcomes written) per control-plane transaction. Default 256.</summary>
+    public int DispatchBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How often the dispatcher looks for due deliveries when nothing woke it (it is woken at once by the outbox, replays and
+    /// its own schedule; the poll catches deliveries added by another node). Default 1 s.
+    /// </summary>
+    public TimeSpan DispatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the outbox looks for committed loads it has not turned into deliveries (after a crash). Default 1 s.</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

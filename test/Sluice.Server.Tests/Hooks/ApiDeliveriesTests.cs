@@ -12,8 +12,8 @@ using Sluice.Testing;
 namespace Sluice.Server.Tests.Hooks;
 
 /// <summary>
-/// The outbox after real loads (webhook in, loader, DuckDB, control plane), the delivery log and replay. No dispatcher runs
-/// here, so deliveries stay as the outbox wrote them.
+/// The outbox after real loads (webhook in, loader, DuckDB, control plane), the delivery log and replay. The dispatcher is
+/// off here, so deliveries stay as the outbox wrote them.
 /// </summary>
 public sealed class ApiDeliveriesTests
 {
@@ -82,7 +82,7 @@ public sealed class ApiDeliveriesTests
     [Fact]
     public async Task Load_QueuesOneDeliveryPerEnabledHookAndRootTable_NoneForDisabledHooks()
     {
-        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        await using var server = await SluiceServer.StartAsync(DispatcherOff.Apply, FastLoads);
         var source = await server.CreateSourceAsync(server.Api, "Shop Orders", "id");
         var first = await CreateHookAsync(server, server.Api, "https://hooks.example.com/1");
         var second = await CreateHookAsync(server, server.Api, "https://hooks.example.com/2");
@@ -120,7 +120,7 @@ public sealed class ApiDeliveriesTests
     [Fact]
     public async Task Outbox_ReprocessingTheSameLoads_CreatesNothingNew()
     {
-        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        await using var server = await SluiceServer.StartAsync(DispatcherOff.Apply, FastLoads);
         var source = await server.CreateSourceAsync(server.Api, "Events");
         var hook = await CreateHookAsync(server, server.Api);
         await PostAsync(server, source, """{"kind":"signup"}""");
@@ -139,7 +139,7 @@ public sealed class ApiDeliveriesTests
     [Fact]
     public async Task Outbox_LoadsBeforeTheHookExisted_AreNotDelivered()
     {
-        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        await using var server = await SluiceServer.StartAsync(DispatcherOff.Apply, FastLoads);
         var source = await server.CreateSourceAsync(server.Api, "Events");
         await PostAsync(server, source, """{"n":1}""");
         await WaitForLoadsAsync(server, server.ClientId, 1);
@@ -164,6 +164,7 @@ public sealed class ApiDeliveriesTests
         await using var server = await SluiceServer.StartAsync(
             builder =>
             {
+                DispatcherOff.Apply(builder);
                 builder.Services.RemoveAll<ILoadCommittedSignal>();
                 builder.Services.AddSingleton<ILoadCommittedSignal, NoLoadCommittedSignal>();
             },
@@ -182,7 +183,7 @@ public sealed class ApiDeliveriesTests
     [Fact]
     public async Task Replay_CreatesANewPendingDeliveryWithTheSamePayload_AndTheLogPagesNewestFirst()
     {
-        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        await using var server = await SluiceServer.StartAsync(DispatcherOff.Apply, FastLoads);
         var source = await server.CreateSourceAsync(server.Api, "Events");
         var hook = await CreateHookAsync(server, server.Api);
         await PostAsync(server, source, """{"n":1}""");
@@ -217,7 +218,7 @@ public sealed class ApiDeliveriesTests
     [Fact]
     public async Task DeliveryLog_OtherAccountsAndBadPages_AreRefused()
     {
-        await using var server = await SluiceServer.StartAsync(settings: FastLoads);
+        await using var server = await SluiceServer.StartAsync(DispatcherOff.Apply, FastLoads);
         var b = await server.CreateAccountAsync();
         var source = await server.CreateSourceAsync(server.Api, "Events");
         var hook = await CreateHookAsync(server, server.Api);
