@@ -2,34 +2,52 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.Playwright;
+using Sluice.Testing;
 
 namespace Sluice.Web.Tests;
 
-/// <summary>A server that may send hooks to plain HTTP on loopback (explicit development settings), for a local receiver.</summary>
+/// <summary>
+/// The shared HTTPS hook receiver on loopback, and a server that trusts its certificate and may send to loopback (explicit
+/// development settings).
+/// </summary>
 public sealed class LocalHooksFixture : WebAppFixture
 {
+    public HookReceiver Receiver { get; private set; } = null!;
+
     protected override IDictionary<string, string> Environment => new Dictionary<string, string>
     {
-        ["SLUICE_Hooks__AllowHttp"] = "true",
         ["SLUICE_Hooks__AllowPrivateNetworks"] = "true",
+        ["SLUICE_Hooks__TrustedCertificatePath"] = Receiver.CertificatePath,
     };
+
+    public override async Task InitializeAsync()
+    {
+        Receiver = await HookReceiver.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Receiver is not null)
+        {
+            await Receiver.DisposeAsync();
+        }
+    }
 }
 
 /// <summary>What a user sees of deliveries: a load's payload delivered to a local receiver, its attempt, and a replay.</summary>
 public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHooksFixture>
 {
-    /// <summary>Deliveries stay pending until the hook dispatcher (branch h/dispatch) is merged; then remove the Skip.</summary>
-    public const string NeedsDispatcher = "Needs the hook dispatcher (h/dispatch): without it deliveries stay pending.";
-
-    [Fact(Skip = NeedsDispatcher)]
+    [Fact]
     public async Task Deliveries_LoadSentToLocalReceiver_ShownSucceededAndReplayedOnce()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        var receiver = app.Receiver;
         await using var visit = await app.SignInAsync(nameof(Deliveries_LoadSentToLocalReceiver_ShownSucceededAndReplayedOnce));
         var page = visit.Page;
 
         await visit.GoAsync("/settings/notifications", "notification-settings");
-        await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
+        await page.GetByLabel("Webhook URL").FillAsync(receiver.Url("orders-loaded"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Save Webhook" }).ClickAsync();
         await visit.ShotAsync("hook-added");
         var hookId = await page.Locator("tr[data-hook-id]").GetAttributeAsync("data-hook-id");
@@ -52,8 +70,8 @@ public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHo
         await visit.ShotAsync("delivered");
         Assert.Equal("1", await rows.First.Locator("[data-field=attempts]").TextContentAsync());
         Assert.Equal("200", await rows.First.Locator("[data-field=response-code]").TextContentAsync());
-        Assert.Single(receiver.Bodies);
-        Assert.Contains("\"delivered_orders\"", receiver.Bodies.First(), StringComparison.Ordinal);
+        var received = Assert.Single(receiver.Requests("orders-loaded"));
+        Assert.Contains("\"delivered_orders\"", received.Body, StringComparison.Ordinal);
 
         var firstId = await rows.First.GetAttributeAsync("data-delivery-id");
         var details = page.Locator($"tr[data-details-of='{firstId}']");
@@ -67,8 +85,10 @@ public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHo
             && await rows.First.Locator("[data-field=delivery-status]").TextContentAsync() == "succeeded");
         await visit.ShotAsync("replayed");
         Assert.Contains($"replay of #{firstId}", await rows.First.TextContentAsync(), StringComparison.Ordinal);
-        Assert.Equal(2, receiver.Bodies.Count);
-        Assert.Equal(receiver.Bodies.First(), receiver.Bodies.Last());
+        var both = receiver.Requests("orders-loaded");
+        Assert.Equal(2, both.Count);
+        Assert.Equal(both[0].Body, both[1].Body);
+        Assert.NotEqual(both[0].Header("webhook-id"), both[1].Header("webhook-id"));
     }
 
     /// <summary>Reloads <paramref name="path"/> until <paramref name="condition"/> holds (the dispatcher runs in another process).</summary>

@@ -23,7 +23,7 @@ public class WebAppFixture : IAsyncLifetime
     /// <summary>Server configuration for this class, as <c>SLUICE_...</c> environment variables.</summary>
     protected virtual IDictionary<string, string> Environment => new Dictionary<string, string>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install chromium (scripts/test.sh installs it).");
         Server = await ServeProcess.StartAsync(Environment);
@@ -36,7 +36,7 @@ public class WebAppFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
