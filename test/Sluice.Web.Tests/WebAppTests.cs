@@ -195,6 +195,74 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Equal(0, await visit.Page.Locator("tr[data-hook-id]").CountAsync());
     }
 
+    [Fact]
+    public async Task Destination_TestConnectionToAClosedPort_ShowsTheErrorAndKeepsDuckDb()
+    {
+        await using var visit = await app.SignInAsync(nameof(Destination_TestConnectionToAClosedPort_ShowsTheErrorAndKeepsDuckDb));
+        var page = visit.Page;
+        await visit.GoAsync("/destination", "destination");
+        Assert.Contains("Embedded DuckDB", await page.Locator("#current-destination").TextContentAsync(), StringComparison.Ordinal);
+
+        var closedPort = ClosedPort();
+        await page.GetByLabel("Host").FillAsync("127.0.0.1");
+        await page.GetByLabel("Port").FillAsync(closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Database").FillAsync("warehouse");
+        await page.GetByLabel("Username").FillAsync("loader");
+        await page.GetByLabel("Password").FillAsync("secret");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await visit.ShotAsync("test-connection-failed");
+        var message = await page.Locator("#test-result").TextContentAsync();
+        Assert.StartsWith("Could not connect:", message, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{closedPort}", message, StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save destination" }).ClickAsync();
+        await visit.ShotAsync("save-refused");
+        Assert.StartsWith("Could not connect:", await page.Locator("#test-result").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Embedded DuckDB", await page.Locator("#current-destination").TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notifications_LoadErrorShown_DismissHidesIt()
+    {
+        long id;
+        await using (var db = new Sluice.Storage.ControlDbContextFactory(new Sluice.Storage.ControlPlaneOptions(), Path.Combine(app.Server.DataDir, "control.db")).CreateDbContext())
+        {
+            var notification = new Sluice.Storage.Notification
+            {
+                AccountId = 1, Level = Sluice.Storage.Notification.Critical, Category = "loading", Code = "load_failed",
+                Title = "Loading into shop_events failed", Message = "relation \"data\" is locked", CreatedAt = DateTime.UtcNow,
+            };
+            db.Notifications.Add(notification);
+            await db.SaveChangesAsync();
+            id = notification.Id;
+        }
+
+        await using var visit = await app.SignInAsync(nameof(Notifications_LoadErrorShown_DismissHidesIt));
+        var page = visit.Page;
+        await visit.GoAsync("/notifications", "notifications");
+        var card = page.Locator($"[data-notification-id='{id}']");
+        Assert.Contains("Loading into shop_events failed", await card.TextContentAsync(), StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dismiss: Loading into shop_events failed" }).ClickAsync();
+        await visit.ShotAsync("dismissed");
+        Assert.Equal(0, await card.CountAsync());
+        await visit.GoAsync("/notifications?all=true", "with-dismissed");
+        Assert.Contains("Dismissed", await card.TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forms_PostedWithoutAntiforgeryToken_Refused()
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = app.Server.BaseAddress };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "admin@localhost", ["Password"] = app.Server.AdminPassword });
+
+        using var response = await client.PostAsync(new Uri("signin", UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("sluice_session", StringComparison.Ordinal)));
+    }
+
     private static async Task<string> AddIntegrationAsync(Visit visit, string name)
     {
         await visit.GoAsync("/integrations/new", "add-integration");
@@ -203,6 +271,13 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await visit.Page.Locator("#webhook-url").WaitForAsync();
         await visit.ShotAsync("url-shown-once");
         return await visit.Page.Locator("#webhook-url").InputValueAsync();
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Reloads <paramref name="path"/> until <paramref name="cell"/> reads <paramref name="expected"/> (the loader runs in another process).</summary>

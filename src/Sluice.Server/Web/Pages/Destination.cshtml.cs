@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Sluice.Destinations.Postgres;
 using Sluice.Server.Accounts;
-using Sluice.Server.Hosting;
 using Sluice.Server.Loading;
 using Sluice.Storage;
 
@@ -11,7 +10,7 @@ namespace Sluice.Server.Web.Pages;
 
 /// <summary>The account's one destination: embedded DuckDB by default, or PostgreSQL with Test connection (the server's exact error).</summary>
 public sealed class DestinationModel(
-    AccountService accounts, DestinationService destinationService, DestinationSettings settings, DataDirectory dataDirectory) : WebPage
+    AccountService accounts, DestinationService destinationService, DestinationSettings settings) : WebPage
 {
     [FromQuery]
     public string? Confirm { get; set; }
@@ -36,7 +35,7 @@ public sealed class DestinationModel(
 
     public Destination? Current { get; private set; }
 
-    public string DuckDbPath => dataDirectory.DuckDbPath(ClientId);
+    public string ClientIdText => ClientId.ToString(CultureInfo.InvariantCulture);
 
     public string? TestMessage { get; private set; }
 
@@ -97,6 +96,8 @@ public sealed class DestinationModel(
 
     private IActionResult Tested(bool succeeded, string message)
     {
+        // The form comes back with what was typed (the password too, so Save can follow Test); never cached.
+        Response.Headers.CacheControl = "no-store";
         TestSucceeded = succeeded;
         TestMessage = succeeded ? message : "Could not connect: " + message;
         if (!succeeded)
