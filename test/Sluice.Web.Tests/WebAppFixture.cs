@@ -59,7 +59,7 @@ public class WebAppFixture : IAsyncLifetime
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        page.SetDefaultTimeout(30_000);
         return new Visit(context, page, Path.GetFileNameWithoutExtension(callerFile), testName);
     }
 
