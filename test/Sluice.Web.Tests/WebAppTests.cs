@@ -260,6 +260,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         using var response = await client.PostAsync(new Uri("signin", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("sluice_session", StringComparison.Ordinal)));
     }
 

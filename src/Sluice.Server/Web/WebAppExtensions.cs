@@ -68,10 +68,18 @@ public static class WebAppExtensions
             return TypedResults.Text(css, "text/css; charset=utf-8");
         }).AllowAnonymous();
 
-        // Only pages get an HTML error page; the API and ingest keep their own bodies.
+        // Only pages get an HTML error page and browser hardening headers; the API and ingest keep their own answers.
         app.UseWhen(
             http => http.GetEndpoint()?.Metadata.GetMetadata<ActionDescriptor>() is not null,
-            web => web.UseStatusCodePages(WriteStatusPageAsync));
+            web => web
+                .Use((http, next) =>
+                {
+                    http.Response.Headers.XFrameOptions = "DENY";
+                    http.Response.Headers.XContentTypeOptions = "nosniff";
+                    http.Response.Headers["Referrer-Policy"] = "same-origin";
+                    return next(http);
+                })
+                .UseStatusCodePages(WriteStatusPageAsync));
         app.MapRazorPages();
         return app;
     }
