@@ -77,11 +77,11 @@ public class WebAppFixture : IAsyncLifetime
     }
 
     /// <summary>A second account and a user of it, made with the same operator paths as <c>sluice accounts create</c> and <c>sluice users add</c>.</summary>
-    public async Task<(long ClientId, string Email, string Password)> CreateOtherAccountUserAsync(string email)
+    public async Task<(long ClientId, string Email, string Password, string ApiToken)> CreateOtherAccountUserAsync(string email)
     {
         var account = await AccountAdmin.CreateAccountAsync(Server.DataDir, CancellationToken.None);
         var user = await UserAdmin.AddAsync(Server.DataDir, new ControlPlaneOptions(), email, account.ClientId, CancellationToken.None);
         Assert.True(user.Succeeded, user.Error?.Message);
-        return (account.ClientId, user.Value.User.Email, user.Value.Password);
+        return (account.ClientId, user.Value.User.Email, user.Value.Password, account.ApiToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Playwright;
 
@@ -248,6 +249,32 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Equal(0, await card.CountAsync());
         await visit.GoAsync("/notifications?all=true", "with-dismissed");
         Assert.Contains("Dismissed", await card.TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hooks_TenHooks_LimitExplainedInsteadOfTheAddForm_AtPhoneWidth()
+    {
+        var other = await app.CreateOtherAccountUserAsync("limits@example.com");
+        using var api = new HttpClient { BaseAddress = app.Server.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", other.ApiToken);
+        var destinations = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("v4/destinations");
+        var destinationId = destinations[0].GetProperty("id").GetInt64();
+        for (var i = 0; i < 10; i++)
+        {
+            using var created = await api.PostAsJsonAsync(
+                "notifications/public/v1/api/hooks",
+                new { type = "post_load", destination_id = destinationId, config = new { url = $"https://hooks.example.com/{i}" } });
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+
+        await using var visit = await app.SignInAsync(nameof(Hooks_TenHooks_LimitExplainedInsteadOfTheAddForm_AtPhoneWidth), other.Email, other.Password, phone: true);
+        await visit.GoAsync("/settings/notifications", "ten-hooks-phone");
+
+        Assert.Equal(10, await visit.Page.Locator("tr[data-hook-id]").CountAsync());
+        Assert.Contains("10 post-load hooks, the most it can have", await visit.Page.Locator("#hook-limit").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Save Webhook" }).CountAsync());
+        var width = await visit.Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the page is {width} px wide at a 390 px phone width");
     }
 
     [Fact]
