@@ -42,6 +42,34 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     }
 
     [Fact]
+    public async Task SignIn_WithTheKeyboardOnly_ReachesTheDashboardAndItsLinks()
+    {
+        await using var visit = await app.OpenAsync(nameof(SignIn_WithTheKeyboardOnly_ReachesTheDashboardAndItsLinks));
+        var page = visit.Page;
+        await visit.GoAsync("/signin", "sign-in");
+
+        await page.Keyboard.TypeAsync("admin@localhost");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(app.Server.AdminPassword);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(app.Server.BaseAddress, "/").ToString());
+        await visit.ShotAsync("dashboard");
+
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
+        var reached = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>("document.activeElement.textContent.trim()"));
+        }
+
+        Assert.Contains("Add integration", reached);
+        Assert.Contains("Notification settings", reached);
+        Assert.Contains("Sign out", reached);
+    }
+
+    [Fact]
     public async Task AddIntegration_PostEventsToTheUrl_DashboardCountsChange()
     {
         await using var visit = await app.SignInAsync(nameof(AddIntegration_PostEventsToTheUrl_DashboardCountsChange));
