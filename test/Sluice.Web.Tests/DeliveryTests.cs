@@ -18,10 +18,8 @@ public sealed class LocalHooksFixture : WebAppFixture
 /// <summary>What a user sees of deliveries: a load's payload delivered to a local receiver, its attempt, and a replay.</summary>
 public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHooksFixture>
 {
-    /// <summary>Deliveries stay pending until the hook dispatcher (branch h/dispatch) is merged; then remove the Skip.</summary>
-    public const string NeedsDispatcher = "Needs the hook dispatcher (h/dispatch): without it deliveries stay pending.";
 
-    [Fact(Skip = NeedsDispatcher)]
+    [Fact]
     public async Task Deliveries_LoadSentToLocalReceiver_ShownSucceededAndReplayedOnce()
     {
         await using var receiver = await HookReceiver.StartAsync();
