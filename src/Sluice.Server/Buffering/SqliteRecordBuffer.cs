@@ -3,9 +3,15 @@ using Sluice.Core.Buffering;
 
 namespace Sluice.Server.Buffering;
 
-/// <summary>The loader's view of <c>buffer.db</c>: read pending records in sequence order, delete through a checkpoint.</summary>
+/// <summary>
+/// The loader's view of <c>buffer.db</c>: read pending records in sequence order, delete through a checkpoint, and what is
+/// pending per source (counted incrementally in memory, see <see cref="PendingTracker"/>). One instance per buffer file:
+/// records deleted behind its back are only noticed once a source has none left.
+/// </summary>
 public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
 {
+    private readonly PendingTracker _pending = new();
+
     public async Task<IReadOnlyList<BufferedRecord>> ReadAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
@@ -40,37 +46,47 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
 
     public async Task<long> DeleteThroughAsync(long sourceId, long throughSequence, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM records WHERE source_id = $source AND sequence <= $through";
-        command.Parameters.AddWithValue("$source", sourceId);
-        command.Parameters.AddWithValue("$through", throughSequence);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await _pending.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = database.Open();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DELETE FROM records WHERE source_id = $source AND sequence <= $through
+                RETURNING sequence, length(CAST(json AS BLOB))
+                """;
+            command.Parameters.AddWithValue("$source", sourceId);
+            command.Parameters.AddWithValue("$through", throughSequence);
+            long deleted = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                _pending.Deleted(sourceId, reader.GetInt64(0), reader.GetInt64(1));
+                deleted++;
+            }
+
+            return deleted;
+        }
+        finally
+        {
+            _pending.Gate.Release();
+        }
     }
 
+    /// <summary>Cheap after the first call: only what arrived since the last call is read (<see cref="PendingTracker"/>).</summary>
     public async Task<IReadOnlyList<PendingSource>> GetPendingAsync(CancellationToken cancellationToken)
     {
-        var pending = new List<PendingSource>();
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT source_id, count(*), sum(length(CAST(json AS BLOB))), min(received_at), max(received_at)
-            FROM records GROUP BY source_id ORDER BY source_id
-            """;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await _pending.Gate.WaitAsync(cancellationToken);
+        try
         {
-            pending.Add(new PendingSource(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetInt64(2),
-                FromEpochMicroseconds(reader.GetInt64(3)),
-                FromEpochMicroseconds(reader.GetInt64(4))));
+            await using var connection = database.Open();
+            return _pending.Refresh(connection);
         }
-
-        return pending;
+        finally
+        {
+            _pending.Gate.Release();
+        }
     }
 
-    private static DateTimeOffset FromEpochMicroseconds(long microseconds) =>
-        new(DateTimeOffset.UnixEpoch.UtcTicks + (microseconds * 10), TimeSpan.Zero);
+    private static DateTimeOffset FromEpochMicroseconds(long microseconds) => PendingTracker.FromEpochMicroseconds(microseconds);
 }
