@@ -1,4 +1,3 @@
-using System.Text;
 using Sluice.Core.Buffering;
 
 namespace Sluice.Server.Buffering;
@@ -31,8 +30,9 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         long bytes = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var json = reader.GetString(2);
-            bytes += Encoding.UTF8.GetByteCount(json);
+            // The stored UTF-8 as it is: the planner parses bytes, and the text is decoded only if a rejection needs it.
+            var json = reader.GetFieldValue<byte[]>(2);
+            bytes += json.Length;
             if (records.Count > 0 && bytes > maxBytes)
             {
                 break;
