@@ -22,8 +22,8 @@ public static class LoadSql
     /// <summary>
     /// The steps that apply <paramref name="writes"/> by <see cref="TableWrite"/>'s rules: append-only writes bulk-insert into
     /// their table; an upsert root is staged, loses the rows an equal-or-newer existing row beats, replaces the rest and clears
-    /// the replaced roots' rows from every existing subtable (<c>root__*</c>); an upsert subtable is staged and inserts only
-    /// rows whose root won with the same sequence. Checks every write first (<see cref="TableWriteCheck"/>).
+    /// the replaced roots' rows from every existing subtable (<c>root__*</c>); an upsert subtable inserts only rows whose root
+    /// won with the same sequence (<see cref="SubtableInsertStep"/>: straight in when no staged root lost). Checks every write first (<see cref="TableWriteCheck"/>).
     /// </summary>
     public static IReadOnlyList<WriteStep> PlanWrites(string schema, IReadOnlyDictionary<string, TableSchema> tables, IReadOnlyList<TableWrite> writes)
     {
@@ -42,10 +42,10 @@ public static class LoadSql
 
             var stage = StagePrefix + stages++.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var columns = write.Columns.Select(c => c.Name).ToList();
-            steps.Add(new StageStep(stage, write));
             if (write.IsRoot)
             {
-                steps.Add(new SqlStep(DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns)));
+                steps.Add(new StageStep(stage, write));
+                steps.Add(new DropLosingRootsStep(stage, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns)));
                 steps.Add(new SqlStep(DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns)));
                 steps.Add(new SqlStep(InsertStaged(schema, write.Table, stage, columns)));
                 foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
@@ -64,7 +64,8 @@ public static class LoadSql
                     steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, write.ParentKeyColumns)));
                 }
 
-                steps.Add(new SqlStep(InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, write.ParentKeyColumns)));
+                steps.Add(new SubtableInsertStep(
+                    schema, table, write, stage, rootStage, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, write.ParentKeyColumns)));
             }
         }
 
