@@ -7,7 +7,8 @@ namespace Sluice.Server.Buffering;
 /// What <c>buffer.db</c> holds per source, kept in memory so that <see cref="SqliteRecordBuffer.GetPendingAsync"/> (every
 /// loader poll, after every load, every stats request) does not scan the whole buffer. Each call only reads what is new: the
 /// sources (a skip-scan of the primary key, one seek per source) and, per source, the records past the highest sequence
-/// already counted (an index range, empty when nothing arrived). Deletes subtract exactly the counted records they removed.
+/// already counted (an index range, empty when nothing arrived). Deleting a batch the loader read subtracts that batch's
+/// count and bytes, noted when it was read; any other delete has the source counted afresh.
 /// The first call counts everything once, as a restart must.
 /// </summary>
 /// <remarks>
@@ -19,6 +20,7 @@ namespace Sluice.Server.Buffering;
 internal sealed class PendingTracker
 {
     private readonly Dictionary<long, SourceState> _sources = [];
+    private readonly Dictionary<(long SourceId, long LastSequence), ReadBatch> _reads = [];
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -46,7 +48,7 @@ internal sealed class PendingTracker
         var pending = new List<PendingSource>(present.Count);
         foreach (var id in present)
         {
-            if (!_sources.TryGetValue(id, out var state))
+            if (!_sources.TryGetValue(id, out var state) || state.Recount)
             {
                 _sources[id] = state = new SourceState();
             }
@@ -81,14 +83,46 @@ internal sealed class PendingTracker
         return pending;
     }
 
-    /// <summary>Takes deleted records off the counts; only those already counted (the rest were never added).</summary>
-    public void Deleted(long sourceId, long sequence, long bytes)
+    /// <summary>Notes a batch the loader read, so that deleting exactly it later needs no second look at its records.</summary>
+    public void Read(long sourceId, long firstSequence, long lastSequence, long records, long bytes)
     {
-        if (_sources.TryGetValue(sourceId, out var state) && sequence <= state.CountedThrough)
+        lock (_reads)
         {
-            state.Records--;
-            state.Bytes -= bytes;
-            state.OldestMicroseconds = null;
+            _reads[(sourceId, lastSequence)] = new ReadBatch(firstSequence, records, bytes);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="deleted"/> records (all of the source's up to <paramref name="throughSequence"/>) off the counts:
+    /// exactly when they are a batch <see cref="Read"/> noted and were all counted, else by counting the source afresh at the
+    /// next <see cref="Refresh"/> (after a crash, or when the batch outran the counts).
+    /// </summary>
+    public void Deleted(long sourceId, long throughSequence, long deleted)
+    {
+        ReadBatch? batch;
+        lock (_reads)
+        {
+            batch = _reads.TryGetValue((sourceId, throughSequence), out var found) ? found : null;
+            foreach (var key in _reads.Keys.Where(k => k.SourceId == sourceId && k.LastSequence <= throughSequence).ToList())
+            {
+                _reads.Remove(key);
+            }
+        }
+
+        if (deleted == 0 || !_sources.TryGetValue(sourceId, out var state))
+        {
+            return;
+        }
+
+        state.OldestMicroseconds = null;
+        if (batch is { } read && read.Records == deleted && throughSequence <= state.CountedThrough)
+        {
+            state.Records -= read.Records;
+            state.Bytes -= read.Bytes;
+        }
+        else
+        {
+            state.Recount = true;
         }
     }
 
@@ -125,5 +159,10 @@ internal sealed class PendingTracker
         public long? OldestMicroseconds { get; set; }
 
         public long NewestMicroseconds { get; set; } = long.MinValue;
+
+        /// <summary>A delete removed records the counts cannot tell apart: count the source again from scratch.</summary>
+        public bool Recount { get; set; }
     }
+
+    private readonly record struct ReadBatch(long FirstSequence, long Records, long Bytes);
 }

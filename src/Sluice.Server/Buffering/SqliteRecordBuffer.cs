@@ -32,13 +32,18 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         {
             // The stored UTF-8 as it is: the planner parses bytes, and the text is decoded only if a rejection needs it.
             var json = reader.GetFieldValue<byte[]>(2);
-            bytes += json.Length;
-            if (records.Count > 0 && bytes > maxBytes)
+            if (records.Count > 0 && bytes + json.Length > maxBytes)
             {
                 break;
             }
 
+            bytes += json.Length;
             records.Add(new BufferedRecord(sourceId, reader.GetInt64(0), FromEpochMicroseconds(reader.GetInt64(1)), json));
+        }
+
+        if (records.Count > 0)
+        {
+            _pending.Read(sourceId, records[0].Sequence, records[^1].Sequence, records.Count, bytes);
         }
 
         return records;
@@ -51,20 +56,11 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         {
             await using var connection = database.Open();
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                DELETE FROM records WHERE source_id = $source AND sequence <= $through
-                RETURNING sequence, length(CAST(json AS BLOB))
-                """;
+            command.CommandText = "DELETE FROM records WHERE source_id = $source AND sequence <= $through";
             command.Parameters.AddWithValue("$source", sourceId);
             command.Parameters.AddWithValue("$through", throughSequence);
-            long deleted = 0;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                _pending.Deleted(sourceId, reader.GetInt64(0), reader.GetInt64(1));
-                deleted++;
-            }
-
+            long deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            _pending.Deleted(sourceId, throughSequence, deleted);
             return deleted;
         }
         finally
