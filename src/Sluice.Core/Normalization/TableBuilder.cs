@@ -108,6 +108,18 @@ internal static class TableBuilder
         }
 
         var fixedWrite = fixedIndex.Select(i => writeIndex[i]).ToArray();
+
+        // Where a field lands, by column id and type: one lookup per value.
+        var slots = new int[bases.Length * ColumnTypes.Count];
+        for (var id = 0; id < bases.Length; id++)
+        {
+            for (var type = 0; type < ColumnTypes.Count; type++)
+            {
+                var index = bases[id]?.IndexByType[type] ?? -1;
+                slots[(id * ColumnTypes.Count) + type] = index < 0 ? -1 : writeIndex[index];
+            }
+        }
+
         var written = new List<object?[]>(rows.Count);
         object boxedBatchedAt = batchedAt;
         foreach (var row in rows)
@@ -125,7 +137,7 @@ internal static class TableBuilder
 
             foreach (var field in row.Fields)
             {
-                values[writeIndex[bases[field.ColumnId]!.IndexByType[(int)field.Type]]] = field.Value;
+                values[slots[(field.ColumnId * ColumnTypes.Count) + (int)field.Type]] = field.Value;
             }
 
             written.Add(values);

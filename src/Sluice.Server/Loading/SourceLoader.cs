@@ -89,7 +89,7 @@ public sealed partial class SourceLoader(
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
         var batchedAt = time.GetUtcNow().UtcDateTime;
-        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, Guid.NewGuid);
+        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid);
         var plan = planner.Plan(context, records, tables, batchedAt);
         long bytes = 0;
         foreach (var record in records)
