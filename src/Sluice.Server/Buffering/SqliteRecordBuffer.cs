@@ -56,6 +56,12 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         {
             await using var connection = database.Open();
             await using var command = connection.CreateCommand();
+
+            // No fsync for deletes: they follow the destination commit, whose checkpoint is what counts. A delete lost in a
+            // crash is redone by the next load (SourceLoader drops everything up to the destination's checkpoint first),
+            // and the next fsync'd ingest commit makes it durable anyway. Open() sets FULL again for the next user.
+            command.CommandText = "PRAGMA synchronous = NORMAL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
             command.CommandText = "DELETE FROM records WHERE source_id = $source AND sequence <= $through";
             command.Parameters.AddWithValue("$source", sourceId);
             command.Parameters.AddWithValue("$through", throughSequence);
