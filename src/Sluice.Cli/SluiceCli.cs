@@ -5,6 +5,7 @@ using Sluice.Cli.Commands.Destinations;
 using Sluice.Cli.Commands.Hooks;
 using Sluice.Cli.Commands.Sources;
 using Sluice.Cli.Commands.Tokens;
+using Sluice.Cli.Commands.Users;
 
 namespace Sluice.Cli;
 
@@ -22,6 +23,11 @@ public static class SluiceCli
             new Command("accounts", "Operator commands that work on the data directory directly.")
             {
                 new CreateAccountCommand(env),
+            },
+            new Command("users", "Web app users (operator commands on the data directory directly).")
+            {
+                new AddUserCommand(env),
+                new ResetPasswordCommand(env),
             },
             new Command("tokens", "API tokens of your account.")
             {

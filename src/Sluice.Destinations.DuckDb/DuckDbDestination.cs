@@ -226,6 +226,8 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         }
 
         var steps = PlanWrites(schema, ReadTables(connection, schema), load.Writes);
+        var stages = new List<string>();
+        var losingRoots = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var step in steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -236,10 +238,24 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                     break;
                 case StageStep stage:
                     Stage(connection, stage.Stage, stage.Write);
+                    stages.Add(stage.Stage);
+                    break;
+                case DropLosingRootsStep drop:
+                    losingRoots[drop.RootStage] = ExecuteCount(connection, drop.Sql);
+                    break;
+                case SubtableInsertStep subtable when losingRoots.TryGetValue(subtable.RootStage, out var lost) && lost == 0:
+                    AppendInto(connection, subtable.Schema, subtable.Table, subtable.Write);
+                    break;
+                case SubtableInsertStep subtable:
+                    Stage(connection, subtable.Stage, subtable.Write);
+                    stages.Add(subtable.Stage);
+                    Execute(connection, subtable.InsertSql);
                     break;
                 case SqlStep sql:
                     Execute(connection, sql.Sql);
                     break;
+                default:
+                    throw new InvalidOperationException($"Unknown write step {step.GetType().Name}.");
             }
         }
 
@@ -284,7 +300,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             row.ExecuteNonQuery();
         }
 
-        foreach (var stage in steps.OfType<StageStep>().Select(s => s.Stage))
+        foreach (var stage in stages)
         {
             Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
         }
@@ -415,6 +431,12 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         var command = connection.CreateCommand();
         command.CommandText = sql;
         return command;
+    }
+
+    private static int ExecuteCount(DuckDBConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        return command.ExecuteNonQuery();
     }
 
     private static void Execute(DuckDBConnection connection, string sql)

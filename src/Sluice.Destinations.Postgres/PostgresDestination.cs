@@ -221,6 +221,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             }, ct).ConfigureAwait(false);
         }
 
+        var losingRoots = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var step in PlanWrites(schema, await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false), load.Writes))
         {
             switch (step)
@@ -229,15 +230,23 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
                     await CopyAsync(connection, Table(append.Schema, append.Table.Name), append.Write, ct).ConfigureAwait(false);
                     break;
                 case StageStep stage:
-                    await ExecuteAsync(
-                        connection,
-                        $"CREATE TEMP TABLE {Quote(stage.Stage)} ({string.Join(", ", stage.Write.Columns.Select(c => Quote(c.Name) + " " + PostgresTypes.Name(c.Type)))}) ON COMMIT DROP",
-                        ct).ConfigureAwait(false);
-                    await CopyAsync(connection, Quote(stage.Stage), stage.Write, ct).ConfigureAwait(false);
+                    await StageAsync(connection, stage.Stage, stage.Write, ct).ConfigureAwait(false);
+                    break;
+                case DropLosingRootsStep drop:
+                    losingRoots[drop.RootStage] = await ExecuteAsync(connection, drop.Sql, ct).ConfigureAwait(false);
+                    break;
+                case SubtableInsertStep subtable when losingRoots.TryGetValue(subtable.RootStage, out var lost) && lost == 0:
+                    await CopyAsync(connection, Table(subtable.Schema, subtable.Table.Name), subtable.Write, ct).ConfigureAwait(false);
+                    break;
+                case SubtableInsertStep subtable:
+                    await StageAsync(connection, subtable.Stage, subtable.Write, ct).ConfigureAwait(false);
+                    await ExecuteAsync(connection, subtable.InsertSql, ct).ConfigureAwait(false);
                     break;
                 case SqlStep sql:
                     await ExecuteAsync(connection, sql.Sql, ct).ConfigureAwait(false);
                     break;
+                default:
+                    throw new InvalidOperationException($"Unknown write step {step.GetType().Name}.");
             }
         }
 
@@ -352,9 +361,18 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             StringComparer.Ordinal);
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    private static async Task StageAsync(NpgsqlConnection connection, string stage, TableWrite write, CancellationToken ct)
+    {
+        await ExecuteAsync(
+            connection,
+            $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + PostgresTypes.Name(c.Type)))}) ON COMMIT DROP",
+            ct).ConfigureAwait(false);
+        await CopyAsync(connection, Quote(stage), write, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

@@ -6,6 +6,7 @@ using Sluice.Server.Hosting;
 using Sluice.Server.Ingestion;
 using Sluice.Server.Loading;
 using Sluice.Server.Operations;
+using Sluice.Server.Web;
 
 namespace Sluice.Server;
 
@@ -29,6 +30,11 @@ public static class SluiceApp
         builder.AddHooks(runDispatcher: roles.Has(SluiceRoles.Dispatcher));
         builder.AddConnectApi();
         builder.AddOperations();
+        if (roles.Has(SluiceRoles.Api))
+        {
+            builder.AddWebApp();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -42,6 +48,7 @@ public static class SluiceApp
         {
             app.MapConnectApi();
             app.MapHooks();
+            app.MapWebApp();
         }
         return app;
     }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Sluice.Storage;
 
 /// <summary>
-/// The control plane: accounts, tokens, sources, destinations, notifications, hooks and their deliveries. Callers use this type (through
+/// The control plane: accounts, tokens, sources, destinations, notifications, hooks and their deliveries, web app users. Callers use this type (through
 /// <see cref="IDbContextFactory{ControlDbContext}"/>); each provider derives from it only to own its migrations.
 /// </summary>
 public abstract class ControlDbContext : DbContext
@@ -36,6 +36,8 @@ public abstract class ControlDbContext : DbContext
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     public DbSet<HookOutboxCursor> HookOutboxCursors => Set<HookOutboxCursor>();
+
+    public DbSet<User> Users => Set<User>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -161,6 +163,16 @@ public abstract class ControlDbContext : DbContext
             e.HasKey(c => c.AccountId);
             e.Property(c => c.AccountId).ValueGeneratedNever();
             e.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.Property(u => u.Email).HasMaxLength(320);
+            e.Property(u => u.PasswordHash).HasMaxLength(200);
+            e.HasIndex(u => u.Email).IsUnique();
+            e.HasIndex(u => u.AccountId);
+            e.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.

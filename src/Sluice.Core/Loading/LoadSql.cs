@@ -22,13 +22,14 @@ public static class LoadSql
     /// <summary>
     /// The steps that apply <paramref name="writes"/> by <see cref="TableWrite"/>'s rules: append-only writes bulk-insert into
     /// their table; an upsert root is staged, loses the rows an equal-or-newer existing row beats, replaces the rest and clears
-    /// the replaced roots' rows from every existing subtable (<c>root__*</c>); an upsert subtable is staged and inserts only
-    /// rows whose root won with the same sequence. Checks every write first (<see cref="TableWriteCheck"/>).
+    /// the replaced roots' rows from every existing subtable (<c>root__*</c>); an upsert subtable inserts only rows whose root
+    /// won with the same sequence (<see cref="SubtableInsertStep"/>: straight in when no staged root lost). Checks every write first (<see cref="TableWriteCheck"/>).
     /// </summary>
     public static IReadOnlyList<WriteStep> PlanWrites(string schema, IReadOnlyDictionary<string, TableSchema> tables, IReadOnlyList<TableWrite> writes)
     {
         var steps = new List<WriteStep>();
         var stagedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rootRanges = new Dictionary<string, KeyRange?>(StringComparer.Ordinal);
         var cleared = new HashSet<string>(StringComparer.Ordinal);
         var stages = 0;
         foreach (var write in writes)
@@ -42,29 +43,32 @@ public static class LoadSql
 
             var stage = StagePrefix + stages++.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var columns = write.Columns.Select(c => c.Name).ToList();
-            steps.Add(new StageStep(stage, write));
             if (write.IsRoot)
             {
-                steps.Add(new SqlStep(DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns)));
-                steps.Add(new SqlStep(DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns)));
+                var range = KeyRangeOf(write);
+                steps.Add(new StageStep(stage, write));
+                steps.Add(new DropLosingRootsStep(stage, DeleteLosingStagedRows(stage, schema, write.Table, write.KeyColumns, range)));
+                steps.Add(new SqlStep(DeleteReplacedRows(schema, write.Table, stage, write.KeyColumns, range)));
                 steps.Add(new SqlStep(InsertStaged(schema, write.Table, stage, columns)));
                 foreach (var (subtable, parentKeys) in SubtablesOf(tables.Values, write.Table, write.KeyColumns))
                 {
-                    steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys)));
+                    steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, subtable.Name, stage, parentKeys, range)));
                     cleared.Add(subtable.Name);
                 }
 
                 stagedRoots[write.Table] = stage;
+                rootRanges[write.Table] = range;
             }
             else
             {
                 var rootStage = TableWriteCheck.RootStage(stagedRoots, write);
                 if (cleared.Add(write.Table))
                 {
-                    steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, write.ParentKeyColumns)));
+                    steps.Add(new SqlStep(DeleteSubtableRowsOfWinners(schema, write.Table, rootStage, write.ParentKeyColumns, rootRanges.GetValueOrDefault(write.RootTable))));
                 }
 
-                steps.Add(new SqlStep(InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, write.ParentKeyColumns)));
+                steps.Add(new SubtableInsertStep(
+                    schema, table, write, stage, rootStage, InsertWinningSubtableRows(schema, write.Table, stage, rootStage, columns, write.ParentKeyColumns)));
             }
         }
 
@@ -122,13 +126,14 @@ public static class LoadSql
         $"\"table_name\" {typeName(ColumnType.Text)}, \"reason\" {typeName(ColumnType.Text)}, \"record\" {typeName(ColumnType.Text)})";
 
     /// <summary>Root upsert, step 1: drops from the staged rows those an existing row with an equal or newer sequence beats.</summary>
-    public static string DeleteLosingStagedRows(string staged, string schema, string table, IReadOnlyList<string> keys) =>
+    /// <param name="range">The staged keys' bounds (<see cref="KeyRangeOf"/>), if known: lets the engine skip the table's other rows.</param>
+    public static string DeleteLosingStagedRows(string staged, string schema, string table, IReadOnlyList<string> keys, KeyRange? range = null) =>
         $"DELETE FROM {Quote(staged)} AS s WHERE EXISTS (SELECT 1 FROM {Table(schema, table)} AS t WHERE " +
-        $"{KeyMatch("t", "s", keys.Select(k => (k, k)))} AND t.{Quote(SequenceColumn)} >= s.{Quote(SequenceColumn)})";
+        $"{KeyMatch("t", "s", keys.Select(k => (k, k)))} AND t.{Quote(SequenceColumn)} >= s.{Quote(SequenceColumn)}{Within("t", keys, range)})";
 
     /// <summary>Root upsert, step 2: deletes the existing rows the remaining (winning) staged rows replace.</summary>
-    public static string DeleteReplacedRows(string schema, string table, string staged, IReadOnlyList<string> keys) =>
-        $"DELETE FROM {Table(schema, table)} AS t WHERE EXISTS (SELECT 1 FROM {Quote(staged)} AS s WHERE {KeyMatch("t", "s", keys.Select(k => (k, k)))})";
+    public static string DeleteReplacedRows(string schema, string table, string staged, IReadOnlyList<string> keys, KeyRange? range = null) =>
+        $"DELETE FROM {Table(schema, table)} AS t WHERE EXISTS (SELECT 1 FROM {Quote(staged)} AS s WHERE {KeyMatch("t", "s", keys.Select(k => (k, k)))}){Within("t", keys, range)}";
 
     /// <summary>Root upsert, step 3 (and the staged append): inserts every staged row.</summary>
     public static string InsertStaged(string schema, string table, string staged, IReadOnlyList<string> columns) =>
@@ -136,9 +141,57 @@ public static class LoadSql
 
     /// <summary>Root upsert, step 4: deletes a subtable's rows of every root row that won, whether or not new elements arrive.</summary>
     /// <param name="parentKeys">Pairs of subtable column (<c>_sdc_source_key_x</c>) and root column (<c>x</c>).</param>
-    public static string DeleteSubtableRowsOfWinners(string schema, string subtable, string stagedRoot, IEnumerable<KeyValuePair<string, string>> parentKeys) =>
+    public static string DeleteSubtableRowsOfWinners(
+        string schema, string subtable, string stagedRoot, IReadOnlyList<KeyValuePair<string, string>> parentKeys, KeyRange? range = null) =>
         $"DELETE FROM {Table(schema, subtable)} AS t WHERE EXISTS (SELECT 1 FROM {Quote(stagedRoot)} AS s WHERE " +
-        $"{KeyMatch("t", "s", parentKeys.Select(p => (p.Key, p.Value)))})";
+        $"{KeyMatch("t", "s", parentKeys.Select(p => (p.Key, p.Value)))}){Within("t", parentKeys.Select(p => p.Key).ToList(), range)}";
+
+    /// <summary>
+    /// The smallest and largest key of a root upsert whose key is one BIGINT column; null otherwise. The upsert statements
+    /// repeat it as constant bounds so that engines that scan (DuckDB) skip the row groups no staged key can be in, instead
+    /// of scanning whole tables; new, increasing keys (order numbers) then touch only the newest rows.
+    /// </summary>
+    public static KeyRange? KeyRangeOf(TableWrite write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (write.KeyColumns.Count != 1 || write.Rows.Count == 0)
+        {
+            return null;
+        }
+
+        var index = -1;
+        for (var i = 0; i < write.Columns.Count; i++)
+        {
+            if (write.Columns[i].Name == write.KeyColumns[0])
+            {
+                index = write.Columns[i].Type == ColumnType.BigInt ? i : -1;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var (min, max) = (long.MaxValue, long.MinValue);
+        foreach (var row in write.Rows)
+        {
+            if (row.Length <= index || row[index] is not long key)
+            {
+                return null;
+            }
+
+            (min, max) = (Math.Min(min, key), Math.Max(max, key));
+        }
+
+        return new KeyRange(min, max);
+    }
+
+    private static string Within(string alias, IReadOnlyList<string> keys, KeyRange? range) =>
+        range is { } r && keys.Count == 1
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" AND {alias}.{Quote(keys[0])} BETWEEN {r.Min} AND {r.Max}")
+            : string.Empty;
 
     /// <summary>Subtable of an upsert root: inserts only the staged rows whose root row won with the same sequence.</summary>
     public static string InsertWinningSubtableRows(
@@ -169,3 +222,6 @@ public static class LoadSql
     private static string KeyMatch(string left, string right, IEnumerable<(string Left, string Right)> pairs) =>
         string.Join(" AND ", pairs.Select(p => $"{left}.{Quote(p.Left)} = {right}.{Quote(p.Right)}"));
 }
+
+/// <summary>The bounds of a load's BIGINT keys (<see cref="LoadSql.KeyRangeOf"/>).</summary>
+public readonly record struct KeyRange(long Min, long Max);

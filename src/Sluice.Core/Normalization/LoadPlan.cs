@@ -26,6 +26,43 @@ public sealed record LoadPlan(
 
     public TableWrite? FindWrite(string table) => Writes.FirstOrDefault(w => w.Table == table);
 
+    /// <summary>
+    /// The source's tables as the destination will list them once this plan is committed: <paramref name="existing"/> (as
+    /// <see cref="IDestination.GetTablesAsync"/> gave them) with <see cref="SchemaChanges"/> applied, ordered by name. Lets
+    /// the next batch be planned while this one commits.
+    /// </summary>
+    public IReadOnlyList<TableSchema> TablesAfter(IReadOnlyList<TableSchema> existing)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        if (SchemaChanges.Count == 0)
+        {
+            return existing;
+        }
+
+        var tables = existing.ToDictionary(t => t.Name, t => (Columns: t.Columns.ToList(), Key: t.PrimaryKey), StringComparer.Ordinal);
+        foreach (var change in SchemaChanges)
+        {
+            switch (change)
+            {
+                case CreateTable create:
+                    tables[create.Table] = (create.Columns.ToList(), create.PrimaryKey);
+                    break;
+                case AddColumn add:
+                    tables[add.Table].Columns.Add(add.Column);
+                    break;
+                case RenameColumn rename:
+                    var columns = tables[rename.Table].Columns;
+                    var index = columns.FindIndex(c => c.Name == rename.From);
+                    columns[index] = columns[index] with { Name = rename.To };
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown schema change {change.GetType().Name}.");
+            }
+        }
+
+        return tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new TableSchema(t.Key, t.Value.Columns, t.Value.Key)).ToList();
+    }
+
     public LoadRequest ToLoadRequest() =>
         new(Summary.Schema, Summary.SourceId, SchemaChanges, Writes, Rejections, CheckpointSequence, Summary);
 }

@@ -65,6 +65,7 @@ public sealed class LoadPlanner
         private readonly List<TableStatsBuilder> _statsInOrder = [];
         private readonly Dictionary<string, TableNode> _tables = new(ColumnNamer.Comparer);
         private readonly List<TableNode> _tablesInOrder = [];
+        private readonly List<(string Name, TableNode Node)> _recentNodes = [];
         private readonly List<RejectedRecord> _rejections = [];
         private readonly List<SchemaChange> _changes = [];
         private readonly List<TableWrite> _writes = [];
@@ -214,7 +215,7 @@ public sealed class LoadPlanner
 
                 foreach (var row in record.Rows)
                 {
-                    if (!_tables.TryGetValue(row.Table, out var node))
+                    if (FindNode(row.Table) is not { } node)
                     {
                         var parent = _tables[row.ParentTable!].Name;
                         var name = _existing.TryGetValue(row.Table, out var existing) ? existing.Name : row.Table;
@@ -230,12 +231,44 @@ public sealed class LoadPlanner
 
         private bool DepthFits(RowDraft row, Dictionary<string, int> depths)
         {
-            var expected = _tables.TryGetValue(row.Table, out var node) ? node.Depth
-                : depths.TryGetValue(row.Table, out var seen) ? seen
+            if (FindNode(row.Table) is { } node)
+            {
+                // Once a table has a node, its depth is the node's: what this record saw of it no longer matters.
+                return node.Depth == row.Depth;
+            }
+
+            var expected = depths.TryGetValue(row.Table, out var seen) ? seen
                 : _existing.TryGetValue(row.Table, out var existing) && row.Depth > 0 ? LevelCount(existing)
                 : row.Depth;
             depths.TryAdd(row.Table, row.Depth);
             return expected == row.Depth;
+        }
+
+        /// <summary>
+        /// The node of <paramref name="table"/>, if any. The shredder names every row of a table with the same string, so
+        /// the nodes recently found by that very string answer first, before the case-insensitive dictionary.
+        /// </summary>
+        private TableNode? FindNode(string table)
+        {
+            foreach (var (name, known) in _recentNodes)
+            {
+                if (ReferenceEquals(name, table))
+                {
+                    return known;
+                }
+            }
+
+            if (!_tables.TryGetValue(table, out var node))
+            {
+                return null;
+            }
+
+            if (_recentNodes.Count < 8)
+            {
+                _recentNodes.Add((table, node));
+            }
+
+            return node;
         }
 
         private static int LevelCount(TableSchema table) =>

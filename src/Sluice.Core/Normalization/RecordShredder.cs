@@ -22,8 +22,10 @@ internal sealed class RecordShredder
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
 
     private readonly string? _primaryKey;
-    private readonly Dictionary<string, SanitizedName> _names = new(StringComparer.Ordinal);
-    private readonly Stack<NameClaims> _claimsPool = new();
+    private readonly Dictionary<string, TableColumns> _tables = new(ColumnNamer.Comparer);
+    private readonly Scope _root;
+    private readonly int _generatedKeyId;
+    private int _lastStamp;
     private int _rootCapacity = 8;
     private string? _rejectTable;
     private string? _rejectReason;
@@ -31,6 +33,9 @@ internal sealed class RecordShredder
     public RecordShredder(string? primaryKey)
     {
         _primaryKey = primaryKey;
+        var data = Columns(RootTable);
+        _root = new Scope(data, RootTable, prefix: null);
+        _generatedKeyId = data.ColumnId(GeneratedKeyColumn);
     }
 
     /// <summary>Shreds <paramref name="source"/>; on rejection returns false with the table and reason for <c>_sdc_rejected</c>.</summary>
@@ -42,7 +47,10 @@ internal sealed class RecordShredder
         var ok = false;
         try
         {
-            using var document = JsonDocument.Parse(source.Json, ParseOptions);
+            // The buffer's UTF-8 is parsed as it is; text (tests, callers without bytes) is transcoded by the parser.
+            using var document = source.HasUtf8Json
+                ? JsonDocument.Parse(source.Utf8Json, ParseOptions)
+                : JsonDocument.Parse(source.Json, ParseOptions);
             ok = Shred(document.RootElement, record);
         }
         catch (JsonException ex)
@@ -60,6 +68,17 @@ internal sealed class RecordShredder
         return ok;
     }
 
+    private TableColumns Columns(string table)
+    {
+        if (!_tables.TryGetValue(table, out var columns))
+        {
+            columns = new TableColumns();
+            _tables.Add(table, columns);
+        }
+
+        return columns;
+    }
+
     private bool Shred(JsonElement root, ShreddedRecord record)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -72,28 +91,17 @@ internal sealed class RecordShredder
             return false;
         }
 
-        var row = new RowDraft(record, RootTable, RootTable, parentTable: null, levelIds: [], _rootCapacity);
+        var row = new RowDraft(record, RootTable, RootTable, parentTable: null, levelIds: [], _rootCapacity) { Stamp = ++_lastStamp };
         record.Rows.Add(row);
-        Rent(row);
         if (_primaryKey is null)
         {
             // A client field named like the generated key would collide with it.
-            row.Claims!.TryClaimColumn(GeneratedKeyColumn, out _);
+            _root.Table.TryClaimColumn(_generatedKeyId, row.Stamp, GeneratedKeyColumn, out _);
         }
 
-        var ok = WalkObject(root, row, prefix: null);
-        Return(row);
+        var ok = WalkObject(root, row, _root);
         _rootCapacity = Math.Max(row.Fields.Count, 1);
         return ok;
-    }
-
-    private void Rent(RowDraft row) => row.Claims = _claimsPool.TryPop(out var claims) ? claims : new NameClaims();
-
-    private void Return(RowDraft row)
-    {
-        row.Claims!.Clear();
-        _claimsPool.Push(row.Claims);
-        row.Claims = null;
     }
 
     private bool ReadKey(JsonElement root, ShreddedRecord record)
@@ -119,18 +127,24 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private bool WalkObject(JsonElement obj, RowDraft row, string? prefix)
+    private bool WalkObject(JsonElement obj, RowDraft row, Scope scope)
     {
+        var hint = 0;
         foreach (var property in obj.EnumerateObject())
         {
-            var path = prefix is null ? property.Name : prefix + "__" + property.Name;
             var value = property.Value;
-            var ok = value.ValueKind switch
+            var kind = value.ValueKind;
+            if (kind == JsonValueKind.Null)
             {
-                JsonValueKind.Null => true,
-                JsonValueKind.Object => WalkObject(value, row, path),
-                JsonValueKind.Array => WalkArray(value, row, path),
-                _ => AddField(row, path, value),
+                continue;
+            }
+
+            var entry = scope.Find(property, ref hint);
+            var ok = kind switch
+            {
+                JsonValueKind.Object => WalkObject(value, row, entry.ObjectScope ??= new Scope(scope.Table, scope.TableName, entry.Path)),
+                JsonValueKind.Array => WalkArray(value, row, scope, entry),
+                _ => AddField(row, scope, entry, value),
             };
             if (!ok)
             {
@@ -141,37 +155,35 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private bool WalkArray(JsonElement array, RowDraft parent, string path)
+    private bool WalkArray(JsonElement array, RowDraft parent, Scope scope, Entry entry)
     {
         if (array.GetArrayLength() == 0)
         {
             return true;
         }
 
-        var name = Name(path);
-        if (!CheckName(parent.Table, path, name) || !Claim(parent, name.Value, array: true))
+        var name = entry.Name;
+        if (!CheckName(parent.Table, entry) || !Claim(scope.Table.TryClaimArray(entry.ArrayId, parent.Stamp, name.Value, out var earlier), parent.Table, earlier))
         {
             return false;
         }
 
-        var table = parent.Table + "__" + name.Value;
+        var elements = entry.ElementScope ??= ElementScope(parent.Table + "__" + name.Value);
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
             var levels = new int[parent.LevelIds.Length + 1];
             parent.LevelIds.CopyTo(levels, 0);
             levels[^1] = index++;
-            var row = new RowDraft(parent.Record, table, name.Value, parent.Table, levels, capacity: 4);
+            var row = new RowDraft(parent.Record, elements.TableName, name.Value, parent.Table, levels, capacity: 4) { Stamp = ++_lastStamp };
             parent.Record.Rows.Add(row);
-            Rent(row);
             var ok = element.ValueKind switch
             {
                 JsonValueKind.Null => true,
-                JsonValueKind.Object => WalkObject(element, row, prefix: null),
-                JsonValueKind.Array => WalkArray(element, row, ScalarColumn),
-                _ => AddField(row, ScalarColumn, element),
+                JsonValueKind.Object => WalkObject(element, row, elements),
+                JsonValueKind.Array => WalkArray(element, row, elements, elements.ValueEntry),
+                _ => AddField(row, elements, elements.ValueEntry, element),
             };
-            Return(row);
             if (!ok)
             {
                 return false;
@@ -181,10 +193,17 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private bool AddField(RowDraft row, string path, JsonElement value)
+    private Scope ElementScope(string table)
     {
-        var name = Name(path);
-        if (!CheckName(row.Table, path, name) || !Claim(row, name.Value, array: false))
+        var scope = new Scope(Columns(table), table, prefix: null);
+        scope.ValueEntry = scope.NewEntry(ScalarColumn, System.Text.Encoding.UTF8.GetBytes(ScalarColumn));
+        return scope;
+    }
+
+    private bool AddField(RowDraft row, Scope scope, Entry entry, JsonElement value)
+    {
+        var name = entry.Name;
+        if (!CheckName(row.Table, entry) || !Claim(scope.Table.TryClaimColumn(entry.ColumnId, row.Stamp, name.Value, out var earlier), row.Table, earlier))
         {
             return false;
         }
@@ -201,7 +220,7 @@ internal sealed class RecordShredder
             return false;
         }
 
-        row.Fields.Add(new FieldValue(name.Value, type, converted));
+        row.Fields.Add(new FieldValue(name.Value, entry.ColumnId, type, converted));
         return true;
     }
 
@@ -235,23 +254,19 @@ internal sealed class RecordShredder
         }
     }
 
-    private bool CheckName(string table, string path, SanitizedName name)
+    private bool CheckName(string table, Entry entry)
     {
-        if (name.Value.Length == 0)
+        if (entry.Name.Value.Length == 0)
         {
-            return Reject(table, RejectionReasons.EmptyName(path));
+            return Reject(table, RejectionReasons.EmptyName(entry.Path));
         }
 
-        return !name.Reserved || Reject(table, RejectionReasons.ReservedName(name.Value));
+        return !entry.Name.Reserved || Reject(table, RejectionReasons.ReservedName(entry.Name.Value));
     }
 
-    private bool Claim(RowDraft row, string name, bool array)
-    {
-        // The reason names the column as the earlier field spelled it: {"id":1,"ID":"Paul"} -> Field collision on id.
-        string earlier;
-        var claimed = array ? row.Claims!.TryClaimArray(name, out earlier) : row.Claims!.TryClaimColumn(name, out earlier);
-        return claimed || Reject(row.Table, RejectionReasons.FieldCollision(earlier));
-    }
+    // The reason names the column as the earlier field spelled it: {"id":1,"ID":"Paul"} -> Field collision on id.
+    private bool Claim(bool claimed, string table, string earlier) =>
+        claimed || Reject(table, RejectionReasons.FieldCollision(earlier));
 
     private bool Reject(string table, string reason)
     {
@@ -264,17 +279,73 @@ internal sealed class RecordShredder
         return false;
     }
 
-    private SanitizedName Name(string path)
+    private readonly record struct SanitizedName(string Value, bool Reserved, bool TooLong);
+
+    /// <summary>
+    /// The fields met so far at one place of the records (a table, and the object path inside its row), by their raw UTF-8
+    /// names: looking a field up compares bytes, usually only with the entry that came at that position last time, so the
+    /// names of a batch's fields are decoded, joined and sanitized once per batch instead of once per record.
+    /// </summary>
+    private sealed class Scope(TableColumns table, string tableName, string? prefix)
     {
-        if (!_names.TryGetValue(path, out var name))
+        private readonly List<Entry> _entries = [];
+
+        public TableColumns Table { get; } = table;
+
+        public string TableName { get; } = tableName;
+
+        /// <summary>An array element's <c>value</c> field (scalar elements, and arrays in arrays); element scopes only.</summary>
+        public Entry ValueEntry { get; set; } = null!;
+
+        public Entry Find(JsonProperty property, ref int hint)
         {
-            var value = ColumnNamer.Sanitize(path);
-            name = new SanitizedName(value, ColumnNamer.IsReserved(value), ColumnNamer.IsTooLongForColumn(value));
-            _names[path] = name;
+            if (hint < _entries.Count && property.NameEquals(_entries[hint].Utf8Name))
+            {
+                return _entries[hint++];
+            }
+
+            for (var i = 0; i < _entries.Count; i++)
+            {
+                if (property.NameEquals(_entries[i].Utf8Name))
+                {
+                    hint = i + 1;
+                    return _entries[i];
+                }
+            }
+
+            var name = property.Name;
+            var entry = NewEntry(prefix is null ? name : prefix + "__" + name, System.Text.Encoding.UTF8.GetBytes(name));
+            hint = _entries.Count;
+            return entry;
         }
 
-        return name;
+        public Entry NewEntry(string path, byte[] utf8Name)
+        {
+            var value = ColumnNamer.Sanitize(path);
+            var name = new SanitizedName(value, ColumnNamer.IsReserved(value), ColumnNamer.IsTooLongForColumn(value));
+            var entry = new Entry(utf8Name, path, name, Table.ColumnId(value), Table.ArrayId(value));
+            _entries.Add(entry);
+            return entry;
+        }
     }
 
-    private readonly record struct SanitizedName(string Value, bool Reserved, bool TooLong);
+    /// <summary>One field name of a <see cref="Scope"/>: its raw path, its sanitized name and ids, and the scopes below it.</summary>
+    private sealed class Entry(byte[] utf8Name, string path, SanitizedName name, int columnId, int arrayId)
+    {
+        public byte[] Utf8Name { get; } = utf8Name;
+
+        public string Path { get; } = path;
+
+        public SanitizedName Name { get; } = name;
+
+        public int ColumnId { get; } = columnId;
+
+        public int ArrayId { get; } = arrayId;
+
+        /// <summary>The fields of this field's object values: same table, path prefix <see cref="Path"/>.</summary>
+        public Scope? ObjectScope { get; set; }
+
+        /// <summary>The fields of this field's array elements: the subtable's rows.</summary>
+        public Scope? ElementScope { get; set; }
+    }
 }

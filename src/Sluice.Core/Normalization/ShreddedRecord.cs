@@ -3,8 +3,11 @@ using Sluice.Core.Tables;
 
 namespace Sluice.Core.Normalization;
 
-/// <summary>One scalar of a record, on its way to a column: the sanitized base name (before any split) and the JSON type.</summary>
-internal readonly record struct FieldValue(string Column, ColumnType Type, object Value);
+/// <summary>
+/// One scalar of a record, on its way to a column: the sanitized base name (before any split), its id in the row's table
+/// (<see cref="TableColumns"/>) and the JSON type.
+/// </summary>
+internal readonly record struct FieldValue(string Column, int ColumnId, ColumnType Type, object Value);
 
 /// <summary>A column dropped from a record because its name is too long; logged once per record, table and column.</summary>
 internal readonly record struct DroppedColumn(string Table, string Column);
@@ -28,65 +31,8 @@ internal sealed class RowDraft(ShreddedRecord record, string table, string sourc
 
     public List<FieldValue> Fields { get; } = new(capacity);
 
-    /// <summary>The names this row's fields and arrays took, only while the shredder walks the row.</summary>
-    public NameClaims? Claims { get; set; }
-}
-
-/// <summary>The column and subtable names one row has taken, to detect two fields mapping to one name; reused across rows.</summary>
-internal sealed class NameClaims
-{
-    private const string ArrayMarker = "[]";
-    private readonly List<string> _claimed = [];
-    private readonly HashSet<string> _claimedSet = new(ColumnNamer.Comparer);
-
-    public void Clear()
-    {
-        _claimed.Clear();
-        _claimedSet.Clear();
-    }
-
-    /// <summary>Claims a column name; false, with the name as first claimed, when another field of the row maps to it.</summary>
-    public bool TryClaimColumn(string column, out string claimed) => TryClaim(column, column, out claimed);
-
-    /// <summary>Claims a subtable name; false, with the name as first claimed, when another array of the row maps to it.</summary>
-    public bool TryClaimArray(string key, out string claimed) => TryClaim(ArrayMarker + key, key, out claimed);
-
-    // Rows usually have few fields: a list scan is cheaper than a set until they do not.
-    private bool TryClaim(string name, string display, out string claimed)
-    {
-        claimed = display;
-        if (_claimedSet.Count > 0)
-        {
-            if (_claimedSet.TryGetValue(name, out var existing))
-            {
-                claimed = Display(existing);
-                return false;
-            }
-
-            _claimedSet.Add(name);
-            return true;
-        }
-
-        foreach (var earlier in _claimed)
-        {
-            if (ColumnNamer.Comparer.Equals(earlier, name))
-            {
-                claimed = Display(earlier);
-                return false;
-            }
-        }
-
-        _claimed.Add(name);
-        if (_claimed.Count > 16)
-        {
-            _claimedSet.UnionWith(_claimed);
-        }
-
-        return true;
-    }
-
-    private static string Display(string claimed) =>
-        claimed.StartsWith(ArrayMarker, StringComparison.Ordinal) ? claimed[ArrayMarker.Length..] : claimed;
+    /// <summary>The row's claim on names in its table (<see cref="TableColumns"/>): unique per row of a plan, never 0.</summary>
+    public int Stamp { get; init; }
 }
 
 /// <summary>A record that passed the record-level rules, as rows per table.</summary>

@@ -108,6 +108,18 @@ internal static class TableBuilder
         }
 
         var fixedWrite = fixedIndex.Select(i => writeIndex[i]).ToArray();
+
+        // Where a field lands, by column id and type: one lookup per value.
+        var slots = new int[bases.Length * ColumnTypes.Count];
+        for (var id = 0; id < bases.Length; id++)
+        {
+            for (var type = 0; type < ColumnTypes.Count; type++)
+            {
+                var index = bases[id]?.IndexByType[type] ?? -1;
+                slots[(id * ColumnTypes.Count) + type] = index < 0 ? -1 : writeIndex[index];
+            }
+        }
+
         var written = new List<object?[]>(rows.Count);
         object boxedBatchedAt = batchedAt;
         foreach (var row in rows)
@@ -125,7 +137,7 @@ internal static class TableBuilder
 
             foreach (var field in row.Fields)
             {
-                values[writeIndex[bases[field.Column].IndexByType[(int)field.Type]]] = field.Value;
+                values[slots[(field.ColumnId * ColumnTypes.Count) + (int)field.Type]] = field.Value;
             }
 
             written.Add(values);
@@ -134,25 +146,33 @@ internal static class TableBuilder
         return new TableBuild(false, changes, writeColumns, written);
     }
 
-    /// <summary>Data columns by base name, in first-seen order, with the types each received, in first-seen order.</summary>
-    private static (Dictionary<string, BaseColumn> ByName, List<BaseColumn> InOrder) CollectBaseColumns(IReadOnlyList<RowDraft> rows)
+    /// <summary>Data columns by id (<see cref="FieldValue.ColumnId"/>), in first-seen order, with the types each received, in first-seen order.</summary>
+    private static (BaseColumn?[] ById, List<BaseColumn> InOrder) CollectBaseColumns(IReadOnlyList<RowDraft> rows)
     {
-        var bases = new Dictionary<string, BaseColumn>(ColumnNamer.Comparer);
+        var bases = new BaseColumn?[16];
         var inOrder = new List<BaseColumn>();
         foreach (var row in rows)
         {
             foreach (var field in row.Fields)
             {
-                if (!bases.TryGetValue(field.Column, out var column))
+                if (field.ColumnId >= bases.Length)
                 {
-                    column = new BaseColumn(field.Column);
-                    bases.Add(field.Column, column);
+                    Array.Resize(ref bases, Math.Max(bases.Length * 2, field.ColumnId + 1));
+                }
+
+                var column = bases[field.ColumnId];
+                if (column is null)
+                {
+                    bases[field.ColumnId] = column = new BaseColumn(field.Column);
                     inOrder.Add(column);
                 }
 
-                if (!column.Types.Contains(field.Type))
+                if (column.Types.Count != 1 || column.Types[0] != field.Type)
                 {
-                    column.Types.Add(field.Type);
+                    if (!column.Types.Contains(field.Type))
+                    {
+                        column.Types.Add(field.Type);
+                    }
                 }
             }
         }

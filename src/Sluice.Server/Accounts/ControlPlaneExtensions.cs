@@ -39,6 +39,7 @@ public static class ControlPlaneExtensions
         builder.Services.AddSingleton<WebhookTokenResolver>();
         builder.Services.AddSingleton<IWebhookTokenResolver>(sp => sp.GetRequiredService<WebhookTokenResolver>());
         builder.Services.AddSingleton<SourceService>();
+        builder.Services.AddSingleton<UserService>();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);

@@ -6,17 +6,20 @@ namespace Sluice.Server.Accounts;
 
 /// <summary>
 /// Start-up of the control plane: migrate before anything else starts; on the very first start create account 1
-/// and write its token to <c>admin-token</c> (0600); once Kestrel has bound, write <c>server-url</c> and print
+/// and write its token to <c>admin-token</c> (0600); when there is no user yet, create the web app's first user and
+/// write its password to <c>admin-password</c> (0600); once Kestrel has bound, write <c>server-url</c> and print
 /// the base URL (and, on the first start, the token, once).
 /// </summary>
 internal sealed class ControlPlaneInitializer(
     ControlDbContextFactory contexts,
     DataDirectory dataDirectory,
     TimeProvider time,
+    UserService users,
     IServiceProvider services,
     ILogger<ControlPlaneInitializer> logger) : IHostedLifecycleService
 {
     private NewAccount? bootstrapped;
+    private NewUser? firstUser;
 
     public string ServerUrlPath => Path.Combine(dataDirectory.Root, "server-url");
 
@@ -25,15 +28,23 @@ internal sealed class ControlPlaneInitializer(
         await contexts.MigrateAsync(cancellationToken);
         ControlPlaneLog.Migrated(logger, contexts.Provider);
 
-        await using var db = contexts.CreateDbContext();
-        if (await db.Accounts.AnyAsync(cancellationToken))
+        await using (var db = contexts.CreateDbContext())
         {
-            return;
+            if (!await db.Accounts.AnyAsync(cancellationToken))
+            {
+                bootstrapped = await AccountCreation.CreateAsync(db, time, cancellationToken);
+                await PrivateFile.WriteAsync(dataDirectory.AdminTokenPath, bootstrapped.ApiToken + "\n", cancellationToken);
+                ControlPlaneLog.Bootstrapped(logger, bootstrapped.ClientId, dataDirectory.AdminTokenPath);
+            }
         }
 
-        bootstrapped = await AccountCreation.CreateAsync(db, time, cancellationToken);
-        await PrivateFile.WriteAsync(dataDirectory.AdminTokenPath, bootstrapped.ApiToken + "\n", cancellationToken);
-        ControlPlaneLog.Bootstrapped(logger, bootstrapped.ClientId, dataDirectory.AdminTokenPath);
+        // The web app's first user, also for a data directory made before the web app existed.
+        firstUser = await users.CreateFirstUserAsync(cancellationToken);
+        if (firstUser is not null)
+        {
+            await PrivateFile.WriteAsync(dataDirectory.AdminPasswordPath, firstUser.Password + "\n", cancellationToken);
+            ControlPlaneLog.FirstUserCreated(logger, firstUser.User.Email, firstUser.User.AccountId, dataDirectory.AdminPasswordPath);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -52,8 +63,18 @@ internal sealed class ControlPlaneInitializer(
               Created account {bootstrapped.ClientId}. Its API token (shown once; also saved in {dataDirectory.AdminTokenPath}):
                 {bootstrapped.ApiToken}
               """;
+        if (firstUser is not null)
+        {
+            banner += $"""
+
+                Sign in to the web app at {baseUrl}/ as {firstUser.User.Email} with this password (shown once; also saved in {dataDirectory.AdminPasswordPath}):
+                  {firstUser.Password}
+                """;
+        }
+
         await Console.Out.WriteLineAsync(banner.AsMemory(), cancellationToken);
         bootstrapped = null;
+        firstUser = null;
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

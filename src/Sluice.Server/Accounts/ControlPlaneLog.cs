@@ -11,4 +11,7 @@ internal static partial class ControlPlaneLog
 
     [LoggerMessage(1002, LogLevel.Information, "Sluice listens on {BaseUrl}; written to {ServerUrlPath}")]
     public static partial void Listening(ILogger logger, string baseUrl, string serverUrlPath);
+
+    [LoggerMessage(1003, LogLevel.Information, "Created the first web app user {Email} of account {ClientId}; its password is in {AdminPasswordPath}")]
+    public static partial void FirstUserCreated(ILogger logger, string email, long clientId, string adminPasswordPath);
 }

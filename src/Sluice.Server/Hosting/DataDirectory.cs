@@ -22,5 +22,8 @@ public sealed class DataDirectory
 
     public string AdminTokenPath => Path.Combine(Root, "admin-token");
 
+    /// <summary>The first web app user's password, written once (0600) by the first start.</summary>
+    public string AdminPasswordPath => Path.Combine(Root, "admin-password");
+
     public string DuckDbPath(long clientId) => Path.Combine(WarehouseDir, $"{clientId}.duckdb");
 }

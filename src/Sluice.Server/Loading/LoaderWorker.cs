@@ -75,6 +75,24 @@ public sealed partial class LoaderWorker(
         await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <summary>
+    /// Whether the records after <paramref name="load"/> are due on their own once it commits: a full batch of them is
+    /// pending, or every pending record is already <see cref="LoadingOptions.Interval"/> old.
+    /// </summary>
+    private async Task<bool> NextIsDueAsync(PreparedLoad load, CancellationToken cancellationToken)
+    {
+        var mine = (await buffer.GetPendingAsync(cancellationToken)).FirstOrDefault(p => p.SourceId == load.Target.SourceId);
+        if (mine is null || mine.Records <= load.Records)
+        {
+            return false;
+        }
+
+        var o = options.Value;
+        return mine.Records - load.Records >= o.MaxRecords
+            || mine.Bytes - load.Bytes >= o.MaxBytes
+            || time.GetUtcNow() - mine.NewestReceivedAt >= o.Interval;
+    }
+
     internal static bool IsDue(PendingSource source, DateTimeOffset now, LoadingOptions o) =>
         source.Records >= o.MaxRecords || source.Bytes >= o.MaxBytes || now - source.OldestReceivedAt >= o.Interval;
 
@@ -83,26 +101,60 @@ public sealed partial class LoaderWorker(
         await Task.Yield();
         try
         {
-            // Keep loading while full batches remain, so a backlog drains without waiting for the next poll.
-            while (!cancellationToken.IsCancellationRequested)
+            // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. While a batch
+            // commits, the next one is read and planned when it is due already (a full batch is waiting, or everything
+            // pending is old enough): the destination and the planner then work at the same time. Each load is still one
+            // destination transaction, committed in order, and its records leave the buffer only after its commit.
+            var load = await loader.PrepareAsync(sourceId, cancellationToken);
+            while (load is not null && !cancellationToken.IsCancellationRequested)
             {
-                var summary = await loader.LoadOnceAsync(sourceId, cancellationToken);
-                if (summary is null)
+                var committing = loader.CommitAsync(load, cancellationToken);
+                Task<PreparedLoad?>? next = null;
+                if (await NextIsDueAsync(load, cancellationToken))
                 {
-                    // Nothing past the destination's checkpoint: e.g. the last attempt committed but could not clear the
-                    // buffer. The records are loaded, so the error streak is over.
-                    statuses.Recovered(sourceId);
-                    break;
+                    var previous = load;
+                    next = Task.Run(() => loader.PrepareNextAsync(previous, cancellationToken), cancellationToken);
+                }
+
+                LoadSummary summary;
+                try
+                {
+                    summary = await committing;
+                }
+                catch
+                {
+                    // The next batch was planned against a commit that did not happen: drop it.
+                    if (next is not null)
+                    {
+                        await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    }
+
+                    throw;
                 }
 
                 var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
                 statuses.Succeeded(sourceId, lastTable);
+                if (next is not null)
+                {
+                    load = await next;
+                    continue;
+                }
+
                 var pending = await buffer.GetPendingAsync(cancellationToken);
                 var mine = pending.FirstOrDefault(p => p.SourceId == sourceId);
                 if (mine is null || !IsDue(mine, time.GetUtcNow(), options.Value))
                 {
                     break;
                 }
+
+                load = await loader.PrepareAsync(sourceId, cancellationToken);
+            }
+
+            if (load is null)
+            {
+                // Nothing past the destination's checkpoint: e.g. the last attempt committed but could not clear the
+                // buffer. The records are loaded, so the error streak is over.
+                statuses.Recovered(sourceId);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
+using Sluice.Core.Tables;
 
 namespace Sluice.Server.Loading;
 
@@ -23,6 +24,16 @@ public sealed partial class SourceLoader(
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
     public async Task<LoadSummary?> LoadOnceAsync(long sourceId, CancellationToken cancellationToken)
     {
+        var load = await PrepareAsync(sourceId, cancellationToken);
+        return load is null ? null : await CommitAsync(load, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads and plans the next batch of <paramref name="sourceId"/> after the checkpoint stored in the destination, against
+    /// the destination's tables; null when nothing is pending. Nothing is written.
+    /// </summary>
+    public async Task<PreparedLoad?> PrepareAsync(long sourceId, CancellationToken cancellationToken)
+    {
         var target = await catalog.GetAsync(sourceId, cancellationToken)
             ?? throw new InvalidOperationException($"Source {sourceId} has buffered records but is not in the control plane.");
         var destination = await destinations.GetAsync(target.ClientId, cancellationToken);
@@ -35,25 +46,58 @@ public sealed partial class SourceLoader(
             await buffer.DeleteThroughAsync(sourceId, checkpoint, cancellationToken);
         }
 
+        return await PlanAsync(target, destination, checkpoint, tables: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads and plans the batch after <paramref name="previous"/> as if it had committed: records past its checkpoint,
+    /// against the tables it leaves. Meant to run while <paramref name="previous"/> commits; used only once it has. Null when
+    /// nothing is pending past it.
+    /// </summary>
+    public Task<PreparedLoad?> PrepareNextAsync(PreparedLoad previous, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return PlanAsync(previous.Target, previous.Destination, previous.Request.CheckpointSequence, previous.TablesAfter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits <paramref name="load"/> in one destination transaction (rows, rejections, checkpoint, summary) and only then
+    /// deletes its records from the buffer.
+    /// </summary>
+    /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
+    public async Task<LoadSummary> CommitAsync(PreparedLoad load, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        var request = load.Request;
+        await load.Destination.CommitLoadAsync(request, cancellationToken);
+        committed.LoadCommitted(load.Target.ClientId, request.Summary);
+        await buffer.DeleteThroughAsync(load.Target.SourceId, request.CheckpointSequence, cancellationToken);
+
+        LogLoaded(logger, load.Target.SourceId, load.Target.Schema, load.Records, request.Summary.Tables.Sum(t => t.RowsLoaded), request.Rejections.Count);
+        return request.Summary;
+    }
+
+    private async Task<PreparedLoad?> PlanAsync(
+        LoadTarget target, IDestination destination, long checkpoint, IReadOnlyList<TableSchema>? tables, CancellationToken cancellationToken)
+    {
         var o = options.Value;
-        var records = await buffer.ReadAsync(sourceId, checkpoint, o.MaxRecords, o.MaxBytes, cancellationToken);
+        var records = await buffer.ReadAsync(target.SourceId, checkpoint, o.MaxRecords, o.MaxBytes, cancellationToken);
         if (records.Count == 0)
         {
             return null;
         }
 
-        var tables = await destination.GetTablesAsync(target.Schema, cancellationToken);
+        tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
         var batchedAt = time.GetUtcNow().UtcDateTime;
-        var context = new LoadContext(sourceId, target.Schema, target.PrimaryKey, Guid.NewGuid);
+        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid);
         var plan = planner.Plan(context, records, tables, batchedAt);
-        var request = plan.ToLoadRequest();
+        long bytes = 0;
+        foreach (var record in records)
+        {
+            bytes += record.Utf8Json.Length;
+        }
 
-        await destination.CommitLoadAsync(request, cancellationToken);
-        committed.LoadCommitted(target.ClientId, request.Summary);
-        await buffer.DeleteThroughAsync(sourceId, request.CheckpointSequence, cancellationToken);
-
-        LogLoaded(logger, sourceId, target.Schema, records.Count, request.Summary.Tables.Sum(t => t.RowsLoaded), request.Rejections.Count);
-        return request.Summary;
+        return new PreparedLoad(target, destination, plan.ToLoadRequest(), records.Count, bytes, plan.TablesAfter(tables));
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded source {SourceId} into schema {Schema}: {Records} records, {Rows} rows, {Rejected} rejected")]

@@ -1,3 +1,4 @@
+using System.Text;
 using Sluice.Core.Buffering;
 using Sluice.Core.Normalization;
 using static Sluice.Core.Tests.Normalization.Planning;
@@ -66,6 +67,29 @@ public class LoadPlanTests
         Assert.Equal([1L, 2L, 3L], plan.RowsOf("data").Select(r => r["n"]));
         Assert.Equal(FirstSequence + 2, plan.CheckpointSequence);
         Assert.Equal(FirstSequence, plan.Summary.MinSequence);
+    }
+
+    [Fact]
+    public void Plan_RecordsAsUtf8Bytes_PlanLikeTheSameText()
+    {
+        string[] jsons =
+        [
+            """{"id":1,"na\u006De":"Zo\u00eb","tags":["a","b"],"o":{"x":1.5}}""",
+            """{"id":2,"name":"Zoë","tags":[],"o":{"x":2}}""",
+            """{"id":1,"ID":"Paul"}""",
+            """{"id":3,"s":"\ud800"}""",
+            """{"id":4,""",
+        ];
+        var text = Records(jsons);
+        var bytes = text.Select(r => new BufferedRecord(r.SourceId, r.Sequence, r.ReceivedAt, (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(r.Json))).ToArray();
+
+        var fromText = Plan("id", [], text);
+        var fromBytes = Plan("id", [], bytes);
+
+        Assert.Equal(fromText.Writes.Select(w => (w.Table, string.Join(",", w.Columns))), fromBytes.Writes.Select(w => (w.Table, string.Join(",", w.Columns))));
+        Assert.Equal(fromText.Writes.SelectMany(w => w.Rows), fromBytes.Writes.SelectMany(w => w.Rows));
+        Assert.Equal(fromText.Rejections.Select(r => (r.TableName, r.Reason, r.Record)), fromBytes.Rejections.Select(r => (r.TableName, r.Reason, r.Record)));
+        Assert.Equal(3, fromBytes.Rejections.Count);
     }
 
     [Fact]

@@ -113,6 +113,52 @@ public sealed class SqliteRecordBufferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetPendingAsync_AppendsAndDeletesBetweenCalls_CountsWhatRemains()
+    {
+        var first = _buffer.Time.GetUtcNow();
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""");
+        await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+        _buffer.Time.Advance(TimeSpan.FromSeconds(2));
+        await AppendAsync(1, """{"n":33}""");
+        var records = await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None);
+
+        await _buffer.Buffer.DeleteThroughAsync(1, records[0].Sequence, CancellationToken.None);
+        var pending = await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+
+        Assert.Equal([new PendingSource(1, 2, 7 + 8, first, first.AddSeconds(2))], pending);
+    }
+
+    [Fact]
+    public async Task GetPendingAsync_ReadBatchDeleted_CountsTheRecordsAfterIt()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""");
+        _buffer.Time.Advance(TimeSpan.FromSeconds(1));
+        await AppendAsync(1, """{"n":30}""");
+        await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+        var batch = await _buffer.Buffer.ReadAsync(1, 0, maxRecords: 2, long.MaxValue, CancellationToken.None);
+
+        await _buffer.Buffer.DeleteThroughAsync(1, batch[^1].Sequence, CancellationToken.None);
+        var pending = await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+
+        Assert.Equal([new PendingSource(1, 1, 8, _buffer.Time.GetUtcNow(), _buffer.Time.GetUtcNow())], pending);
+    }
+
+    [Fact]
+    public async Task GetPendingAsync_RecordsDeletedBeforeTheyWereCounted_AreNotSubtractedTwice()
+    {
+        await AppendAsync(1, """{"n":1}""");
+        await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+        _buffer.Time.Advance(TimeSpan.FromSeconds(1));
+        await AppendAsync(1, """{"n":2}""", """{"n":3}""");
+        var records = await _buffer.Buffer.ReadAsync(1, 0, 100, long.MaxValue, CancellationToken.None);
+
+        await _buffer.Buffer.DeleteThroughAsync(1, records[1].Sequence, CancellationToken.None);
+        var pending = await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+
+        Assert.Equal([new PendingSource(1, 1, 7, _buffer.Time.GetUtcNow(), _buffer.Time.GetUtcNow())], pending);
+    }
+
+    [Fact]
     public async Task AppendAsync_RestartWithClockSetBack_SequencesKeepIncreasing()
     {
         await AppendAsync(1, """{"n":1}""", """{"n":2}""");

@@ -1,0 +1,17 @@
+using Sluice.Core.Loading;
+using Sluice.Core.Tables;
+
+namespace Sluice.Server.Loading;
+
+/// <summary>
+/// A planned, not yet committed load of one source (<see cref="SourceLoader.PrepareAsync"/>): the request for the
+/// destination, how much of the buffer it covers, and the tables as they will be after it, so the next batch can be
+/// planned while this one commits.
+/// </summary>
+public sealed record PreparedLoad(
+    LoadTarget Target,
+    IDestination Destination,
+    LoadRequest Request,
+    int Records,
+    long Bytes,
+    IReadOnlyList<TableSchema> TablesAfter);

@@ -1,0 +1,54 @@
+using Sluice.Server.Tests.Api;
+using Sluice.Testing;
+using static Sluice.Server.Tests.Loading.Warehouse;
+
+namespace Sluice.Server.Tests.Loading;
+
+/// <summary>
+/// A backlog of several full batches: the loader plans each next batch while the previous one commits, against the tables
+/// the previous one leaves (new columns, a type split, subtables, an upsert across batches), and stops at a partial batch
+/// that is not due yet.
+/// </summary>
+public sealed class BacklogTests : IAsyncLifetime
+{
+    private SluiceServer server = null!;
+
+    // Loads start only for full batches of 5 (the interval is far away).
+    public async Task InitializeAsync() => server = await SluiceServer.StartAsync(settings: new Dictionary<string, string?>
+    {
+        ["Loading:Interval"] = "01:00:00",
+        ["Loading:MaxRecords"] = "5",
+        ["Loading:PollInterval"] = "00:00:00.05",
+    });
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    public async Task Load_BacklogOfFullBatchesWithEvolvingSchema_LoadsEachFullBatchOnceAndLeavesThePartialOne()
+    {
+        var source = await server.CreateSourceAsync(server.Api, "Backlog", primaryKey: "id");
+        // Record n (1..23) is in batch (n - 1) / 5, which adds its own column b<batch>; v turns from number to text in
+        // batch 2 (a split); record 13 re-sends id 2, replacing its row and its items from an earlier batch.
+        var records = Enumerable.Range(1, 23).Select(n =>
+        {
+            var batch = (n - 1) / 5;
+            var id = n == 13 ? 2 : n;
+            var v = batch < 2 ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"\"s{n}\"";
+            return $$"""{"id":{{id}},"b{{batch}}":true,"v":{{v}},"items":[{"x":{{n}}},{"x":{{n + 100}}}]}""";
+        });
+
+        await PostAsync(server.Anonymous, source.WebhookUrl, "[" + string.Join(",", records) + "]");
+
+        AssertRows(["19"], await WaitForAsync(server.Api, "SELECT count(*) FROM backlog.data", rows => rows[0][0] == "19"));
+        await WaitUntilAsync(
+            async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 3,
+            "the four full batches leave the buffer");
+        AssertRows(["38"], Rows(await QueryAsync(server.Api, "SELECT count(*) FROM backlog.data__items")));
+        AssertRows(["2|s13"], Rows(await QueryAsync(server.Api, "SELECT id, v__st FROM backlog.data WHERE id = 2")));
+        AssertRows(["13", "113"], Rows(await QueryAsync(server.Api, "SELECT x FROM backlog.data__items WHERE _sdc_source_key_id = 2 ORDER BY x")));
+        AssertRows(["20"], Rows(await QueryAsync(server.Api, "SELECT max(id) FROM backlog.data")));
+        Assert.Equal(
+            ["id", "b0", "v__bi", "b1", "b2", "v__st", "b3"],
+            Columns(await QueryAsync(server.Api, "SELECT * EXCLUDE (_sdc_received_at, _sdc_batched_at, _sdc_sequence, _sdc_table_version) FROM backlog.data")));
+    }
+}
