@@ -44,6 +44,7 @@ public static class HooksExtensions
         builder.Services.AddSingleton<HookOutboxSignal>();
         builder.Services.AddSingleton<HookDispatchSignal>();
         builder.Services.AddSingleton<EmailSender>();
+        builder.Services.AddSingleton<INotificationRecipientSource, UserRecipientSource>();
         builder.Services.AddSingleton<INotificationRecipientSource, CustomEmailRecipientSource>();
         builder.Services.AddSingleton<NotificationRecipients>();
         if (runDispatcher)

@@ -302,6 +302,7 @@ public sealed class DispatcherTests
             .Single(e => e.GetProperty("email_address").GetString() == "off@example.com").GetProperty("id").GetInt64();
         (await ApiCall.PutAsync(harness.Server.Api, $"notifications/public/v1/api/custom-emails/{off}", """{"enable":false}""")).AssertOk();
         (await ApiCall.PostAsync(b.Api, "notifications/public/v1/api/custom-emails", """{"email_address":"other-account@example.com"}""")).AssertOk();
+        Assert.Null((await harness.Server.GetService<Sluice.Server.Accounts.UserService>().AddAsync("owner@example.com", 1, CancellationToken.None)).Error);
         harness.Receiver.AnswerAlways("broken", HookAnswer.WithStatus(503));
         var (hook, _) = await harness.CreateHookAsync(harness.Receiver.Url("broken"));
         await harness.LoadAsync("shop", 1, "orders");
@@ -313,7 +314,12 @@ public sealed class DispatcherTests
         var message = Assert.Single(await smtp.WaitForMessagesAsync(1));
         Assert.Equal("Sluice Notification - Unable to Deliver Post Load Notification", message.Subject);
         Assert.Equal("sluice@example.com", message.From.Mailboxes.Single().Address);
-        Assert.Equal(["ops@example.com", "data@example.com"], message.To.Mailboxes.Select(m => m.Address).ToArray());
+        var to = message.To.Mailboxes.Select(m => m.Address).ToList();
+        Assert.Contains("owner@example.com", to);
+        Assert.Contains("ops@example.com", to);
+        Assert.Contains("data@example.com", to);
+        Assert.DoesNotContain("off@example.com", to);
+        Assert.DoesNotContain("other-account@example.com", to);
         var body = message.TextBody;
         Assert.Contains(harness.Receiver.Url("broken"), body, StringComparison.Ordinal);
         Assert.Contains("Table:        orders", body, StringComparison.Ordinal);
