@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
@@ -17,6 +18,9 @@ namespace Sluice.Server.Buffering;
 /// </remarks>
 public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIngestWriter
 {
+    /// <summary>How long a commit waits for the write lock held by another connection (as the buffer's connection timeout).</summary>
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
     private const string InsertRecordSql = "INSERT INTO records (source_id, sequence, received_at, json) VALUES (?1, ?2, ?3, ?4)";
 
     private const string UpsertMarkSql = """
@@ -175,6 +179,8 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
             var db = connection.Handle!;
             using var insertRecord = Prepare(db, InsertRecordSql);
             using var upsertMark = Prepare(db, UpsertMarkSql);
+            using var begin = Prepare(db, "BEGIN IMMEDIATE");
+            using var commit = Prepare(db, "COMMIT");
 
             var batch = new List<PendingAppend>();
             var touched = new HashSet<long>();
@@ -186,7 +192,9 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                 {
                     var nowNs = SequenceAssigner.ToEpochNanoseconds(_time.GetUtcNow());
                     var records = 0;
-                    using (var transaction = connection.BeginTransaction(deferred: false))
+                    Begin(db, begin);
+                    var committed = false;
+                    try
                     {
                         foreach (var item in batch)
                         {
@@ -213,7 +221,15 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                             Step(db, upsertMark);
                         }
 
-                        transaction.Commit();
+                        Step(db, commit);
+                        committed = true;
+                    }
+                    finally
+                    {
+                        if (!committed)
+                        {
+                            raw.sqlite3_exec(db, "ROLLBACK");
+                        }
                     }
 
                     Interlocked.Increment(ref _commits);
@@ -288,6 +304,32 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
     {
         Check(db, raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement));
         return statement;
+    }
+
+    /// <summary>
+    /// Takes the write lock, retrying every millisecond while another connection (the loader deleting what it loaded)
+    /// holds it, for up to <see cref="LockTimeout"/>. Microsoft.Data.Sqlite's own retry sleeps 150 ms at a time, which
+    /// every request waiting for this commit would add to its latency.
+    /// </summary>
+    private static void Begin(sqlite3 db, sqlite3_stmt begin)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var rc = raw.sqlite3_step(begin);
+            raw.sqlite3_reset(begin);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return;
+            }
+
+            if ((rc & 0xFF) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || Stopwatch.GetElapsedTime(started) >= LockTimeout)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            Thread.Sleep(1);
+        }
     }
 
     private static void Step(sqlite3 db, sqlite3_stmt statement)
