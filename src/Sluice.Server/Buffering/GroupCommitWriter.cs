@@ -234,46 +234,28 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
 
                     Interlocked.Increment(ref _commits);
                     Interlocked.Add(ref _recordsWritten, records);
-                    CompleteOnThreadPool(batch, null);
+                    foreach (var item in batch)
+                    {
+                        item.Completion.TrySetResult(AppendOutcome.Accepted);
+                    }
                 }
                 catch (Exception ex)
                 {
                     // Whatever went wrong, every waiting request must hear about it rather than hang.
                     LogCommitFailed(_logger, ex, batch.Count);
-                    CompleteOnThreadPool(batch, ex);
+                    foreach (var item in batch)
+                    {
+                        item.Completion.TrySetException(ex);
+                    }
                 }
                 finally
                 {
-                    batch = [];
+                    batch.Clear();
                     touched.Clear();
                 }
             }
         }
     }
-
-    /// <summary>
-    /// Completes a committed (or failed) batch in one thread-pool work item: the requests' continuations (writing their
-    /// responses) run there one after another, instead of one work item and one thread wake-up per request, and the
-    /// writer goes straight back to the next commit.
-    /// </summary>
-    private static void CompleteOnThreadPool(List<PendingAppend> batch, Exception? failure) =>
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static state =>
-            {
-                foreach (var item in state.Batch)
-                {
-                    if (state.Failure is null)
-                    {
-                        item.Completion.TrySetResult(AppendOutcome.Accepted);
-                    }
-                    else
-                    {
-                        item.Completion.TrySetException(state.Failure);
-                    }
-                }
-            },
-            (Batch: batch, Failure: failure),
-            preferLocal: false);
 
     /// <summary>
     /// Waits for requests, then swaps every waiting one into <paramref name="batch"/> (which is empty); false once the
@@ -372,7 +354,10 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
             _waiting = [];
         }
 
-        CompleteOnThreadPool(waiting, ex);
+        foreach (var item in waiting)
+        {
+            item.Completion.TrySetException(ex);
+        }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Could not open the buffer {Path}; ingest answers 503 until restarted")]
@@ -389,7 +374,7 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
 
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
-        /// <summary>Completed on a thread-pool thread (never the writer's), so continuations may run inline.</summary>
-        public TaskCompletionSource<AppendOutcome> Completion { get; } = new();
+        /// <summary>Continuations run on the thread pool, never on the writer thread, which goes straight back to the next commit.</summary>
+        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
