@@ -7,12 +7,13 @@ namespace Sluice.Core.Buffering;
 public interface IIngestWriter
 {
     /// <summary>
-    /// Appends <paramref name="recordsJson"/> (raw JSON object texts, in order) for <paramref name="sourceId"/>.
+    /// Appends <paramref name="records"/> (raw JSON object texts, in order) for <paramref name="sourceId"/>.
     /// Sequences are assigned by the writer: epoch nanoseconds, strictly increasing per source, array order kept.
-    /// An empty list completes at once.
+    /// No records complete at once. Once accepted into the queue the append is not cancelled: the task completes when
+    /// the records are durable (or the commit failed), so the buffer behind <paramref name="records"/> may be reused then.
     /// </summary>
     /// <returns><see cref="AppendOutcome.Accepted"/> once durable, or <see cref="AppendOutcome.Overloaded"/> when the writer's queue is full.</returns>
-    ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, CancellationToken cancellationToken);
+    ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, CancellationToken cancellationToken);
 }
 
 public enum AppendOutcome

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Core.Sources;
 using Sluice.Server.Ingestion;
@@ -19,35 +22,21 @@ public sealed class WebhookTokenResolver(IDbContextFactory<ControlDbContext> con
 
     private readonly ConcurrentDictionary<string, CachedTarget> cache = new(StringComparer.Ordinal);
 
-    public async ValueTask<WebhookTarget?> ResolveAsync(long clientId, string token, CancellationToken cancellationToken)
+    public ValueTask<WebhookTarget?> ResolveAsync(long clientId, string token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         if (!SecretTokens.IsWebhookTokenShape(token))
         {
-            return null;
+            return ValueTask.FromResult<WebhookTarget?>(null);
         }
 
-        var hash = SecretTokens.Hash(token);
         var now = time.GetUtcNow();
-        if (!cache.TryGetValue(hash, out var cached) || cached.ExpiresAt <= now)
+        if (TryGetCached(token, now, out var cached))
         {
-            var target = await LoadAsync(token, hash, cancellationToken);
-            if (target is null)
-            {
-                // Unknown tokens are not cached: anyone can send them, and they must not fill memory.
-                return null;
-            }
-
-            if (cache.Count >= MaxCachedTokens)
-            {
-                cache.Clear();
-            }
-
-            cached = new CachedTarget(target, now + CacheLifetime);
-            cache[hash] = cached;
+            return ValueTask.FromResult(cached.ClientId == clientId ? cached : null);
         }
 
-        return cached.Target.ClientId == clientId ? cached.Target : null;
+        return LoadAndCacheAsync(clientId, token, now, cancellationToken);
     }
 
     /// <summary>Forgets the cached token with this hash (after a revocation).</summary>
@@ -63,6 +52,47 @@ public sealed class WebhookTokenResolver(IDbContextFactory<ControlDbContext> con
                 cache.TryRemove(entry.Key, out _);
             }
         }
+    }
+
+    /// <summary>
+    /// The cached target of a live token, hashed without allocating (this runs on every ingest request). The token is
+    /// 64 hex characters, so its UTF-8 bytes are its characters: the same hash as <see cref="SecretTokens.Hash"/>.
+    /// </summary>
+    private bool TryGetCached(string token, DateTimeOffset now, [NotNullWhen(true)] out WebhookTarget? target)
+    {
+        Span<byte> utf8 = stackalloc byte[SecretTokens.WebhookTokenLength];
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<char> hash = stackalloc char[SHA256.HashSizeInBytes * 2];
+        var length = Encoding.ASCII.GetBytes(token, utf8);
+        SHA256.HashData(utf8[..length], digest);
+        Convert.TryToHexStringLower(digest, hash, out _);
+        if (cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hash, out var cached) && cached.ExpiresAt > now)
+        {
+            target = cached.Target;
+            return true;
+        }
+
+        target = null;
+        return false;
+    }
+
+    private async ValueTask<WebhookTarget?> LoadAndCacheAsync(long clientId, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hash = SecretTokens.Hash(token);
+        var target = await LoadAsync(token, hash, cancellationToken);
+        if (target is null)
+        {
+            // Unknown tokens are not cached: anyone can send them, and they must not fill memory.
+            return null;
+        }
+
+        if (cache.Count >= MaxCachedTokens)
+        {
+            cache.Clear();
+        }
+
+        cache[hash] = new CachedTarget(target, now + CacheLifetime);
+        return target.ClientId == clientId ? target : null;
     }
 
     private async Task<WebhookTarget?> LoadAsync(string token, string hash, CancellationToken cancellationToken)

@@ -1,8 +1,9 @@
-using System.Threading.Channels;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Server.Ingestion;
+using SQLitePCL;
 
 namespace Sluice.Server.Buffering;
 
@@ -11,28 +12,45 @@ namespace Sluice.Server.Buffering;
 /// moment, assigns their sequences, writes them in one transaction, commits (one fsync) and only then completes them all.
 /// A full queue answers <see cref="AppendOutcome.Overloaded"/> at once. On shutdown it drains the queue, then stops.
 /// </summary>
+/// <remarks>
+/// The writer runs on a thread of its own, since it spends most of its time blocked in fsync, and inserts through one
+/// prepared SQLite statement that binds each record's UTF-8 bytes as they were posted (no strings, no re-encoding).
+/// </remarks>
 public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIngestWriter
 {
+    /// <summary>How long a commit waits for the write lock held by another connection (as the buffer's connection timeout).</summary>
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
+    private const string InsertRecordSql = "INSERT INTO records (source_id, sequence, received_at, json) VALUES (?1, ?2, ?3, ?4)";
+
+    private const string UpsertMarkSql = """
+        INSERT INTO source_sequences (source_id, last_sequence) VALUES (?1, ?2)
+        ON CONFLICT (source_id) DO UPDATE SET last_sequence = excluded.last_sequence
+        """;
+
     private readonly BufferDatabase _database;
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCommitWriter> _logger;
-    private readonly Channel<PendingAppend> _queue;
+    private readonly int _capacity;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guards _waiting, _closed, _writerIdle and _thread; the writer waits on it (Monitor.Wait) when the queue is empty.
+    private readonly object _gate = new();
+    private List<PendingAppend> _waiting = [];
+    private bool _closed;
+    private bool _writerIdle;
+    private Thread? _thread;
+
     private long _commits;
     private long _recordsWritten;
     private volatile Exception? _fault;
-    private Task? _loop;
 
     public GroupCommitWriter(BufferDatabase database, IOptions<IngestOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
     {
         _database = database;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.Value.QueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _capacity = options.Value.QueueCapacity;
     }
 
     /// <summary>Transactions committed so far; each serves every request that was waiting when it started.</summary>
@@ -44,45 +62,105 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
     /// <summary>Why the writer stopped working, or null while it is healthy.</summary>
     public Exception? Fault => _fault;
 
-    public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, CancellationToken cancellationToken)
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(recordsJson);
-        if (recordsJson.Count == 0)
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
         {
             return ValueTask.FromResult(AppendOutcome.Accepted);
         }
 
-        var pending = new PendingAppend(sourceId, recordsJson, _time.GetUtcNow());
-        if (!_queue.Writer.TryWrite(pending))
+        // Cancellation counts only before the records are queued: once queued they are committed, and the caller's
+        // buffer must stay untouched until then, so the returned task always waits for the commit.
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(sourceId, records, _time.GetUtcNow());
+        lock (_gate)
         {
-            return ValueTask.FromResult(AppendOutcome.Overloaded);
+            if (_closed || _waiting.Count >= _capacity)
+            {
+                return ValueTask.FromResult(AppendOutcome.Overloaded);
+            }
+
+            _waiting.Add(pending);
+            if (_writerIdle)
+            {
+                _writerIdle = false;
+                Monitor.Pulse(_gate);
+            }
         }
 
-        return new ValueTask<AppendOutcome>(pending.Completion.Task.WaitAsync(cancellationToken));
+        return new ValueTask<AppendOutcome>(pending.Completion.Task);
     }
 
-    /// <summary>Starts the writer loop. It is not tied to a cancellation token: it must run, even when a stop follows at once, to commit what is queued.</summary>
+    /// <summary>Appends records given as strings (tests, tools); see <see cref="AppendAsync(long, Utf8Records, CancellationToken)"/>.</summary>
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, CancellationToken cancellationToken) =>
+        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), cancellationToken);
+
+    /// <summary>Starts the writer thread. It is not tied to a cancellation token: it must run, even when a stop follows at once, to commit what is queued.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop ??= Task.Run(RunAsync, CancellationToken.None);
+        lock (_gate)
+        {
+            if (_thread is null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = "Sluice buffer writer" };
+                _thread.Start();
+            }
+        }
+
         return Task.CompletedTask;
     }
 
     /// <summary>Takes no new requests, then waits until everything queued is committed (or until <paramref name="cancellationToken"/> gives up waiting).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
+        bool started;
+        lock (_gate)
         {
-            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Close();
+            started = _thread is not null;
+        }
+
+        if (started)
+        {
+            await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    public void Dispose() => _queue.Writer.TryComplete();
-
-    private async Task RunAsync()
+    public void Dispose()
     {
+        lock (_gate)
+        {
+            Close();
+        }
+    }
 
+    /// <summary>Takes no new requests; the writer drains what is queued, then ends. Call with <see cref="_gate"/> held.</summary>
+    private void Close()
+    {
+        _closed = true;
+        Monitor.PulseAll(_gate);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            RunWriter();
+        }
+        catch (Exception ex)
+        {
+            // Not expected (commit failures are handled per batch), but no queued request may be left hanging.
+            Fail(ex);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void RunWriter()
+    {
         SqliteConnection connection;
         SequenceAssigner sequences;
         try
@@ -98,64 +176,60 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
 
         using (connection)
         {
-            using var insertRecord = connection.CreateCommand();
-            insertRecord.CommandText = "INSERT INTO records (source_id, sequence, received_at, json) VALUES ($source, $sequence, $received, $json)";
-            var recordSource = insertRecord.Parameters.Add("$source", SqliteType.Integer);
-            var recordSequence = insertRecord.Parameters.Add("$sequence", SqliteType.Integer);
-            var recordReceived = insertRecord.Parameters.Add("$received", SqliteType.Integer);
-            var recordJson = insertRecord.Parameters.Add("$json", SqliteType.Text);
-
-            using var upsertMark = connection.CreateCommand();
-            upsertMark.CommandText = """
-                INSERT INTO source_sequences (source_id, last_sequence) VALUES ($source, $last)
-                ON CONFLICT (source_id) DO UPDATE SET last_sequence = excluded.last_sequence
-                """;
-            var markSource = upsertMark.Parameters.Add("$source", SqliteType.Integer);
-            var markLast = upsertMark.Parameters.Add("$last", SqliteType.Integer);
+            var db = connection.Handle!;
+            using var insertRecord = Prepare(db, InsertRecordSql);
+            using var upsertMark = Prepare(db, UpsertMarkSql);
+            using var begin = Prepare(db, "BEGIN IMMEDIATE");
+            using var commit = Prepare(db, "COMMIT");
 
             var batch = new List<PendingAppend>();
             var touched = new HashSet<long>();
 
-            // Not cancelled by stoppingToken: StopAsync completes the queue, and everything queued must still be committed.
-            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+            // Not cancelled by a token: Close ends the loop once everything queued is committed.
+            while (TakeBatch(ref batch))
             {
-                while (_queue.Reader.TryRead(out var item))
-                {
-                    batch.Add(item);
-                }
-
                 try
                 {
                     var nowNs = SequenceAssigner.ToEpochNanoseconds(_time.GetUtcNow());
                     var records = 0;
-                    using (var transaction = connection.BeginTransaction(deferred: false))
+                    Begin(db, begin);
+                    var committed = false;
+                    try
                     {
-                        insertRecord.Transaction = transaction;
-                        upsertMark.Transaction = transaction;
                         foreach (var item in batch)
                         {
-                            var first = sequences.Reserve(item.SourceId, nowNs, item.Records.Count);
-                            recordSource.Value = item.SourceId;
-                            recordReceived.Value = ToEpochMicroseconds(item.ReceivedAt);
-                            for (var i = 0; i < item.Records.Count; i++)
+                            var count = item.Records.Count;
+                            var first = sequences.Reserve(item.SourceId, nowNs, count);
+                            var receivedAt = ToEpochMicroseconds(item.ReceivedAt);
+                            for (var i = 0; i < count; i++)
                             {
-                                recordSequence.Value = first + i;
-                                recordJson.Value = item.Records[i];
-                                insertRecord.ExecuteNonQuery();
+                                Check(db, raw.sqlite3_bind_int64(insertRecord, 1, item.SourceId));
+                                Check(db, raw.sqlite3_bind_int64(insertRecord, 2, first + i));
+                                Check(db, raw.sqlite3_bind_int64(insertRecord, 3, receivedAt));
+                                Check(db, raw.sqlite3_bind_text(insertRecord, 4, item.Records[i]));
+                                Step(db, insertRecord);
                             }
 
-                            records += item.Records.Count;
+                            records += count;
                             touched.Add(item.SourceId);
                         }
 
                         foreach (var sourceId in touched)
                         {
-                            markSource.Value = sourceId;
-                            markLast.Value = sequences.LastFor(sourceId);
-                            upsertMark.ExecuteNonQuery();
+                            Check(db, raw.sqlite3_bind_int64(upsertMark, 1, sourceId));
+                            Check(db, raw.sqlite3_bind_int64(upsertMark, 2, sequences.LastFor(sourceId)!.Value));
+                            Step(db, upsertMark);
                         }
 
-                        transaction.Commit();
+                        Step(db, commit);
+                        committed = true;
+                    }
+                    finally
+                    {
+                        if (!committed)
+                        {
+                            raw.sqlite3_exec(db, "ROLLBACK");
+                        }
                     }
 
                     Interlocked.Increment(ref _commits);
@@ -183,6 +257,75 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
         }
     }
 
+    /// <summary>
+    /// Waits for requests, then swaps every waiting one into <paramref name="batch"/> (which is empty); false once the
+    /// writer is closed and nothing is left.
+    /// </summary>
+    private bool TakeBatch(ref List<PendingAppend> batch)
+    {
+        lock (_gate)
+        {
+            while (_waiting.Count == 0)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                _writerIdle = true;
+                Monitor.Wait(_gate);
+            }
+
+            _writerIdle = false;
+            (batch, _waiting) = (_waiting, batch);
+            return true;
+        }
+    }
+
+    private static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    {
+        Check(db, raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement));
+        return statement;
+    }
+
+    /// <summary>
+    /// Takes the write lock, retrying every millisecond while another connection (the loader deleting what it loaded)
+    /// holds it, for up to <see cref="LockTimeout"/>. Microsoft.Data.Sqlite's own retry sleeps 150 ms at a time, which
+    /// every request waiting for this commit would add to its latency.
+    /// </summary>
+    private static void Begin(sqlite3 db, sqlite3_stmt begin)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var rc = raw.sqlite3_step(begin);
+            raw.sqlite3_reset(begin);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return;
+            }
+
+            if ((rc & 0xFF) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || Stopwatch.GetElapsedTime(started) >= LockTimeout)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    private static void Step(sqlite3 db, sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    private static void Check(sqlite3 db, int rc) => SqliteException.ThrowExceptionForRC(rc, db);
+
     private static Dictionary<long, long> LoadHighWaterMarks(SqliteConnection connection)
     {
         var marks = new Dictionary<long, long>();
@@ -203,8 +346,15 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
     {
         _fault = ex;
         LogWriterFailed(_logger, ex, _database.FilePath);
-        _queue.Writer.TryComplete(ex);
-        while (_queue.Reader.TryRead(out var item))
+        List<PendingAppend> waiting;
+        lock (_gate)
+        {
+            Close();
+            waiting = _waiting;
+            _waiting = [];
+        }
+
+        foreach (var item in waiting)
         {
             item.Completion.TrySetException(ex);
         }
@@ -216,14 +366,15 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Could not commit {Requests} ingest requests to the buffer; they were answered with an error and nothing was acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int requests);
 
-    private sealed class PendingAppend(long sourceId, IReadOnlyList<string> records, DateTimeOffset receivedAt)
+    private sealed class PendingAppend(long sourceId, Utf8Records records, DateTimeOffset receivedAt)
     {
         public long SourceId { get; } = sourceId;
 
-        public IReadOnlyList<string> Records { get; } = records;
+        public Utf8Records Records { get; } = records;
 
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
+        /// <summary>Continuations run on the thread pool, never on the writer thread, which goes straight back to the next commit.</summary>
         public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

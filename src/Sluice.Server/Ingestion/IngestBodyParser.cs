@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -6,7 +5,8 @@ namespace Sluice.Server.Ingestion;
 
 /// <summary>
 /// Splits an ingest body into records: a JSON object is one record, an array of objects one record per element.
-/// Each record is the raw text of its element, exactly as posted (numbers are never re-serialized).
+/// Each record is the raw text of its element, exactly as posted (numbers are never re-serialized): one pass of
+/// <see cref="Utf8JsonReader"/> over the bytes, no DOM, and the records are given as ranges of the body.
 /// </summary>
 public static class IngestBodyParser
 {
@@ -15,9 +15,12 @@ public static class IngestBodyParser
     /// <summary>Parses <paramref name="body"/>; on failure the result carries a specific reason and no records.</summary>
     public static IngestParseResult Parse(ReadOnlySpan<byte> body, int maxDepth)
     {
+        // Ranges are given in the caller's coordinates, so a skipped BOM shifts them.
+        var offset = 0;
         if (body.StartsWith(Utf8Bom))
         {
             body = body[Utf8Bom.Length..];
+            offset = Utf8Bom.Length;
         }
 
         if (!Utf8.IsValid(body))
@@ -29,21 +32,21 @@ public static class IngestBodyParser
         try
         {
             reader.Read();
-            List<string> records;
+            Range[] records;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
                     reader.Skip();
-                    records = [Encoding.UTF8.GetString(body[..(int)reader.BytesConsumed])];
+                    records = [new Range(offset, offset + (int)reader.BytesConsumed)];
                     break;
                 case JsonTokenType.StartArray:
-                    records = [];
+                    List<Range>? elements = null;
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
                         if (reader.TokenType != JsonTokenType.StartObject)
                         {
                             // Validate the rest first: a syntax error is the more useful thing to report.
-                            var index = records.Count;
+                            var index = elements?.Count ?? 0;
                             var kind = Describe(reader.TokenType);
                             reader.Skip();
                             while (reader.Read())
@@ -55,9 +58,10 @@ public static class IngestBodyParser
 
                         var start = (int)reader.TokenStartIndex;
                         reader.Skip();
-                        records.Add(Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]));
+                        (elements ??= []).Add(new Range(offset + start, offset + (int)reader.BytesConsumed));
                     }
 
+                    records = elements is null ? [] : [.. elements];
                     break;
                 default:
                     var rootKind = Describe(reader.TokenType);

@@ -8,7 +8,7 @@ namespace Sluice.Server.Ingestion;
 /// <c>/v1/clients/{client_id}/token/{token}</c>: POST stores the body's records and answers 200 only once they are durable.
 /// A plain request delegate rather than a typed minimal-API handler: it is the hot path and answers with fixed bodies.
 /// </summary>
-public sealed class IngestEndpoint(IIngestWriter writer, IOptions<IngestOptions> options)
+public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver resolver, IOptions<IngestOptions> options)
 {
     public const string Route = "/v1/clients/{client_id}/token/{token}";
 
@@ -51,7 +51,6 @@ public sealed class IngestEndpoint(IIngestWriter writer, IOptions<IngestOptions>
             return;
         }
 
-        IReadOnlyList<string> records;
         using (var body = await RequestBody.ReadAsync(request, _options.MaxBodyBytes, context.RequestAborted))
         {
             if (body.IsTooLarge)
@@ -69,20 +68,20 @@ public sealed class IngestEndpoint(IIngestWriter writer, IOptions<IngestOptions>
                 return;
             }
 
-            records = parsed.Records;
-        }
-
-        var outcome = await writer.AppendAsync(target.SourceId, records, context.RequestAborted);
-        if (outcome == AppendOutcome.Overloaded)
-        {
-            await IngestResponses.WriteOverloadedAsync(context, _options.RetryAfter);
-            return;
+            // The writer stores the records straight from the body's buffer, so the body is returned to the pool only
+            // after the append has completed (an accepted append always completes: committed or failed).
+            var outcome = await writer.AppendAsync(target.SourceId, new Utf8Records(body.Memory, parsed.Records), context.RequestAborted);
+            if (outcome == AppendOutcome.Overloaded)
+            {
+                await IngestResponses.WriteOverloadedAsync(context, _options.RetryAfter);
+                return;
+            }
         }
 
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);
     }
 
-    private static async ValueTask<WebhookTarget?> ResolveAsync(HttpContext context)
+    private async ValueTask<WebhookTarget?> ResolveAsync(HttpContext context)
     {
         var routeValues = context.Request.RouteValues;
         if (routeValues["client_id"] is not string clientText
@@ -93,7 +92,6 @@ public sealed class IngestEndpoint(IIngestWriter writer, IOptions<IngestOptions>
             return null;
         }
 
-        var resolver = context.RequestServices.GetRequiredService<IWebhookTokenResolver>();
         return await resolver.ResolveAsync(clientId, token, context.RequestAborted);
     }
 

@@ -1,16 +1,17 @@
 namespace Sluice.Server.Ingestion;
 
-/// <summary>The records of an ingest body, or why it was refused.</summary>
+/// <summary>The records of an ingest body (where each lies in the body), or why it was refused.</summary>
 public sealed class IngestParseResult
 {
-    private IngestParseResult(IReadOnlyList<string>? records, string? error, bool isMalformed)
+    private IngestParseResult(Range[]? records, string? error, bool isMalformed)
     {
         Records = records ?? [];
         Error = error;
         IsMalformed = isMalformed;
     }
 
-    public IReadOnlyList<string> Records { get; }
+    /// <summary>Where each record's JSON object text lies in the parsed body, in order.</summary>
+    public Range[] Records { get; }
 
     /// <summary>Why the body was refused (specific: what, where); null when it parsed.</summary>
     public string? Error { get; }
@@ -20,7 +21,7 @@ public sealed class IngestParseResult
 
     public bool Succeeded => Error is null;
 
-    public static IngestParseResult Ok(IReadOnlyList<string> records) => new(records, null, false);
+    public static IngestParseResult Ok(Range[] records) => new(records, null, false);
 
     public static IngestParseResult Malformed(string error) => new(null, error, true);
 

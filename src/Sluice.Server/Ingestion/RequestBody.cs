@@ -27,6 +27,9 @@ public sealed class RequestBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
+    /// <summary>The body's bytes; valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
     /// <summary>
     /// Reads the body of <paramref name="request"/>. A Content-Length at or above <paramref name="limit"/> is refused
     /// without reading; a body without one (chunked) is read until it ends or reaches the limit.
