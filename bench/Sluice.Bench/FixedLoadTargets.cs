@@ -24,4 +24,7 @@ public sealed class FixedLoadTargets(LoadTarget target, IDestination destination
         Failure = error;
         return Task.CompletedTask;
     }
+
+    public Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken) =>
+        LoadFailedAsync(target, error, cancellationToken);
 }

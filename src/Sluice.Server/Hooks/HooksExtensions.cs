@@ -43,10 +43,10 @@ public static class HooksExtensions
         builder.Services.AddSingleton<HookOutbox>();
         builder.Services.AddSingleton<HookOutboxSignal>();
         builder.Services.AddSingleton<HookDispatchSignal>();
-        builder.Services.AddSingleton<EmailSender>();
+        builder.Services.TryAddSingleton<EmailSender>();
         builder.Services.AddSingleton<INotificationRecipientSource, UserRecipientSource>();
         builder.Services.AddSingleton<INotificationRecipientSource, CustomEmailRecipientSource>();
-        builder.Services.AddSingleton<NotificationRecipients>();
+        builder.Services.TryAddSingleton<NotificationRecipients>();
         if (runDispatcher)
         {
             builder.Services.RemoveAll<ILoadCommittedSignal>();

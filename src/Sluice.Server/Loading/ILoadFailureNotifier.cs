@@ -1,7 +1,11 @@
 namespace Sluice.Server.Loading;
 
-/// <summary>Tells the account that loading a source started failing (an in-app notification; email comes with hooks).</summary>
+/// <summary>Tells the account that loading a source is failing: in-app at once, by email when it lasts (<see cref="LoadingOptions.ErrorEmailDelay"/>).</summary>
 public interface ILoadFailureNotifier
 {
+    /// <summary>The first failure of a streak: the in-app notification.</summary>
     Task LoadFailedAsync(LoadTarget target, string error, CancellationToken cancellationToken);
+
+    /// <summary>The streak has lasted <see cref="LoadingOptions.ErrorEmailDelay"/>: one email to the account's recipients.</summary>
+    Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken);
 }

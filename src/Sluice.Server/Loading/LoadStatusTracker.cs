@@ -22,7 +22,7 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
         _statuses.AddOrUpdate(
             sourceId,
             _ => new SourceLoadStatus(now, lastTable, null, null, 0, null),
-            (_, s) => s with { LastLoadAt = now, LastTableLoaded = lastTable ?? s.LastTableLoaded, LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null });
+            (_, s) => s with { LastLoadAt = now, LastTableLoaded = lastTable ?? s.LastTableLoaded, LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null, FailingSince = null, Emailed = false });
     }
 
     /// <summary>Ends an error streak without a new load (the records were already in the destination).</summary>
@@ -30,8 +30,32 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
     {
         if (_statuses.TryGetValue(sourceId, out var s) && s.LastError is not null)
         {
-            _statuses[sourceId] = s with { LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null };
+            _statuses[sourceId] = s with { LastError = null, LastErrorAt = null, ConsecutiveFailures = 0, NextAttemptAt = null, FailingSince = null, Emailed = false };
         }
+    }
+
+    /// <summary>
+    /// True once per error streak, when it has lasted <see cref="LoadingOptions.ErrorEmailDelay"/>: the caller sends the
+    /// email. Marks the streak emailed, so later failures of the same streak answer false.
+    /// </summary>
+    public bool ClaimErrorEmail(long sourceId)
+    {
+        var delay = options.Value.ErrorEmailDelay;
+        var now = time.GetUtcNow();
+        while (_statuses.TryGetValue(sourceId, out var s))
+        {
+            if (s.Emailed || s.FailingSince is not { } since || now - since < delay || s.LastError is null)
+            {
+                return false;
+            }
+
+            if (_statuses.TryUpdate(sourceId, s with { Emailed = true }, s))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Records a failed load; returns the new status (its failure count tells whether this starts a streak).</summary>
@@ -41,12 +65,12 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
         var o = options.Value;
         return _statuses.AddOrUpdate(
             sourceId,
-            _ => new SourceLoadStatus(null, null, error, now, 1, now + o.MinRetryDelay),
+            _ => new SourceLoadStatus(null, null, error, now, 1, now + o.MinRetryDelay, now),
             (_, s) =>
             {
                 var failures = s.ConsecutiveFailures + 1;
                 var delay = TimeSpan.FromTicks(Math.Min(o.MaxRetryDelay.Ticks, o.MinRetryDelay.Ticks * (1L << Math.Min(failures - 1, 20))));
-                return s with { LastError = error, LastErrorAt = now, ConsecutiveFailures = failures, NextAttemptAt = now + delay };
+                return s with { LastError = error, LastErrorAt = now, ConsecutiveFailures = failures, NextAttemptAt = now + delay, FailingSince = failures == 1 ? now : s.FailingSince ?? now, Emailed = failures != 1 && s.Emailed };
             });
     }
 }

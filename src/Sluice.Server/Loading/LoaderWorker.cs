@@ -169,6 +169,11 @@ public sealed partial class LoaderWorker(
             {
                 await NotifyAsync(sourceId, message, cancellationToken);
             }
+
+            if (statuses.ClaimErrorEmail(sourceId))
+            {
+                await EmailAsync(sourceId, message, status.FailingSince ?? status.LastErrorAt ?? default, cancellationToken);
+            }
         }
         finally
         {
@@ -189,6 +194,22 @@ public sealed partial class LoaderWorker(
             if (target is not null)
             {
                 await notifier.LoadFailedAsync(target, message, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotifyFailed(logger, sourceId, ex);
+        }
+    }
+
+    private async Task EmailAsync(long sourceId, string message, DateTimeOffset failingSince, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var target = await catalog.GetAsync(sourceId, cancellationToken);
+            if (target is not null)
+            {
+                await notifier.LoadStillFailingAsync(target, message, failingSince, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

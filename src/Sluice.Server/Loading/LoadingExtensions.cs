@@ -23,6 +23,7 @@ public static class LoadingExtensions
             .Validate(o => o.MaxBytes > 0, "Loading:MaxBytes must be at least 1.")
             .Validate(o => o.MaxConcurrentLoads > 0, "Loading:MaxConcurrentLoads must be at least 1.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Loading:MinRetryDelay must be positive and at most Loading:MaxRetryDelay.")
+            .Validate(o => o.ErrorEmailDelay >= TimeSpan.Zero, "Loading:ErrorEmailDelay cannot be negative, e.g. 02:00:00.")
             .ValidateOnStart();
 
         builder.Services.AddDataProtection().SetApplicationName("Sluice");
@@ -41,6 +42,8 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<SourceLoader>();
         builder.Services.AddSingleton<SourceStatsService>();
         builder.Services.AddSingleton<NotificationService>();
+        builder.Services.TryAddSingleton<EmailSender>();
+        builder.Services.TryAddSingleton<NotificationRecipients>();
         builder.Services.AddSingleton<ILoadFailureNotifier, LoadFailureNotifier>();
         if (runLoader)
         {

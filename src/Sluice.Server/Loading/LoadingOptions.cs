@@ -23,6 +23,13 @@ public sealed class LoadingOptions
     /// <summary>The longest wait between attempts while a destination keeps failing. Default 60 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a source's loads must keep failing before the account's recipients get one email about it (BEHAVIOUR.md §9:
+    /// Stitch's "Data loading error" waits 2 h, so a short outage does not wake anyone). The in-app notification is at once.
+    /// Default 2 h.
+    /// </summary>
+    public TimeSpan ErrorEmailDelay { get; set; } = TimeSpan.FromHours(2);
+
     /// <summary>Sources loaded at the same time (one load per source at a time, always). Default 2.</summary>
     public int MaxConcurrentLoads { get; set; } = 2;
 }

@@ -7,7 +7,9 @@ public sealed record SourceLoadStatus(
     string? LastError,
     DateTimeOffset? LastErrorAt,
     int ConsecutiveFailures,
-    DateTimeOffset? NextAttemptAt)
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? FailingSince = null,
+    bool Emailed = false)
 {
     public static readonly SourceLoadStatus Empty = new(null, null, null, null, 0, null);
 }

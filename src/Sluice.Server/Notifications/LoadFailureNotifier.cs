@@ -1,11 +1,25 @@
+using System.Globalization;
+using System.Text;
 using Sluice.Server.Loading;
 using Sluice.Storage;
 
 namespace Sluice.Server.Notifications;
 
-/// <summary>The in-app side of a failing load: Stitch's "Data loading error" (critical, replication).</summary>
-public sealed class LoadFailureNotifier(NotificationService notifications) : ILoadFailureNotifier
+/// <summary>
+/// A failing load, as Stitch's "Data loading error" (critical, replication): the in-app notification at the first failure,
+/// and one email to the account's recipients when the failures have lasted <see cref="LoadingOptions.ErrorEmailDelay"/>.
+/// Email off (no <c>Smtp:Host</c>) or no recipient: a log line says so. A failed send is logged; the load keeps retrying.
+/// </summary>
+public sealed partial class LoadFailureNotifier(
+    NotificationService notifications,
+    EmailSender email,
+    NotificationRecipients recipients,
+    ILogger<LoadFailureNotifier> logger) : ILoadFailureNotifier
 {
+    public const string Title = "We're having trouble writing to your data warehouse";
+
+    public const string Subject = "Sluice Notification - " + Title;
+
     public async Task LoadFailedAsync(LoadTarget target, string error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -14,9 +28,63 @@ public sealed class LoadFailureNotifier(NotificationService notifications) : ILo
             Notification.Critical,
             "replication",
             "loading-error",
-            "We're having trouble writing to your data warehouse",
+            Title,
             $"Loading integration '{target.Schema}' failed: {error} The data stays buffered and loads when the destination works again.",
             target.SourceId,
             cancellationToken);
     }
+
+    public async Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (!email.Enabled)
+        {
+            LogEmailOff(logger, target.SourceId, target.ClientId);
+            return;
+        }
+
+        try
+        {
+            var to = await recipients.GetAddressesAsync(target.ClientId, cancellationToken);
+            if (to.Count == 0)
+            {
+                LogNoRecipients(logger, target.SourceId, target.ClientId);
+                return;
+            }
+
+            await email.SendAsync(to, Subject, Body(target, error, failingSince), cancellationToken);
+            LogSent(logger, target.SourceId, to.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSendFailed(logger, target.SourceId, target.ClientId, ex);
+        }
+    }
+
+    public static string Body(LoadTarget target, string error, DateTimeOffset failingSince)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var text = new StringBuilder();
+        text.AppendLine("Sluice has not been able to load an integration into your destination.");
+        text.AppendLine();
+        text.AppendLine($"Integration:  {target.Schema}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Failing since: {failingSince.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+        text.AppendLine($"Last error:   {error}");
+        text.AppendLine();
+        text.AppendLine("Nothing is lost: Sluice keeps accepting events and holds them in its buffer, and retries the load until the");
+        text.AppendLine("destination works again. Check that the database is up and that Sluice's user may create schemas and tables in it.");
+        return text.ToString();
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Email is off (Smtp:Host is not set): the failing loads of source {SourceId} (account {ClientId}) are notified in-app only")]
+    private static partial void LogEmailOff(ILogger logger, long sourceId, long clientId);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Loads of source {SourceId} keep failing; account {ClientId} has no email recipient, so it is notified in-app only")]
+    private static partial void LogNoRecipients(ILogger logger, long sourceId, long clientId);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Emailed {Count} recipient(s) that the loads of source {SourceId} keep failing")]
+    private static partial void LogSent(ILogger logger, long sourceId, int count);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Could not email that the loads of source {SourceId} (account {ClientId}) keep failing (the in-app notification exists)")]
+    private static partial void LogSendFailed(ILogger logger, long sourceId, long clientId, Exception exception);
 }
