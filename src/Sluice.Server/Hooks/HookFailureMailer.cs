@@ -8,34 +8,28 @@ namespace Sluice.Server.Hooks;
 /// the account's recipients, subject <see cref="Subject"/>, naming the hook URL, the table and the last error. Email off
 /// (no <c>Smtp:Host</c>) or no recipient: a log line says so. A send that fails is logged, never retried into duplicates.
 /// </summary>
-public sealed partial class HookFailureMailer(EmailSender email, NotificationRecipients recipients, ILogger<HookFailureMailer> logger)
+public sealed partial class HookFailureMailer(NotificationEmail email, ILogger<HookFailureMailer> logger)
 {
     public const string Subject = "Sluice Notification - Unable to Deliver Post Load Notification";
 
     public async Task NotifyAsync(FailedDelivery failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        if (!email.Enabled)
+        var result = await email.SendAsync(failure.AccountId, Subject, Body(failure), cancellationToken);
+        switch (result.Outcome)
         {
-            LogEmailOff(logger, failure.DeliveryId, failure.AccountId);
-            return;
-        }
-
-        try
-        {
-            var to = await recipients.GetAddressesAsync(failure.AccountId, cancellationToken);
-            if (to.Count == 0)
-            {
+            case EmailOutcome.Off:
+                LogEmailOff(logger, failure.DeliveryId, failure.AccountId);
+                break;
+            case EmailOutcome.NoRecipients:
                 LogNoRecipients(logger, failure.DeliveryId, failure.AccountId);
-                return;
-            }
-
-            await email.SendAsync(to, Subject, Body(failure), cancellationToken);
-            LogSent(logger, failure.DeliveryId, to.Count);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogSendFailed(logger, failure.DeliveryId, failure.AccountId, ex);
+                break;
+            case EmailOutcome.Sent:
+                LogSent(logger, failure.DeliveryId, result.Recipients);
+                break;
+            default:
+                LogSendFailed(logger, failure.DeliveryId, failure.AccountId, result.Error);
+                break;
         }
     }
 
@@ -67,5 +61,5 @@ public sealed partial class HookFailureMailer(EmailSender email, NotificationRec
     private static partial void LogSent(ILogger logger, long deliveryId, int count);
 
     [LoggerMessage(EventId = 5113, Level = LogLevel.Error, Message = "Could not email that delivery {DeliveryId} of account {ClientId} failed for good (the in-app notification exists)")]
-    private static partial void LogSendFailed(ILogger logger, long deliveryId, long clientId, Exception exception);
+    private static partial void LogSendFailed(ILogger logger, long deliveryId, long clientId, Exception? exception);
 }

@@ -44,6 +44,7 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.TryAddSingleton<EmailSender>();
         builder.Services.TryAddSingleton<NotificationRecipients>();
+        builder.Services.TryAddSingleton<NotificationEmail>();
         builder.Services.AddSingleton<ILoadFailureNotifier, LoadFailureNotifier>();
         if (runLoader)
         {

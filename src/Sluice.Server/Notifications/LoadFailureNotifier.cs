@@ -12,8 +12,7 @@ namespace Sluice.Server.Notifications;
 /// </summary>
 public sealed partial class LoadFailureNotifier(
     NotificationService notifications,
-    EmailSender email,
-    NotificationRecipients recipients,
+    NotificationEmail email,
     ILogger<LoadFailureNotifier> logger) : ILoadFailureNotifier
 {
     public const string Title = "We're having trouble writing to your data warehouse";
@@ -37,27 +36,21 @@ public sealed partial class LoadFailureNotifier(
     public async Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (!email.Enabled)
+        var result = await email.SendAsync(target.ClientId, Subject, Body(target, error, failingSince), cancellationToken);
+        switch (result.Outcome)
         {
-            LogEmailOff(logger, target.SourceId, target.ClientId);
-            return;
-        }
-
-        try
-        {
-            var to = await recipients.GetAddressesAsync(target.ClientId, cancellationToken);
-            if (to.Count == 0)
-            {
+            case EmailOutcome.Off:
+                LogEmailOff(logger, target.SourceId, target.ClientId);
+                break;
+            case EmailOutcome.NoRecipients:
                 LogNoRecipients(logger, target.SourceId, target.ClientId);
-                return;
-            }
-
-            await email.SendAsync(to, Subject, Body(target, error, failingSince), cancellationToken);
-            LogSent(logger, target.SourceId, to.Count);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogSendFailed(logger, target.SourceId, target.ClientId, ex);
+                break;
+            case EmailOutcome.Sent:
+                LogSent(logger, target.SourceId, result.Recipients);
+                break;
+            default:
+                LogSendFailed(logger, target.SourceId, target.ClientId, result.Error);
+                break;
         }
     }
 
@@ -86,5 +79,5 @@ public sealed partial class LoadFailureNotifier(
     private static partial void LogSent(ILogger logger, long sourceId, int count);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Could not email that the loads of source {SourceId} (account {ClientId}) keep failing (the in-app notification exists)")]
-    private static partial void LogSendFailed(ILogger logger, long sourceId, long clientId, Exception exception);
+    private static partial void LogSendFailed(ILogger logger, long sourceId, long clientId, Exception? exception);
 }
