@@ -20,7 +20,7 @@ public static class LoadBench
     public const long SourceId = 1;
     public const long ClientId = 1;
 
-    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, string workDir, LoadingOptions loading, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, CancellationToken cancellationToken)
     {
         var mode = nested ? "load-nested" : "load-flat";
         var schema = nested ? "bench_orders" : "bench_events";
@@ -35,7 +35,7 @@ public static class LoadBench
 
         await using var postgres = destinationKind == "postgres" ? await LocalPostgres.StartAsync(cancellationToken) : null;
         IDestination destination = postgres is null
-            ? new DuckDbDestination(Path.Combine(workDir, "warehouse", $"{ClientId}.duckdb"), new DuckDbDestinationOptions { MemoryLimit = "256MB" }) // as DestinationRegistry opens it
+            ? new DuckDbDestination(Path.Combine(workDir, "warehouse", $"{ClientId}.duckdb"), duckDb)
             : new PostgresDestination(await postgres.CreateDatabaseAsync("bench", cancellationToken));
         await using var _ = destination;
 

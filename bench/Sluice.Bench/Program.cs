@@ -5,7 +5,7 @@ using Sluice.Bench;
 const string Usage = """
     usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
-             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000]
+             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--checkpoint-threshold 16MiB]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
            sluice-bench freshness   --sluice PATH [--rate 5000] [--seconds 30] [--batch 100]
@@ -49,6 +49,11 @@ Console.CancelKeyPress += (_, e) =>
 var loading = new Sluice.Server.Loading.LoadingOptions();
 loading.PollInterval = TimeSpan.FromMilliseconds(Number("poll-ms", (long)loading.PollInterval.TotalMilliseconds));
 loading.MaxRecords = (int)Number("max-records", loading.MaxRecords);
+var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLimit = "256MB" }; // as DestinationRegistry opens an account's file
+if (options.TryGetValue("checkpoint-threshold", out var threshold))
+{
+    duckDb = duckDb with { CheckpointThreshold = threshold };
+}
 
 var workDir = Path.Combine(options.GetValueOrDefault("work-dir", Path.GetTempPath()), "sluice-bench-" + Guid.NewGuid().ToString("N")[..12]);
 Directory.CreateDirectory(workDir);
@@ -56,8 +61,8 @@ try
 {
     return args[0] switch
     {
-        "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), workDir, loading, cancel.Token),
-        "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), workDir, loading, cancel.Token),
+        "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), workDir, loading, duckDb, cancel.Token),
+        "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), workDir, loading, duckDb, cancel.Token),
         "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), workDir, cancel.Token),
         "profile" => await ProfileBench.RunAsync(
             options.ContainsKey("orders"), destination, options.ContainsKey("orders") ? Number("orders", 100_000) : Number("events", 1_000_000), workDir, cancel.Token),

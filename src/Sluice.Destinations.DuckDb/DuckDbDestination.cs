@@ -173,6 +173,11 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                         Execute(connection, $"SET memory_limit = '{memory.Replace("'", "''", StringComparison.Ordinal)}'");
                     }
 
+                    if (_options.CheckpointThreshold is { } threshold)
+                    {
+                        Execute(connection, $"SET checkpoint_threshold = '{threshold.Replace("'", "''", StringComparison.Ordinal)}'");
+                    }
+
                     if (_options.Threads is { } threads)
                     {
                         Execute(connection, string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}"));

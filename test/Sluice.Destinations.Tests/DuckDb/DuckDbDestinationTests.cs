@@ -111,4 +111,12 @@ public sealed class DuckDbDestinationTests : DestinationContractTests
             Assert.Equal([[false, true]], result.Rows);
         }
     }
+
+    [Fact]
+    public async Task Open_DefaultOptions_CheckpointsEvery64MegabytesOfWal()
+    {
+        await CommitAsync(new LoadBuilder("shop").Create("data", WithSystem()).Append("data", WithSystem(), Row(1)));
+
+        await AssertRowsAsync("SELECT current_setting('checkpoint_threshold')", [["64.0 MiB"]]);
+    }
 }
