@@ -42,6 +42,34 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     }
 
     [Fact]
+    public async Task SignIn_TenWrongPasswords_EvenTheRightOneWaitsAndTheMessageSaysHowLong()
+    {
+        var (_, email, password, _) = await app.CreateOtherAccountUserAsync("guessed@example.com");
+        await using var visit = await app.OpenAsync(nameof(SignIn_TenWrongPasswords_EvenTheRightOneWaitsAndTheMessageSaysHowLong));
+        var page = visit.Page;
+        await visit.GoAsync("/signin", "sign-in");
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await page.GetByLabel("Email").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync($"guess-{attempt}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            Assert.Contains("The email or the password is not right", await page.Locator("#signin-error").TextContentAsync(), StringComparison.Ordinal);
+        }
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Url.Contains("/signin", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await visit.ShotAsync("too-many-failures");
+
+        Assert.Equal(429, answer.Status);
+        Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
+        Assert.Contains("Too many failed sign-ins for this email. Try again in 15 minutes", await page.Locator("#signin-error").TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignIn_WithTheKeyboardOnly_ReachesTheDashboardAndItsLinks()
     {
         await using var visit = await app.OpenAsync(nameof(SignIn_WithTheKeyboardOnly_ReachesTheDashboardAndItsLinks));

@@ -54,6 +54,7 @@ public static class WebAppExtensions
             o.FormFieldName = "__sluice_af";
         });
         builder.Services.AddSingleton<DataBrowser>();
+        builder.Services.AddSingleton<SignInThrottle>();
         return builder;
     }
 
