@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Sluice.Server.Accounts;
 
+using Sluice.Server.Operations;
+
 namespace Sluice.Server.Hooks;
 
 /// <summary>
@@ -23,7 +25,8 @@ public sealed partial class HookDispatcher(
     HookFailureMailer mailer,
     TimeProvider time,
     IOptions<HooksOptions> options,
-    ILogger<HookDispatcher> logger) : BackgroundService
+    ILogger<HookDispatcher> logger,
+    SluiceMetrics metrics) : BackgroundService
 {
     private readonly ConcurrentQueue<DeliveryOutcome> _outcomes = new();
     private readonly Channel<FailedDelivery> _failures = Channel.CreateUnbounded<FailedDelivery>(new UnboundedChannelOptions { SingleReader = true });
@@ -165,6 +168,7 @@ public sealed partial class HookDispatcher(
         foreach (var failure in failed)
         {
             LogFailedForGood(logger, failure.DeliveryId, failure.HookUrl, failure.Attempts, failure.LastError);
+            metrics.HookUndeliverable();
             _failures.Writer.TryWrite(failure);
         }
 
@@ -238,6 +242,7 @@ public sealed partial class HookDispatcher(
         {
             var result = await sender.SendAsync(hook, delivery.WebhookId, delivery.Payload, stoppingToken);
             outcome = new DeliveryOutcome(delivery, hook, result, null);
+            metrics.HookAttempt(result.Succeeded);
             if (!result.Succeeded)
             {
                 LogAttemptFailed(logger, delivery.Id, delivery.Attempts + 1, hook.Url, result.Error!);
@@ -250,6 +255,7 @@ public sealed partial class HookDispatcher(
         catch (Exception ex)
         {
             outcome = new DeliveryOutcome(delivery, hook, new AttemptResult(ControlClock.Now(time), 0, null, "Could not send: " + ex.Message), null);
+            metrics.HookAttempt(succeeded: false);
         }
 
         _outcomes.Enqueue(outcome);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
+using Sluice.Server.Operations;
 
 namespace Sluice.Server.Ingestion;
 
@@ -8,7 +9,7 @@ namespace Sluice.Server.Ingestion;
 /// <c>/v1/clients/{client_id}/token/{token}</c>: POST stores the body's records and answers 200 only once they are durable.
 /// A plain request delegate rather than a typed minimal-API handler: it is the hot path and answers with fixed bodies.
 /// </summary>
-public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver resolver, IOptions<IngestOptions> options)
+public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver resolver, IOptions<IngestOptions> options, SluiceMetrics metrics)
 {
     public const string Route = "/v1/clients/{client_id}/token/{token}";
 
@@ -73,9 +74,12 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             var outcome = await writer.AppendAsync(target.SourceId, new Utf8Records(body.Memory, parsed.Records), context.RequestAborted);
             if (outcome == AppendOutcome.Overloaded)
             {
+                metrics.IngestOverloaded();
                 await IngestResponses.WriteOverloadedAsync(context, _options.RetryAfter);
                 return;
             }
+
+            metrics.RecordsAccepted(parsed.Records.Length);
         }
 
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);

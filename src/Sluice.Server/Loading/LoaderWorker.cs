@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 
+using Sluice.Server.Operations;
+
 namespace Sluice.Server.Loading;
 
 /// <summary>
@@ -16,7 +18,8 @@ public sealed partial class LoaderWorker(
     ILoadTargetCatalog catalog,
     TimeProvider time,
     IOptions<LoadingOptions> options,
-    ILogger<LoaderWorker> logger) : BackgroundService
+    ILogger<LoaderWorker> logger,
+    SluiceMetrics? metrics = null) : BackgroundService
 {
     private readonly HashSet<long> _running = [];
 
@@ -134,6 +137,7 @@ public sealed partial class LoaderWorker(
 
                 var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
                 statuses.Succeeded(sourceId, lastTable);
+                metrics?.LoadSucceeded(summary.Tables.Sum(t => t.RowsLoaded));
                 if (next is not null)
                 {
                     load = await next;
@@ -164,6 +168,7 @@ public sealed partial class LoaderWorker(
         {
             var message = DestinationErrors.Describe(ex);
             var status = statuses.Failed(sourceId, message);
+            metrics?.LoadFailed();
             LogLoadFailed(logger, sourceId, status.ConsecutiveFailures, status.NextAttemptAt, ex);
             if (status.ConsecutiveFailures == 1)
             {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Sluice.Server.Operations;
 
@@ -7,11 +9,20 @@ public static class OperationsExtensions
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<SluiceMetrics>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("sluice"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(SluiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddPrometheusExporter());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }
 
-    /// <summary><c>/healthz</c>: the process is up. <c>/readyz</c>: every registered readiness check passes.</summary>
+    /// <summary>
+    /// <c>/healthz</c>: the process is up. <c>/readyz</c>: every registered readiness check passes. <c>/metrics</c>: Prometheus
+    /// text format (Sluice's counters, ASP.NET Core's request metrics). None needs a token: keep them off public networks.
+    /// </summary>
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
@@ -25,6 +36,7 @@ public static class OperationsExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 }

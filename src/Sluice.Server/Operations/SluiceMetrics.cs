@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+
+namespace Sluice.Server.Operations;
+
+/// <summary>
+/// Sluice's own counters (meter <see cref="MeterName"/>), exported with ASP.NET Core's at <c>/metrics</c> in Prometheus
+/// text format: what was accepted, what was loaded, what the hooks did.
+/// </summary>
+public sealed class SluiceMetrics
+{
+    public const string MeterName = "Sluice";
+
+    private readonly Counter<long> _ingestRecords;
+    private readonly Counter<long> _ingestOverloaded;
+    private readonly Counter<long> _loads;
+    private readonly Counter<long> _loadRows;
+    private readonly Counter<long> _hookAttempts;
+    private readonly Counter<long> _hookFailures;
+
+    public SluiceMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _ingestRecords = meter.CreateCounter<long>("sluice.ingest.records", "{record}", "Records accepted (committed to the buffer) by the webhook URLs.");
+        _ingestOverloaded = meter.CreateCounter<long>("sluice.ingest.overloaded", "{request}", "Ingest requests answered 503 because the writer's queue was full.");
+        _loads = meter.CreateCounter<long>("sluice.loads", "{load}", "Loads attempted, by outcome (succeeded, failed).");
+        _loadRows = meter.CreateCounter<long>("sluice.load.rows", "{row}", "Rows loaded into destinations, subtables included.");
+        _hookAttempts = meter.CreateCounter<long>("sluice.hook.attempts", "{attempt}", "Post-load hook attempts, by outcome (succeeded, failed).");
+        _hookFailures = meter.CreateCounter<long>("sluice.hook.undeliverable", "{delivery}", "Post-load deliveries that failed for good (email and in-app notification).");
+    }
+
+    public void RecordsAccepted(int count) => _ingestRecords.Add(count);
+
+    public void IngestOverloaded() => _ingestOverloaded.Add(1);
+
+    public void LoadSucceeded(long rows)
+    {
+        _loads.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
+        _loadRows.Add(rows);
+    }
+
+    public void LoadFailed() => _loads.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+
+    public void HookAttempt(bool succeeded) => _hookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : "failed"));
+
+    public void HookUndeliverable() => _hookFailures.Add(1);
+}
