@@ -6,7 +6,18 @@ using static Sluice.Server.Tests.Loading.Warehouse;
 
 namespace Sluice.Server.Tests.Operations;
 
+/// <summary>
+/// Runs alone: the exporter listens to every meter named "Sluice" in the process, so servers of tests running in
+/// parallel would add to the counts (in production a process hosts one server).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics (alone)";
+}
+
 /// <summary><c>/metrics</c>: Prometheus text a scraper reads without a token, counting what Sluice accepted and loaded.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed partial class MetricsTests : IAsyncLifetime
 {
     private SluiceServer server = null!;
