@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.Buffering;
@@ -38,6 +39,12 @@ public static class SluiceApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (builder.Configuration.GetValue(SluiceOptions.Section + ":" + nameof(SluiceOptions.TrustLoopbackProxy), defaultValue: true))
+        {
+            // KnownProxies defaults to loopback: only a proxy on this machine is believed.
+            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        }
+
         app.MapOperations();
         if (roles.Has(SluiceRoles.Ingest))
         {

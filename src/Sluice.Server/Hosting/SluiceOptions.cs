@@ -17,5 +17,12 @@ public sealed class SluiceOptions
     /// <summary>The roles this process runs, comma-separated (see <see cref="SluiceRoles"/>); default all. Flag <c>--roles</c>.</summary>
     public string? Roles { get; set; }
 
+    /// <summary>
+    /// Honour <c>X-Forwarded-Proto</c>/<c>X-Forwarded-For</c> from a reverse proxy on the same machine (loopback only), so
+    /// that behind a TLS-terminating proxy the session cookie is Secure and client addresses are right. Headers from any
+    /// other address are ignored. Default true.
+    /// </summary>
+    public bool TrustLoopbackProxy { get; set; } = true;
+
     public string FullDataDir => Path.GetFullPath(DataDir);
 }
