@@ -35,10 +35,10 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
     }
 
     /// <summary>
-    /// True once per error streak, when it has lasted <see cref="LoadingOptions.ErrorEmailDelay"/>: the caller sends the
-    /// email. Marks the streak emailed, so later failures of the same streak answer false.
+    /// The streak's start, once per error streak, when it has lasted <see cref="LoadingOptions.ErrorEmailDelay"/>: the
+    /// caller sends the email. Marks the streak emailed, so later failures of the same streak answer null.
     /// </summary>
-    public bool ClaimErrorEmail(long sourceId)
+    public DateTimeOffset? ClaimErrorEmail(long sourceId)
     {
         var delay = options.Value.ErrorEmailDelay;
         var now = time.GetUtcNow();
@@ -46,16 +46,16 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
         {
             if (s.Emailed || s.FailingSince is not { } since || now - since < delay || s.LastError is null)
             {
-                return false;
+                return null;
             }
 
             if (_statuses.TryUpdate(sourceId, s with { Emailed = true }, s))
             {
-                return true;
+                return since;
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>Records a failed load; returns the new status (its failure count tells whether this starts a streak).</summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
-
 using Sluice.Server.Operations;
 
 namespace Sluice.Server.Loading;
@@ -170,14 +169,11 @@ public sealed partial class LoaderWorker(
             var status = statuses.Failed(sourceId, message);
             metrics?.LoadFailed();
             LogLoadFailed(logger, sourceId, status.ConsecutiveFailures, status.NextAttemptAt, ex);
-            if (status.ConsecutiveFailures == 1)
+            var inApp = status.ConsecutiveFailures == 1;
+            var emailSince = statuses.ClaimErrorEmail(sourceId);
+            if (inApp || emailSince is not null)
             {
-                await NotifyAsync(sourceId, message, cancellationToken);
-            }
-
-            if (statuses.ClaimErrorEmail(sourceId))
-            {
-                await EmailAsync(sourceId, message, status.FailingSince ?? status.LastErrorAt ?? default, cancellationToken);
+                await NotifyAsync(sourceId, message, inApp, emailSince, cancellationToken);
             }
         }
         finally
@@ -191,30 +187,25 @@ public sealed partial class LoaderWorker(
         }
     }
 
-    private async Task NotifyAsync(long sourceId, string message, CancellationToken cancellationToken)
+    /// <summary>The in-app notification at a streak's first failure; the email once it has lasted (<paramref name="emailSince"/>).</summary>
+    private async Task NotifyAsync(long sourceId, string message, bool inApp, DateTimeOffset? emailSince, CancellationToken cancellationToken)
     {
         try
         {
             var target = await catalog.GetAsync(sourceId, cancellationToken);
-            if (target is not null)
+            if (target is null)
+            {
+                return;
+            }
+
+            if (inApp)
             {
                 await notifier.LoadFailedAsync(target, message, cancellationToken);
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogNotifyFailed(logger, sourceId, ex);
-        }
-    }
 
-    private async Task EmailAsync(long sourceId, string message, DateTimeOffset failingSince, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var target = await catalog.GetAsync(sourceId, cancellationToken);
-            if (target is not null)
+            if (emailSince is { } since)
             {
-                await notifier.LoadStillFailingAsync(target, message, failingSince, cancellationToken);
+                await notifier.LoadStillFailingAsync(target, message, since, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -10,10 +10,9 @@ namespace Sluice.Server.Notifications;
 /// and one email to the account's recipients when the failures have lasted <see cref="LoadingOptions.ErrorEmailDelay"/>.
 /// Email off (no <c>Smtp:Host</c>) or no recipient: a log line says so. A failed send is logged; the load keeps retrying.
 /// </summary>
-public sealed partial class LoadFailureNotifier(
+public sealed class LoadFailureNotifier(
     NotificationService notifications,
-    NotificationEmail email,
-    ILogger<LoadFailureNotifier> logger) : ILoadFailureNotifier
+    NotificationEmail email) : ILoadFailureNotifier
 {
     public const string Title = "We're having trouble writing to your data warehouse";
 
@@ -36,22 +35,8 @@ public sealed partial class LoadFailureNotifier(
     public async Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var result = await email.SendAsync(target.ClientId, Subject, Body(target, error, failingSince), cancellationToken);
-        switch (result.Outcome)
-        {
-            case EmailOutcome.Off:
-                LogEmailOff(logger, target.SourceId, target.ClientId);
-                break;
-            case EmailOutcome.NoRecipients:
-                LogNoRecipients(logger, target.SourceId, target.ClientId);
-                break;
-            case EmailOutcome.Sent:
-                LogSent(logger, target.SourceId, result.Recipients);
-                break;
-            default:
-                LogSendFailed(logger, target.SourceId, target.ClientId, result.Error);
-                break;
-        }
+        await email.SendAsync(
+            target.ClientId, string.Create(CultureInfo.InvariantCulture, $"source {target.SourceId}"), Subject, Body(target, error, failingSince), cancellationToken);
     }
 
     public static string Body(LoadTarget target, string error, DateTimeOffset failingSince)
@@ -68,16 +53,4 @@ public sealed partial class LoadFailureNotifier(
         text.AppendLine("destination works again. Check that the database is up and that Sluice's user may create schemas and tables in it.");
         return text.ToString();
     }
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Email is off (Smtp:Host is not set): the failing loads of source {SourceId} (account {ClientId}) are notified in-app only")]
-    private static partial void LogEmailOff(ILogger logger, long sourceId, long clientId);
-
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Loads of source {SourceId} keep failing; account {ClientId} has no email recipient, so it is notified in-app only")]
-    private static partial void LogNoRecipients(ILogger logger, long sourceId, long clientId);
-
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Emailed {Count} recipient(s) that the loads of source {SourceId} keep failing")]
-    private static partial void LogSent(ILogger logger, long sourceId, int count);
-
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Could not email that the loads of source {SourceId} (account {ClientId}) keep failing (the in-app notification exists)")]
-    private static partial void LogSendFailed(ILogger logger, long sourceId, long clientId, Exception? exception);
 }

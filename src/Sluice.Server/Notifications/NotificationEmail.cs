@@ -1,31 +1,21 @@
 namespace Sluice.Server.Notifications;
 
-/// <summary>What became of one notification email; normal outcomes are values, the caller logs them in its own words.</summary>
-public enum EmailOutcome
+/// <summary>
+/// One notification email to everyone who gets an account's notifications (<see cref="NotificationRecipients"/>), with its
+/// outcome logged: email off (no <c>Smtp:Host</c>), no recipient, sent, or the server unreachable or refusing it.
+/// </summary>
+public sealed partial class NotificationEmail(EmailSender email, NotificationRecipients recipients, ILogger<NotificationEmail> logger)
 {
-    /// <summary>Email is off: no <c>Smtp:Host</c>.</summary>
-    Off,
-
-    /// <summary>The account has no user and no enabled custom recipient.</summary>
-    NoRecipients,
-
-    Sent,
-
-    /// <summary>The SMTP server could not be reached or refused the message (see <see cref="EmailResult.Error"/>).</summary>
-    Failed,
-}
-
-public sealed record EmailResult(EmailOutcome Outcome, int Recipients = 0, Exception? Error = null);
-
-/// <summary>One notification email to everyone who gets an account's notifications (<see cref="NotificationRecipients"/>).</summary>
-public sealed class NotificationEmail(EmailSender email, NotificationRecipients recipients)
-{
-    /// <summary>Sends once; never throws for a refused or unreachable server (a retry could only send it twice).</summary>
-    public async Task<EmailResult> SendAsync(long clientId, string subject, string body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends once; never throws for a refused or unreachable server (a retry could only send it twice).
+    /// <paramref name="about"/> names what it is about in the log, e.g. <c>delivery 12</c>.
+    /// </summary>
+    public async Task SendAsync(long clientId, string about, string subject, string body, CancellationToken cancellationToken)
     {
         if (!email.Enabled)
         {
-            return new EmailResult(EmailOutcome.Off);
+            LogEmailOff(logger, subject, about, clientId);
+            return;
         }
 
         try
@@ -33,15 +23,28 @@ public sealed class NotificationEmail(EmailSender email, NotificationRecipients 
             var to = await recipients.GetAddressesAsync(clientId, cancellationToken);
             if (to.Count == 0)
             {
-                return new EmailResult(EmailOutcome.NoRecipients);
+                LogNoRecipients(logger, subject, about, clientId);
+                return;
             }
 
             await email.SendAsync(to, subject, body, cancellationToken);
-            return new EmailResult(EmailOutcome.Sent, to.Count);
+            LogSent(logger, subject, about, to.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new EmailResult(EmailOutcome.Failed, Error: ex);
+            LogSendFailed(logger, subject, about, clientId, ex);
         }
     }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Email is off (Smtp:Host is not set): \"{Subject}\" ({About}, account {ClientId}) is notified in-app only")]
+    private static partial void LogEmailOff(ILogger logger, string subject, string about, long clientId);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Account {ClientId} has no email recipient: \"{Subject}\" ({About}) is notified in-app only")]
+    private static partial void LogNoRecipients(ILogger logger, string subject, string about, long clientId);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Emailed \"{Subject}\" ({About}) to {Count} recipient(s)")]
+    private static partial void LogSent(ILogger logger, string subject, string about, int count);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Could not email \"{Subject}\" ({About}, account {ClientId}); the in-app notification exists")]
+    private static partial void LogSendFailed(ILogger logger, string subject, string about, long clientId, Exception exception);
 }
