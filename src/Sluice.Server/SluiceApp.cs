@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.Buffering;
@@ -39,7 +40,7 @@ public static class SluiceApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        if (builder.Configuration.GetValue(SluiceOptions.Section + ":" + nameof(SluiceOptions.TrustLoopbackProxy), defaultValue: true))
+        if (app.Services.GetRequiredService<IOptions<SluiceOptions>>().Value.TrustLoopbackProxy)
         {
             // KnownProxies defaults to loopback: only a proxy on this machine is believed.
             app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
