@@ -13,13 +13,14 @@ namespace Sluice.Bench;
 /// <summary>
 /// <c>ceiling</c>: the engine's own bulk path for exactly the rows load-flat produces. The rows are pre-built (untimed) by the
 /// real planner from the same flat events, so columns, types, values and the table (including its key constraint) are the
-/// same; then one timed transaction moves them: DuckDB's appender, or PostgreSQL's binary COPY.
+/// same; then one timed transaction moves them: DuckDB's appender, or PostgreSQL's binary COPY. As in load-flat, an untimed
+/// warm-up first moves the first <c>warmup</c> rows into a table of another schema the same way, so the timed part runs warm code.
 /// </summary>
 public static class CeilingBench
 {
     private const string Schema = "bench_events";
 
-    public static async Task<int> RunAsync(string destinationKind, long count, string workDir, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string destinationKind, long count, long warmup, string workDir, CancellationToken cancellationToken)
     {
         var prep = Stopwatch.StartNew();
         var (create, columns, rows) = PrebuildRows(count);
@@ -33,11 +34,17 @@ public static class CeilingBench
         {
             await using var postgres = await LocalPostgres.StartAsync(cancellationToken);
             var settings = await postgres.CreateDatabaseAsync("ceiling", cancellationToken);
-            seconds = await CopyIntoPostgresAsync(settings.ConnectionString(pooling: false), create, columns, rows, cancellationToken);
+            var warmupRows = rows.GetRange(0, (int)Math.Min(warmup, rows.Count));
+            if (warmupRows.Count > 0)
+            {
+                await CopyIntoPostgresAsync(settings.ConnectionString(pooling: false), Schema + "_warmup", create, columns, warmupRows, cancellationToken);
+            }
+
+            seconds = await CopyIntoPostgresAsync(settings.ConnectionString(pooling: false), Schema, create, columns, rows, cancellationToken);
         }
         else
         {
-            seconds = AppendIntoDuckDb(Path.Combine(workDir, "ceiling.duckdb"), create, columns, rows);
+            seconds = AppendIntoDuckDb(Path.Combine(workDir, "ceiling.duckdb"), create, columns, rows, (int)Math.Min(warmup, rows.Count));
         }
 
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -90,21 +97,32 @@ public static class CeilingBench
         return (create!, columns!, rows);
     }
 
-    private static double AppendIntoDuckDb(string path, CreateTable create, IReadOnlyList<ColumnSpec> columns, List<object?[]> rows)
+    private static double AppendIntoDuckDb(string path, CreateTable create, IReadOnlyList<ColumnSpec> columns, List<object?[]> rows, int warmup)
     {
         using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = path }.ConnectionString);
         connection.Open();
         Execute(connection, "SET memory_limit = '256MB'"); // as the destination opens an account's file
-        Execute(connection, $"CREATE SCHEMA {LoadSql.Quote(Schema)}");
-        Execute(connection, LoadSql.CreateTable(Schema, create, DuckDbName, namedConstraint: false));
         if (!create.Columns.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
         {
             throw new InvalidOperationException("The write's columns are not in table order.");
         }
 
+        if (warmup > 0)
+        {
+            AppendInOneTransaction(connection, Schema + "_warmup", create, rows.GetRange(0, warmup));
+        }
+
+        return AppendInOneTransaction(connection, Schema, create, rows);
+    }
+
+    /// <summary>Creates the table in <paramref name="schema"/>, then appends every row in one transaction; returns the seconds the transaction took.</summary>
+    private static double AppendInOneTransaction(DuckDBConnection connection, string schema, CreateTable create, List<object?[]> rows)
+    {
+        Execute(connection, $"CREATE SCHEMA {LoadSql.Quote(schema)}");
+        Execute(connection, LoadSql.CreateTable(schema, create, DuckDbName, namedConstraint: false));
         var clock = Stopwatch.StartNew();
         Execute(connection, "BEGIN TRANSACTION");
-        using (var appender = connection.CreateAppender(null, Schema, create.Table))
+        using (var appender = connection.CreateAppender(null, schema, create.Table))
         {
             foreach (var values in rows)
             {
@@ -132,11 +150,11 @@ public static class CeilingBench
     }
 
     private static async Task<double> CopyIntoPostgresAsync(
-        string connectionString, CreateTable create, IReadOnlyList<ColumnSpec> columns, List<object?[]> rows, CancellationToken cancellationToken)
+        string connectionString, string schema, CreateTable create, IReadOnlyList<ColumnSpec> columns, List<object?[]> rows, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var setup = new NpgsqlCommand($"CREATE SCHEMA {LoadSql.Quote(Schema)}; {LoadSql.CreateTable(Schema, create, PostgresName, namedConstraint: true)}", connection))
+        await using (var setup = new NpgsqlCommand($"CREATE SCHEMA {LoadSql.Quote(schema)}; {LoadSql.CreateTable(schema, create, PostgresName, namedConstraint: true)}", connection))
         {
             await setup.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -152,7 +170,7 @@ public static class CeilingBench
         var clock = Stopwatch.StartNew();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {LoadSql.Table(Schema, create.Table)} ({LoadSql.ColumnList(columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            $"COPY {LoadSql.Table(schema, create.Table)} ({LoadSql.ColumnList(columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             foreach (var values in rows)
             {

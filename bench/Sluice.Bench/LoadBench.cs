@@ -14,13 +14,17 @@ namespace Sluice.Bench;
 /// <summary>
 /// <c>load-flat</c> / <c>load-nested</c>: fills a real buffer.db (untimed), then times the server's own loader worker
 /// (LoaderWorker → SourceLoader → LoadPlanner → destination, default Loading options) until the buffer is empty.
+/// Before that, an untimed warm-up loads <c>warmup</c> records of the same shape for another source into another schema of
+/// the same destination, so the timed part measures the loader as it runs in a server that has been up for a while (its code
+/// compiled by the JIT's optimizing tier), not the first loads of a cold process.
 /// </summary>
 public static class LoadBench
 {
     public const long SourceId = 1;
     public const long ClientId = 1;
+    public const long WarmupSourceId = 2;
 
-    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, long warmup, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, CancellationToken cancellationToken)
     {
         var mode = nested ? "load-nested" : "load-flat";
         var schema = nested ? "bench_orders" : "bench_events";
@@ -28,16 +32,25 @@ public static class LoadBench
         Func<long, string> make = nested ? n => Payloads.NestedOrder(n) : n => Payloads.FlatEvent(n);
 
         var database = new BufferDatabase(Path.Combine(workDir, "buffer.db"));
-        var fillClock = Stopwatch.StartNew();
-        var bytes = await BufferFill.FillAsync(database, SourceId, count, make, nested ? 100 : 1000, cancellationToken);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{mode}] buffered {count:N0} records ({bytes / 1024.0 / 1024.0:F0} MB of JSON, {bytes / count} B each) in {fillClock.Elapsed.TotalSeconds:F1} s"));
-
         await using var postgres = destinationKind == "postgres" ? await LocalPostgres.StartAsync(cancellationToken) : null;
         IDestination destination = postgres is null
             ? new DuckDbDestination(Path.Combine(workDir, "warehouse", $"{ClientId}.duckdb"), duckDb)
             : new PostgresDestination(await postgres.CreateDatabaseAsync("bench", cancellationToken));
         await using var _ = destination;
+
+        if (warmup > 0)
+        {
+            var warmClock = Stopwatch.StartNew();
+            await BufferFill.FillAsync(database, WarmupSourceId, warmup, make, nested ? 100 : 1000, cancellationToken);
+            await LoadUntilEmptyAsync(database, WarmupSourceId, new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey), destination, loading, cancellationToken);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{mode}] warm-up: {warmup:N0} records of the same shape loaded into {schema}_warmup in {warmClock.Elapsed.TotalSeconds:F1} s (untimed)"));
+        }
+
+        var fillClock = Stopwatch.StartNew();
+        var bytes = await BufferFill.FillAsync(database, SourceId, count, make, nested ? 100 : 1000, cancellationToken);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{mode}] buffered {count:N0} records ({bytes / 1024.0 / 1024.0:F0} MB of JSON, {bytes / count} B each) in {fillClock.Elapsed.TotalSeconds:F1} s"));
 
         var timings = new LoadTimings();
         var timed = new TimedDestination(destination, timings);
@@ -56,7 +69,7 @@ public static class LoadBench
         var cpu = new MachineLoad();
         var clock = Stopwatch.StartNew();
         await worker.StartAsync(cancellationToken);
-        while (await HasRecordsAsync(database, cancellationToken))
+        while (await HasRecordsAsync(database, SourceId, cancellationToken))
         {
             if (statuses.Get(SourceId).LastError is { } error)
             {
@@ -88,6 +101,7 @@ public static class LoadBench
         BenchResult.Print(mode, destinationKind, new()
         {
             ["records"] = count,
+            ["warmup"] = warmup,
             ["rows"] = rows,
             ["seconds"] = seconds,
             ["records_per_s"] = count / seconds,
@@ -105,12 +119,36 @@ public static class LoadBench
         return 0;
     }
 
-    private static async Task<bool> HasRecordsAsync(BufferDatabase database, CancellationToken cancellationToken)
+    /// <summary>Loads <paramref name="target"/>'s buffered records with a worker of its own, untimed, and stops the worker.</summary>
+    private static async Task LoadUntilEmptyAsync(BufferDatabase database, long sourceId, LoadTarget target, IDestination destination, LoadingOptions loading, CancellationToken cancellationToken)
+    {
+        var targets = new FixedLoadTargets(target, destination);
+        var buffer = new SqliteRecordBuffer(database);
+        var options = Options.Create(loading);
+        var time = TimeProvider.System;
+        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance);
+        var statuses = new LoadStatusTracker(time, options);
+        using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
+        await worker.StartAsync(cancellationToken);
+        while (await HasRecordsAsync(database, sourceId, cancellationToken))
+        {
+            if (statuses.Get(sourceId).LastError is { } error)
+            {
+                throw new InvalidOperationException($"A warm-up load failed: {error}");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        await worker.StopAsync(cancellationToken);
+    }
+
+    private static async Task<bool> HasRecordsAsync(BufferDatabase database, long sourceId, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM records WHERE source_id = $source)";
-        command.Parameters.AddWithValue("$source", SourceId);
+        command.Parameters.AddWithValue("$source", sourceId);
         return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
     }
 
