@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Sluice.Core.Buffering;
+using SQLitePCL;
 
 namespace Sluice.Server.Buffering;
 
@@ -11,39 +13,62 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
 {
     private readonly PendingTracker _pending = new();
 
+    private const string ReadSql = """
+        SELECT sequence, received_at, json FROM records
+        WHERE source_id = ?1 AND sequence > ?2
+        ORDER BY sequence
+        LIMIT ?3
+        """;
+
+    /// <summary>
+    /// Reads through one raw prepared statement and copies the records' UTF-8 into a few shared chunks
+    /// (<see cref="RecordArena"/>) rather than one array per record: a batch's bytes live until its load commits, and tens of
+    /// thousands of small arrays would be copied by every garbage collection on the way.
+    /// </summary>
     public async Task<IReadOnlyList<BufferedRecord>> ReadAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
+        cancellationToken.ThrowIfCancellationRequested();
         var records = new List<BufferedRecord>(Math.Min(maxRecords, 1024));
         await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT sequence, received_at, json FROM records
-            WHERE source_id = $source AND sequence > $after
-            ORDER BY sequence
-            LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$source", sourceId);
-        command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", maxRecords);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long bytes = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        var db = connection.Handle!;
+        Check(db, raw.sqlite3_prepare_v2(db, ReadSql, out var statement));
+        using (statement)
         {
-            // The stored UTF-8 as it is: the planner parses bytes, and the text is decoded only if a rejection needs it.
-            var json = reader.GetFieldValue<byte[]>(2);
-            if (records.Count > 0 && bytes + json.Length > maxBytes)
+            Check(db, raw.sqlite3_bind_int64(statement, 1, sourceId));
+            Check(db, raw.sqlite3_bind_int64(statement, 2, afterSequence));
+            Check(db, raw.sqlite3_bind_int64(statement, 3, maxRecords));
+            var arena = new RecordArena();
+            long bytes = 0;
+            while (true)
             {
-                break;
+                var rc = raw.sqlite3_step(statement);
+                if (rc == raw.SQLITE_DONE)
+                {
+                    break;
+                }
+
+                if (rc != raw.SQLITE_ROW)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                }
+
+                // The stored UTF-8 as it is: the planner parses bytes, and the text is decoded only if a rejection needs it.
+                var json = raw.sqlite3_column_blob(statement, 2);
+                if (records.Count > 0 && bytes + json.Length > maxBytes)
+                {
+                    break;
+                }
+
+                bytes += json.Length;
+                var receivedAt = FromEpochMicroseconds(raw.sqlite3_column_int64(statement, 1));
+                records.Add(new BufferedRecord(sourceId, raw.sqlite3_column_int64(statement, 0), receivedAt, arena.Copy(json)));
             }
 
-            bytes += json.Length;
-            records.Add(new BufferedRecord(sourceId, reader.GetInt64(0), FromEpochMicroseconds(reader.GetInt64(1)), json));
-        }
-
-        if (records.Count > 0)
-        {
-            _pending.Read(sourceId, records[0].Sequence, records[^1].Sequence, records.Count, bytes);
+            if (records.Count > 0)
+            {
+                _pending.Read(sourceId, records[0].Sequence, records[^1].Sequence, records.Count, bytes);
+            }
         }
 
         return records;
@@ -91,4 +116,38 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
     }
 
     private static DateTimeOffset FromEpochMicroseconds(long microseconds) => PendingTracker.FromEpochMicroseconds(microseconds);
+
+    private static void Check(sqlite3 db, int rc) => SqliteException.ThrowExceptionForRC(rc, db);
+
+    /// <summary>
+    /// Copies of one read's records, packed into 64 KiB chunks (below the large-object threshold, so a chunk is an ordinary
+    /// young object that dies with its batch); a record larger than a chunk gets an array of its own. Chunks are never
+    /// reused: a record's memory stays valid for as long as anything refers to it.
+    /// </summary>
+    private sealed class RecordArena
+    {
+        private const int ChunkSize = 64 * 1024;
+
+        private byte[] _chunk = [];
+        private int _used;
+
+        public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.Length > ChunkSize / 4)
+            {
+                return bytes.ToArray();
+            }
+
+            if (_chunk.Length - _used < bytes.Length)
+            {
+                _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
+                _used = 0;
+            }
+
+            var memory = _chunk.AsMemory(_used, bytes.Length);
+            bytes.CopyTo(memory.Span);
+            _used += bytes.Length;
+            return memory;
+        }
+    }
 }

@@ -74,6 +74,26 @@ public sealed class SqliteRecordBufferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadAsync_ManyRecordsOfMixedSizes_EachKeepsItsExactBytes()
+    {
+        // Small records share read chunks; records of 20 KB and 100 KB (beyond a chunk) get arrays of their own.
+        var sizes = new[] { 1, 300, 17, 20_000, 5, 100_000, 64 * 1024, 42 };
+        var expected = Enumerable.Range(0, 400)
+            .Select(i => $$"""{"i":{{i}},"pad":"{{new string((char)('a' + (i % 26)), sizes[i % sizes.Length])}}","é":"ü€"}""")
+            .ToArray();
+        foreach (var chunk in expected.Chunk(50))
+        {
+            await AppendAsync(1, chunk);
+        }
+
+        var records = await _buffer.Buffer.ReadAsync(1, 0, 1000, long.MaxValue, CancellationToken.None);
+        GC.Collect(); // the copies must stay valid across collections while the batch is held
+
+        Assert.Equal(expected, records.Select(r => r.Json));
+        Assert.Equal(expected.Select(e => System.Text.Encoding.UTF8.GetByteCount(e)), records.Select(r => r.Utf8Json.Length));
+    }
+
+    [Fact]
     public async Task DeleteThroughAsync_Checkpoint_RemovesOnlyThatSourceUpToIt()
     {
         await AppendAsync(1, """{"n":1}""", """{"n":2}""", """{"n":3}""");
