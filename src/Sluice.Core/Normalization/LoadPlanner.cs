@@ -29,6 +29,9 @@ public sealed class LoadPlanner
 {
     private const string SourceKeyPrefix = LoadSql.SourceKeyPrefix;
 
+    // Row drafts of finished plans, for the next ones (plans of different sources may run at the same time).
+    private readonly System.Collections.Concurrent.ConcurrentBag<DraftPool> _draftPools = [];
+
     /// <summary>Plans the load of <paramref name="records"/> (one source, non-empty) against the destination's current tables.</summary>
     /// <param name="existingTables">The tables of the source's schema as they are in the destination now.</param>
     /// <param name="batchedAtUtc">The batch's <c>_sdc_batched_at</c> and <c>_sdc_rejected_at</c>.</param>
@@ -48,7 +51,17 @@ public sealed class LoadPlanner
             DateTimeKind.Local => batchedAtUtc.ToUniversalTime(),
             _ => DateTime.SpecifyKind(batchedAtUtc, DateTimeKind.Utc),
         };
-        return new Planning(context, existingTables, batchedAt).Run(records);
+        if (!_draftPools.TryTake(out var drafts))
+        {
+            drafts = new DraftPool();
+        }
+
+        var plan = new Planning(context, existingTables, batchedAt, drafts).Run(records);
+
+        // Nothing in the plan refers to a draft: the table rows were built from them, and the planning state is gone.
+        drafts.Recycle();
+        _draftPools.Add(drafts);
+        return plan;
     }
 
     /// <summary>The state of one <see cref="Plan"/> call.</summary>
@@ -69,10 +82,12 @@ public sealed class LoadPlanner
         private readonly List<RejectedRecord> _rejections = [];
         private readonly List<SchemaChange> _changes = [];
         private readonly List<TableWrite> _writes = [];
+        private readonly DraftPool _drafts;
 
-        public Planning(LoadContext context, IReadOnlyList<TableSchema> existingTables, DateTime batchedAt)
+        public Planning(LoadContext context, IReadOnlyList<TableSchema> existingTables, DateTime batchedAt, DraftPool drafts)
         {
             _context = context;
+            _drafts = drafts;
             _batchedAt = batchedAt;
             _existingInOrder = existingTables;
             foreach (var table in existingTables)
@@ -143,7 +158,7 @@ public sealed class LoadPlanner
 
         private List<ShreddedRecord> Shred(IReadOnlyList<BufferedRecord> records)
         {
-            var shredder = new RecordShredder(_context.PrimaryKey);
+            var shredder = new RecordShredder(_context.PrimaryKey, _drafts);
             var accepted = new List<ShreddedRecord>(records.Count);
             foreach (var source in records)
             {

@@ -22,17 +22,20 @@ internal sealed class RecordShredder
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
 
     private readonly string? _primaryKey;
+    private readonly DraftPool _drafts;
     private readonly Dictionary<string, TableColumns> _tables = new(ColumnNamer.Comparer);
     private readonly Scope _root;
     private readonly int _generatedKeyId;
     private int _lastStamp;
-    private int _rootCapacity = 8;
+    private int _lastRowCount = 1;
     private string? _rejectTable;
     private string? _rejectReason;
 
-    public RecordShredder(string? primaryKey)
+    /// <param name="drafts">Where the rows' drafts come from; they stay valid until the pool is recycled.</param>
+    public RecordShredder(string? primaryKey, DraftPool drafts)
     {
         _primaryKey = primaryKey;
+        _drafts = drafts;
         var data = Columns(RootTable);
         _root = new Scope(data, RootTable, prefix: null);
         _generatedKeyId = data.ColumnId(GeneratedKeyColumn);
@@ -41,7 +44,7 @@ internal sealed class RecordShredder
     /// <summary>Shreds <paramref name="source"/>; on rejection returns false with the table and reason for <c>_sdc_rejected</c>.</summary>
     public bool TryShred(BufferedRecord source, out ShreddedRecord record, out string rejectTable, out string reason)
     {
-        record = new ShreddedRecord(source);
+        record = new ShreddedRecord(source, _lastRowCount);
         _rejectTable = null;
         _rejectReason = null;
         var ok = false;
@@ -63,6 +66,7 @@ internal sealed class RecordShredder
             Reject(RootTable, RejectionReasons.InvalidUnicode(ex.Message));
         }
 
+        _lastRowCount = Math.Clamp(record.Rows.Count, 1, 1024);
         rejectTable = _rejectTable ?? RootTable;
         reason = _rejectReason ?? string.Empty;
         return ok;
@@ -91,7 +95,7 @@ internal sealed class RecordShredder
             return false;
         }
 
-        var row = new RowDraft(record, RootTable, RootTable, parentTable: null, levelIds: [], _rootCapacity) { Stamp = ++_lastStamp };
+        var row = _drafts.Next().AsRoot(record, RootTable, ++_lastStamp);
         record.Rows.Add(row);
         if (_primaryKey is null)
         {
@@ -99,9 +103,7 @@ internal sealed class RecordShredder
             _root.Table.TryClaimColumn(_generatedKeyId, row.Stamp, GeneratedKeyColumn, out _);
         }
 
-        var ok = WalkObject(root, row, _root);
-        _rootCapacity = Math.Max(row.Fields.Count, 1);
-        return ok;
+        return WalkObject(root, row, _root);
     }
 
     private bool ReadKey(JsonElement root, ShreddedRecord record)
@@ -172,10 +174,7 @@ internal sealed class RecordShredder
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var levels = new int[parent.LevelIds.Length + 1];
-            parent.LevelIds.CopyTo(levels, 0);
-            levels[^1] = index++;
-            var row = new RowDraft(parent.Record, elements.TableName, name.Value, parent.Table, levels, capacity: 4) { Stamp = ++_lastStamp };
+            var row = _drafts.Next().AsElement(parent, elements.TableName, name.Value, index++, ++_lastStamp);
             parent.Record.Rows.Add(row);
             var ok = element.ValueKind switch
             {

@@ -12,35 +12,131 @@ internal readonly record struct FieldValue(string Column, int ColumnId, ColumnTy
 /// <summary>A column dropped from a record because its name is too long; logged once per record, table and column.</summary>
 internal readonly record struct DroppedColumn(string Table, string Column);
 
-/// <summary>One future row of one table, produced from one record: the root row or one array element.</summary>
-internal sealed class RowDraft(ShreddedRecord record, string table, string sourceTableName, string? parentTable, int[] levelIds, int capacity)
+/// <summary>
+/// One future row of one table, produced from one record: the root row or one array element. Drafts are reused from one
+/// batch to the next (<see cref="DraftPool"/>): a batch's drafts all live until its tables are built, so fresh ones would be
+/// copied by every garbage collection during planning, and the next batch would allocate them all again.
+/// </summary>
+internal sealed class RowDraft
 {
-    public ShreddedRecord Record { get; } = record;
+    private int[] _levels = [];
 
-    public string Table { get; } = table;
+    public ShreddedRecord Record { get; private set; } = null!;
+
+    public string Table { get; private set; } = null!;
 
     /// <summary>The array key the table comes from (<c>items</c> for <c>data__items</c>); the root's own name for the root.</summary>
-    public string SourceTableName { get; } = sourceTableName;
+    public string SourceTableName { get; private set; } = null!;
 
-    public string? ParentTable { get; } = parentTable;
+    public string? ParentTable { get; private set; }
 
     /// <summary>The element's index at each nesting level: <c>_sdc_level_0_id</c>, <c>_sdc_level_1_id</c>, ...</summary>
-    public int[] LevelIds { get; } = levelIds;
+    public ReadOnlySpan<int> LevelIds => _levels.AsSpan(0, Depth);
 
-    public int Depth => LevelIds.Length;
+    public int Depth { get; private set; }
 
-    public List<FieldValue> Fields { get; } = new(capacity);
+    public List<FieldValue> Fields { get; } = new(4);
 
     /// <summary>The row's claim on names in its table (<see cref="TableColumns"/>): unique per row of a plan, never 0.</summary>
-    public int Stamp { get; init; }
+    public int Stamp { get; private set; }
+
+    /// <summary>Makes this draft the root row of <paramref name="record"/>.</summary>
+    public RowDraft AsRoot(ShreddedRecord record, string table, int stamp)
+    {
+        Set(record, table, table, parentTable: null, stamp);
+        Depth = 0;
+        return this;
+    }
+
+    /// <summary>Makes this draft element <paramref name="index"/> of an array in <paramref name="parent"/>'s row.</summary>
+    public RowDraft AsElement(RowDraft parent, string table, string sourceTableName, int index, int stamp)
+    {
+        Set(parent.Record, table, sourceTableName, parent.Table, stamp);
+        var depth = parent.Depth + 1;
+        if (_levels.Length < depth)
+        {
+            _levels = new int[Math.Max(depth, 4)];
+        }
+
+        parent.LevelIds.CopyTo(_levels);
+        _levels[depth - 1] = index;
+        Depth = depth;
+        return this;
+    }
+
+    /// <summary>Drops what the draft refers to, so a pooled draft keeps no record or value alive.</summary>
+    public void Clear()
+    {
+        Record = null!;
+        Table = null!;
+        SourceTableName = null!;
+        ParentTable = null;
+        Fields.Clear();
+    }
+
+    private void Set(ShreddedRecord record, string table, string sourceTableName, string? parentTable, int stamp)
+    {
+        Record = record;
+        Table = table;
+        SourceTableName = sourceTableName;
+        ParentTable = parentTable;
+        Stamp = stamp;
+        Fields.Clear();
+    }
+}
+
+/// <summary>
+/// The drafts of one plan at a time, handed back for the next plan when this one is done. At most <see cref="MaxKept"/>
+/// drafts are kept between plans (enough for 10,000-record batches of nested records, 10-30 MB), so one huge batch does
+/// not hold its memory for ever.
+/// </summary>
+internal sealed class DraftPool
+{
+    private const int MaxKept = 131_072;
+    private const int MaxKeptFieldCapacity = 64;
+
+    private readonly List<RowDraft> _drafts = [];
+    private int _used;
+
+    public RowDraft Next()
+    {
+        if (_used == _drafts.Count)
+        {
+            _drafts.Add(new RowDraft());
+        }
+
+        return _drafts[_used++];
+    }
+
+    /// <summary>Every draft handed out since the last call is free again; nothing handed out before may be used after this.</summary>
+    public void Recycle()
+    {
+        for (var i = 0; i < _used; i++)
+        {
+            _drafts[i].Clear();
+            if (_drafts[i].Fields.Capacity > MaxKeptFieldCapacity)
+            {
+                _drafts[i] = new RowDraft();
+            }
+        }
+
+        if (_drafts.Count > MaxKept)
+        {
+            _drafts.RemoveRange(MaxKept, _drafts.Count - MaxKept);
+            _drafts.Capacity = MaxKept;
+        }
+
+        _used = 0;
+    }
 }
 
 /// <summary>A record that passed the record-level rules, as rows per table.</summary>
-internal sealed class ShreddedRecord(BufferedRecord source)
+/// <param name="rowCapacity">How many rows to expect (the previous record's count): records of one source tend to look alike.</param>
+internal sealed class ShreddedRecord(BufferedRecord source, int rowCapacity = 1)
 {
     public BufferedRecord Source { get; } = source;
 
-    public List<RowDraft> Rows { get; } = [];
+    public List<RowDraft> Rows { get; } = new(rowCapacity);
 
     /// <summary>Columns dropped for their too-long names; null when none (the usual case).</summary>
     public List<DroppedColumn>? DroppedColumns { get; set; }

@@ -1,3 +1,4 @@
+using Sluice.Core.Normalization;
 using Sluice.Core.Tables;
 using static Sluice.Core.Tests.Normalization.Planning;
 
@@ -26,6 +27,31 @@ public class DenestingTests
             taxes.Select(r => ((long)r["_sdc_source_key_order_id"]!, (long)r["_sdc_level_0_id"]!, (long)r["_sdc_level_1_id"]!)));
         Assert.All(taxes, r => Assert.Equal("VAT", r["title"]));
         Assert.DoesNotContain("line_items", plan.TableAfter("data").ColumnNames());
+    }
+
+    [Fact]
+    public void Plan_OnePlannerForSeveralBatches_GivesEachBatchTheRowsAFreshPlannerWouldAndLeavesEarlierPlansIntact()
+    {
+        // The planner reuses its row drafts from one batch to the next: a later batch must neither see an earlier batch's
+        // fields or level ids nor change the rows of a plan already made.
+        const string Other = """{"order_id":7,"note":"x","line_items":[{"sku":"C","tax_lines":[{"rate":0.1},{"rate":0.3}]},{"qty":9}]}""";
+        var planner = new LoadPlanner();
+        LoadPlan PlanWith(LoadPlanner p, string json) =>
+            p.Plan(new LoadContext(SourceId, Schema, "order_id", new GuidSequence().Next), Records(json), [], BatchedAt);
+        string Dump(LoadPlan plan) => string.Join("\n", plan.Writes.SelectMany(w => w.Rows.Select(r =>
+            w.Table + ": " + string.Join(", ", w.Columns.Select((c, i) => c.Name + "=" + Convert.ToString(r[i], System.Globalization.CultureInfo.InvariantCulture))))));
+
+        var first = PlanWith(planner, Order);
+        var firstRows = Dump(first);
+        var second = PlanWith(planner, Other);
+        var third = PlanWith(planner, Order);
+
+        Assert.Equal(Dump(PlanWith(new LoadPlanner(), Other)), Dump(second));
+        Assert.Equal(firstRows, Dump(third));
+        Assert.Equal(firstRows, Dump(first));
+        Assert.Equal([(7L, 0L, 0L, 0.1), (7L, 0L, 1L, 0.3)], second.RowsOf("data__line_items__tax_lines")
+            .Select(r => ((long)r["_sdc_source_key_order_id"]!, (long)r["_sdc_level_0_id"]!, (long)r["_sdc_level_1_id"]!, (double)r["rate"]!)));
+        Assert.Equal([null, 9L], second.RowsOf("data__line_items").Select(r => r["qty"]));
     }
 
     [Fact]
