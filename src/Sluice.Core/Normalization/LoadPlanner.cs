@@ -205,12 +205,13 @@ public sealed class LoadPlanner
         /// <summary>Assigns each winner's rows to their tables, parents before children.</summary>
         private void Group(List<ShreddedRecord> winners)
         {
-            var root = new TableNode(RecordShredder.RootTable, RecordShredder.RootTable, parent: null, depth: 0);
+            var root = new TableNode(RecordShredder.RootTable, RecordShredder.RootTable, parent: null, depth: 0, winners.Count);
             _tables.Add(root.Name, root);
             _tablesInOrder.Add(root);
             var depths = new Dictionary<string, int>(ColumnNamer.Comparer);
-            foreach (var record in winners)
+            for (var r = 0; r < winners.Count; r++)
             {
+                var record = winners[r];
                 depths.Clear();
                 RowDraft? conflict = null;
                 foreach (var row in record.Rows)
@@ -234,7 +235,10 @@ public sealed class LoadPlanner
                     {
                         var parent = _tables[row.ParentTable!].Name;
                         var name = _existing.TryGetValue(row.Table, out var existing) ? existing.Name : row.Table;
-                        node = new TableNode(name, row.SourceTableName, parent, row.Depth);
+
+                        // Records of one source tend to look alike: room for as many rows per record as this one has.
+                        var perRecord = record.Rows.Count(other => ReferenceEquals(other.Table, row.Table));
+                        node = new TableNode(name, row.SourceTableName, parent, row.Depth, Math.Min(perRecord * (winners.Count - r), 1 << 20));
                         _tables.Add(name, node);
                         _tablesInOrder.Add(node);
                     }

@@ -27,7 +27,8 @@ internal sealed class RecordShredder
     private readonly Scope _root;
     private readonly int _generatedKeyId;
     private int _lastStamp;
-    private int _lastRowCount = 1;
+    private DateTimeOffset _lastReceivedAt;
+    private object? _boxedReceivedAt;
     private string? _rejectTable;
     private string? _rejectReason;
 
@@ -44,7 +45,13 @@ internal sealed class RecordShredder
     /// <summary>Shreds <paramref name="source"/>; on rejection returns false with the table and reason for <c>_sdc_rejected</c>.</summary>
     public bool TryShred(BufferedRecord source, out ShreddedRecord record, out string rejectTable, out string reason)
     {
-        record = new ShreddedRecord(source, _lastRowCount);
+        if (_boxedReceivedAt is null || source.ReceivedAt != _lastReceivedAt)
+        {
+            _lastReceivedAt = source.ReceivedAt;
+            _boxedReceivedAt = source.ReceivedAt.UtcDateTime;
+        }
+
+        record = _drafts.NextRecord().Reset(source, _boxedReceivedAt);
         _rejectTable = null;
         _rejectReason = null;
         var ok = false;
@@ -66,7 +73,6 @@ internal sealed class RecordShredder
             Reject(RootTable, RejectionReasons.InvalidUnicode(ex.Message));
         }
 
-        _lastRowCount = Math.Clamp(record.Rows.Count, 1, 1024);
         rejectTable = _rejectTable ?? RootTable;
         reason = _rejectReason ?? string.Empty;
         return ok;

@@ -86,17 +86,30 @@ internal sealed class RowDraft
 }
 
 /// <summary>
-/// The drafts of one plan at a time, handed back for the next plan when this one is done. At most <see cref="MaxKept"/>
+/// The drafts (and shredded records) of one plan at a time, handed back for the next plan when this one is done. At most <see cref="MaxKept"/>
 /// drafts are kept between plans (enough for 10,000-record batches of nested records, 10-30 MB), so one huge batch does
 /// not hold its memory for ever.
 /// </summary>
 internal sealed class DraftPool
 {
     private const int MaxKept = 131_072;
+    private const int MaxKeptRecords = 16_384;
     private const int MaxKeptFieldCapacity = 64;
 
     private readonly List<RowDraft> _drafts = [];
+    private readonly List<ShreddedRecord> _records = [];
     private int _used;
+    private int _usedRecords;
+
+    public ShreddedRecord NextRecord()
+    {
+        if (_usedRecords == _records.Count)
+        {
+            _records.Add(new ShreddedRecord());
+        }
+
+        return _records[_usedRecords++];
+    }
 
     public RowDraft Next()
     {
@@ -126,17 +139,34 @@ internal sealed class DraftPool
             _drafts.Capacity = MaxKept;
         }
 
+        for (var i = 0; i < _usedRecords; i++)
+        {
+            _records[i].Clear();
+            if (_records[i].Rows.Capacity > MaxKeptFieldCapacity)
+            {
+                _records[i] = new ShreddedRecord();
+            }
+        }
+
+        if (_records.Count > MaxKeptRecords)
+        {
+            _records.RemoveRange(MaxKeptRecords, _records.Count - MaxKeptRecords);
+            _records.Capacity = MaxKeptRecords;
+        }
+
         _used = 0;
+        _usedRecords = 0;
     }
 }
 
-/// <summary>A record that passed the record-level rules, as rows per table.</summary>
-/// <param name="rowCapacity">How many rows to expect (the previous record's count): records of one source tend to look alike.</param>
-internal sealed class ShreddedRecord(BufferedRecord source, int rowCapacity = 1)
+/// <summary>A record that passed the record-level rules, as rows per table. Reused from batch to batch like the drafts.</summary>
+internal sealed class ShreddedRecord
 {
-    public BufferedRecord Source { get; } = source;
+    private object? _boxedSequence;
 
-    public List<RowDraft> Rows { get; } = new(rowCapacity);
+    public BufferedRecord Source { get; private set; } = null!;
+
+    public List<RowDraft> Rows { get; } = [];
 
     /// <summary>Columns dropped for their too-long names; null when none (the usual case).</summary>
     public List<DroppedColumn>? DroppedColumns { get; set; }
@@ -148,11 +178,33 @@ internal sealed class ShreddedRecord(BufferedRecord source, int rowCapacity = 1)
 
     public DateTime ReceivedAtUtc => Source.ReceivedAt.UtcDateTime;
 
-    /// <summary>Boxed once per record: every row of the record shares them.</summary>
-    public object BoxedReceivedAt => _boxedReceivedAt ??= ReceivedAtUtc;
+    /// <summary><see cref="ReceivedAtUtc"/> boxed: shared by every row of the record, and by the records of one request.</summary>
+    public object BoxedReceivedAt { get; private set; } = null!;
 
+    /// <summary>Boxed once per record: every row of the record shares it.</summary>
     public object BoxedSequence => _boxedSequence ??= Source.Sequence;
 
-    private object? _boxedReceivedAt;
-    private object? _boxedSequence;
+    /// <summary>Makes this the (empty) shredding of <paramref name="source"/>.</summary>
+    public ShreddedRecord Reset(BufferedRecord source, object boxedReceivedAt)
+    {
+        Source = source;
+        BoxedReceivedAt = boxedReceivedAt;
+        _boxedSequence = null;
+        Rows.Clear();
+        DroppedColumns = null;
+        Key = null;
+        KeyType = default;
+        return this;
+    }
+
+    /// <summary>Drops what the record refers to, so a pooled record keeps nothing alive.</summary>
+    public void Clear()
+    {
+        Source = null!;
+        BoxedReceivedAt = null!;
+        _boxedSequence = null;
+        Rows.Clear();
+        DroppedColumns = null;
+        Key = null;
+    }
 }

@@ -1,7 +1,8 @@
 namespace Sluice.Core.Normalization;
 
 /// <summary>A table of the batch being planned: where it hangs, how deep, and the rows going into it.</summary>
-internal sealed class TableNode(string name, string sourceTableName, string? parent, int depth)
+/// <param name="expectedRows">How many rows to make room for (a guess: the list still grows past it).</param>
+internal sealed class TableNode(string name, string sourceTableName, string? parent, int depth, int expectedRows = 0)
 {
     public string Name { get; } = name;
 
@@ -11,7 +12,7 @@ internal sealed class TableNode(string name, string sourceTableName, string? par
 
     public int Depth { get; } = depth;
 
-    public List<RowDraft> Rows { get; } = [];
+    public List<RowDraft> Rows { get; } = new(expectedRows);
 
     public bool Rejected { get; set; }
 }
