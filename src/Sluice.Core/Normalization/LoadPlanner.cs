@@ -237,7 +237,7 @@ public sealed class LoadPlanner
                         var name = _existing.TryGetValue(row.Table, out var existing) ? existing.Name : row.Table;
 
                         // Records of one source tend to look alike: room for as many rows per record as this one has.
-                        var perRecord = record.Rows.Count(other => ReferenceEquals(other.Table, row.Table));
+                        var perRecord = RowsIn(record, row.Table);
                         node = new TableNode(name, row.SourceTableName, parent, row.Depth, Math.Min(perRecord * (winners.Count - r), 1 << 20));
                         _tables.Add(name, node);
                         _tablesInOrder.Add(node);
@@ -246,6 +246,17 @@ public sealed class LoadPlanner
                     node.Rows.Add(row);
                 }
             }
+        }
+
+        private static int RowsIn(ShreddedRecord record, string table)
+        {
+            var count = 0;
+            foreach (var row in record.Rows)
+            {
+                count += ReferenceEquals(row.Table, table) ? 1 : 0;
+            }
+
+            return count;
         }
 
         private bool DepthFits(RowDraft row, Dictionary<string, int> depths)

@@ -220,7 +220,7 @@ internal sealed class RecordShredder
             return true;
         }
 
-        if (!TryConvert(value, row.Table, name.Value, out var converted, out var type))
+        if (!TryConvert(value, row.Table, name.Value, out var converted, out var type, entry.Strings ??= new RecentStrings()))
         {
             return false;
         }
@@ -229,12 +229,12 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private bool TryConvert(JsonElement value, string table, string column, out object converted, out ColumnType type)
+    private bool TryConvert(JsonElement value, string table, string column, out object converted, out ColumnType type, RecentStrings? recent = null)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                var text = value.GetString()!;
+                var text = recent is null ? value.GetString()! : recent.Get(value);
                 converted = text;
                 type = ColumnType.Text;
                 return !text.Contains('\0', StringComparison.Ordinal) || Reject(table, RejectionReasons.NulCharacter(column));
@@ -352,5 +352,63 @@ internal sealed class RecordShredder
 
         /// <summary>The fields of this field's array elements: the subtable's rows.</summary>
         public Scope? ElementScope { get; set; }
+
+        /// <summary>The field's recent text values, so repeated ones (statuses, countries, tags) share one string.</summary>
+        public RecentStrings? Strings { get; set; }
+    }
+
+    /// <summary>
+    /// The last few short text values of one field, with their UTF-8: a value equal to one of them is given the same string
+    /// instead of a new one. A batch's values all live until it commits, so every string saved is one the garbage collector
+    /// does not copy. A field whose values rarely repeat (ids, emails) stops being looked up after a while.
+    /// </summary>
+    private sealed class RecentStrings
+    {
+        private const int Slots = 8;
+        private const int MaxChars = 64;
+        private const int Trial = 512;
+
+        private readonly byte[][] _utf8 = new byte[Slots][];
+        private readonly string[] _text = new string[Slots];
+        private int _count;
+        private int _next;
+        private int _lookups;
+        private int _hits;
+        private bool _off;
+
+        public string Get(JsonElement value)
+        {
+            if (_off)
+            {
+                return value.GetString()!;
+            }
+
+            _lookups++;
+            for (var i = 0; i < _count; i++)
+            {
+                if (value.ValueEquals(_utf8[i]))
+                {
+                    _hits++;
+                    return _text[i];
+                }
+            }
+
+            var text = value.GetString()!;
+            if (_lookups >= Trial && _hits * 8 < _lookups)
+            {
+                _off = true;
+                return text;
+            }
+
+            if (text.Length <= MaxChars)
+            {
+                _utf8[_next] = System.Text.Encoding.UTF8.GetBytes(text);
+                _text[_next] = text;
+                _next = (_next + 1) % Slots;
+                _count = Math.Min(_count + 1, Slots);
+            }
+
+            return text;
+        }
     }
 }

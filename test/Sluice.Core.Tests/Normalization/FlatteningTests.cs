@@ -105,6 +105,28 @@ public class FlatteningTests
     }
 
     [Fact]
+    public void Plan_RepeatedAndEscapedTextValues_LoadExactlyAsPostedWhateverCameBefore()
+    {
+        // Repeated values of a field share one string; escaped and plain spellings of one text are the same value, a NUL
+        // still rejects its record when the same text came before, and a field of ever-new values loads them all.
+        var records = new List<string>
+        {
+            """{"s":"a\u00e9","n":"x"}""", """{"s":"aé","n":"x"}""", """{"s":"a\u0000b"}""", """{"s":"a\u0000b"}""", """{"s":"A\u00e9"}""",
+        };
+        records.AddRange(Enumerable.Range(0, 700).Select(i => $$"""{"s":"v{{i % 9}}","n":"id-{{i}}"}"""));
+        records.Add("""{"s":"v3","n":"id-3"}""");
+
+        var plan = Plan(null, records.ToArray());
+
+        string?[] expected = ["aé", "aé", "Aé", .. Enumerable.Range(0, 700).Select(i => $"v{i % 9}"), "v3"];
+        Assert.Equal(expected, plan.RowsOf("data").Select(r => (string?)r["s"]));
+        string?[] ids = ["x", "x", null, .. Enumerable.Range(0, 700).Select(i => $"id-{i}"), "id-3"];
+        Assert.Equal(ids, plan.RowsOf("data").Select(r => (string?)r["n"]));
+        Assert.Equal(2, plan.Rejections.Count);
+        Assert.All(plan.Rejections, r => Assert.Contains("s", r.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Plan_StringWithNulCharacter_RejectsTheRecordBecausePostgreSqlTextCannotHoldIt()
     {
         var plan = Plan(null, """{"note":"a\u0000b"}""");
