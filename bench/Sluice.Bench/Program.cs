@@ -5,7 +5,7 @@ using Sluice.Bench;
 const string Usage = """
     usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
-             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--checkpoint-threshold 16MiB]
+             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--checkpoint-threshold 16MiB] [--duckdb-threads 1]
              untimed warm-up first (load-flat and ceiling 50,000 records, load-nested 20,000; 0 = none): [--warmup N]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
@@ -54,6 +54,11 @@ var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLim
 if (options.TryGetValue("checkpoint-threshold", out var threshold))
 {
     duckDb = duckDb with { CheckpointThreshold = threshold };
+}
+
+if (options.ContainsKey("duckdb-threads"))
+{
+    duckDb = duckDb with { Threads = (int)Number("duckdb-threads", 0) };
 }
 
 var workDir = Path.Combine(options.GetValueOrDefault("work-dir", Path.GetTempPath()), "sluice-bench-" + Guid.NewGuid().ToString("N")[..12]);
