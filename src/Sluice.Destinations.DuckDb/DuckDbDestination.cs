@@ -24,6 +24,11 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     private DuckDBConnection? _writer;
     private bool _disposed;
 
+    // The tables of each schema as the last committed load (or GetTablesAsync) left them. Only this writer changes them, and
+    // only under _gate, so a load without schema changes does not need to ask the catalog again (~10 ms a load). Forgotten
+    // whenever a load fails or the writer connection is replaced.
+    private readonly Dictionary<string, Dictionary<string, TableSchema>> _tables = new(StringComparer.Ordinal);
+
     public DuckDbDestination(string path, DuckDbDestinationOptions? options = null)
     {
         FilePath = System.IO.Path.GetFullPath(path);
@@ -43,7 +48,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         }, cancellationToken);
 
     public Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken) =>
-        WithWriterAsync(connection => (IReadOnlyList<TableSchema>)ReadTables(connection, schema).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(), cancellationToken);
+        WithWriterAsync(connection => (IReadOnlyList<TableSchema>)Tables(connection, schema).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(), cancellationToken);
 
     public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) =>
         WithWriterAsync(connection =>
@@ -51,11 +56,13 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             Execute(connection, "BEGIN TRANSACTION");
             try
             {
-                Apply(connection, load, cancellationToken);
+                var tables = Apply(connection, load, load.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(load.Schema) : null, cancellationToken);
                 Execute(connection, "COMMIT");
+                _tables[load.Schema] = tables;
             }
             catch
             {
+                _tables.Clear();
                 Rollback(connection);
                 throw;
             }
@@ -117,6 +124,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             _disposed = true;
             _writer?.Dispose();
             _writer = null;
+            _tables.Clear();
         }
         finally
         {
@@ -144,6 +152,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                         {
                             broken.Dispose();
                             _writer = null;
+                            _tables.Clear();
                         }
 
                         throw DuckDbErrors.Classify(error, FilePath);
@@ -214,7 +223,19 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         }
     }
 
-    private static void Apply(DuckDBConnection connection, LoadRequest load, CancellationToken cancellationToken)
+    private Dictionary<string, TableSchema> Tables(DuckDBConnection connection, string schema)
+    {
+        if (!_tables.TryGetValue(schema, out var tables))
+        {
+            _tables[schema] = tables = ReadTables(connection, schema);
+        }
+
+        return tables;
+    }
+
+    /// <summary>Applies <paramref name="load"/> inside the open transaction; returns the schema's tables as they are now.</summary>
+    /// <param name="known">The schema's tables, when known to be current (no schema changes in this load); else read after the changes.</param>
+    private static Dictionary<string, TableSchema> Apply(DuckDBConnection connection, LoadRequest load, Dictionary<string, TableSchema>? known, CancellationToken cancellationToken)
     {
         var schema = load.Schema;
         Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");
@@ -230,7 +251,8 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             });
         }
 
-        var steps = PlanWrites(schema, ReadTables(connection, schema), load.Writes);
+        var tables = known ?? ReadTables(connection, schema);
+        var steps = PlanWrites(schema, tables, load.Writes);
         var stages = new List<string>();
         var losingRoots = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var step in steps)
@@ -309,6 +331,8 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         {
             Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
         }
+
+        return tables;
     }
 
     /// <summary>Append-only writes skip staging: the appender fills every table column, NULL where the write has none.</summary>
