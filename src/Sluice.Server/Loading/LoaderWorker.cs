@@ -101,19 +101,16 @@ public sealed partial class LoaderWorker(
     private async Task RunLoadAsync(long sourceId, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        Task? deleting = null;
         try
         {
             // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. While a batch
             // commits, the next one is read and planned when it is due already (a full batch is waiting, or everything
             // pending is old enough): the destination and the planner then work at the same time. Each load is still one
-            // destination transaction, committed in order, and its records leave the buffer only after its commit. While
-            // a backlog drains, a load's buffer delete runs alongside the next load's commit; it is awaited before the
-            // delete after it, before the pending records are counted again, and before this ends (failing it if it fails).
+            // destination transaction, committed in order, and its records leave the buffer only after its commit.
             var load = await loader.PrepareAsync(sourceId, cancellationToken);
             while (load is not null && !cancellationToken.IsCancellationRequested)
             {
-                var committing = loader.CommitToDestinationAsync(load, cancellationToken);
+                var committing = loader.CommitAsync(load, cancellationToken);
                 Task<PreparedLoad?>? next = null;
                 if (await NextIsDueAsync(load, cancellationToken))
                 {
@@ -137,13 +134,6 @@ public sealed partial class LoaderWorker(
                     throw;
                 }
 
-                if (deleting is not null)
-                {
-                    await deleting;
-                }
-
-                deleting = loader.DeleteLoadedAsync(load, cancellationToken);
-
                 var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
                 statuses.Succeeded(sourceId, lastTable);
                 metrics?.LoadSucceeded(summary.Tables.Sum(t => t.RowsLoaded));
@@ -153,8 +143,6 @@ public sealed partial class LoaderWorker(
                     continue;
                 }
 
-                await deleting;
-                deleting = null;
                 var pending = await buffer.GetPendingAsync(cancellationToken);
                 var mine = pending.FirstOrDefault(p => p.SourceId == sourceId);
                 if (mine is null || !IsDue(mine, time.GetUtcNow(), options.Value))
@@ -163,12 +151,6 @@ public sealed partial class LoaderWorker(
                 }
 
                 load = await loader.PrepareAsync(sourceId, cancellationToken);
-            }
-
-            if (deleting is not null)
-            {
-                await deleting;
-                deleting = null;
             }
 
             if (load is null)
@@ -196,12 +178,6 @@ public sealed partial class LoaderWorker(
         }
         finally
         {
-            // After a failure elsewhere, a delete still running finishes first (a failed one is redone by the next attempt).
-            if (deleting is not null)
-            {
-                await deleting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
             lock (_running)
             {
                 _running.Remove(sourceId);

@@ -67,31 +67,14 @@ public sealed partial class SourceLoader(
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
     public async Task<LoadSummary> CommitAsync(PreparedLoad load, CancellationToken cancellationToken)
     {
-        var summary = await CommitToDestinationAsync(load, cancellationToken);
-        await DeleteLoadedAsync(load, cancellationToken);
-        return summary;
-    }
-
-    /// <summary>
-    /// The first half of <see cref="CommitAsync"/>: commits <paramref name="load"/> in one destination transaction and
-    /// signals it. Its records stay in the buffer until <see cref="DeleteLoadedAsync"/>; until then (or after a crash) the
-    /// destination's checkpoint keeps them from loading twice.
-    /// </summary>
-    public async Task<LoadSummary> CommitToDestinationAsync(PreparedLoad load, CancellationToken cancellationToken)
-    {
         ArgumentNullException.ThrowIfNull(load);
         var request = load.Request;
         await load.Destination.CommitLoadAsync(request, cancellationToken);
         committed.LoadCommitted(load.Target.ClientId, request.Summary);
+        await buffer.DeleteThroughAsync(load.Target.SourceId, request.CheckpointSequence, cancellationToken);
+
         LogLoaded(logger, load.Target.SourceId, load.Target.Schema, load.Records, request.Summary.Tables.Sum(t => t.RowsLoaded), request.Rejections.Count);
         return request.Summary;
-    }
-
-    /// <summary>The second half of <see cref="CommitAsync"/>: deletes a committed load's records from the buffer.</summary>
-    public async Task DeleteLoadedAsync(PreparedLoad load, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(load);
-        await buffer.DeleteThroughAsync(load.Target.SourceId, load.Request.CheckpointSequence, cancellationToken);
     }
 
     private async Task<PreparedLoad?> PlanAsync(
