@@ -17,7 +17,7 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
     private SluiceServer server = null!;
 
     public async Task InitializeAsync() => server = await SluiceServer.StartAsync(
-        builder => builder.Services.AddSingleton<IRecordBuffer>(sp => new FirstDeleteFails(sp.GetRequiredService<SqliteRecordBuffer>())),
+        builder => builder.Services.AddSingleton<IRecordBuffer>(sp => new NthDeleteFails(sp.GetRequiredService<SqliteRecordBuffer>(), 1)),
         new Dictionary<string, string?>(FastLoadingServer.Settings) { ["Loading:MinRetryDelay"] = "00:00:00.2" });
 
     public async Task DisposeAsync() => await server.DisposeAsync();
@@ -49,8 +49,32 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
         AssertRows(["1", "2", "3", "4"], await WaitForRowsAsync(server.Api, "SELECT n FROM delete_fails.data ORDER BY n", 4));
     }
 
-    /// <summary>The real buffer, except that its first delete throws as a locked SQLite file would.</summary>
-    private sealed class FirstDeleteFails(IRecordBuffer inner) : IRecordBuffer
+    [Fact]
+    public async Task Load_BacklogWhoseSecondDeleteFails_LoadsEveryRecordOnceAndEmptiesTheBuffer()
+    {
+        // Loads of 2 records, the next planned while one commits; the second load's delete fails. Every record still lands
+        // exactly once and the buffer ends up empty.
+        await using var backlog = await SluiceServer.StartAsync(
+            builder => builder.Services.AddSingleton<IRecordBuffer>(sp => new NthDeleteFails(sp.GetRequiredService<SqliteRecordBuffer>(), 2)),
+            new Dictionary<string, string?>(FastLoadingServer.Settings) { ["Loading:MinRetryDelay"] = "00:00:00.2", ["Loading:MaxRecords"] = "2" });
+        var source = await backlog.CreateSourceAsync(backlog.Api, "Backlog Deletes");
+
+        await PostAsync(backlog.Anonymous, source.WebhookUrl, """[{"n":1},{"n":2},{"n":3},{"n":4},{"n":5},{"n":6},{"n":7}]""");
+
+        AssertRows(["1", "2", "3", "4", "5", "6", "7"], await WaitForRowsAsync(backlog.Api, "SELECT n FROM backlog_deletes.data ORDER BY n", 7));
+        await WaitUntilAsync(
+            async () =>
+            {
+                var stats = (await ApiCall.GetAsync(backlog.Api, $"v4/sources/{source.Id}/stats")).Json;
+                return stats.GetProperty("rows_to_be_loaded").GetInt64() == 0 && stats.GetProperty("last_load_error").ValueKind == JsonValueKind.Null;
+            },
+            "the buffer is cleared and the error is gone",
+            TimeSpan.FromSeconds(10));
+        AssertRows(["7"], await WaitForRowsAsync(backlog.Api, "SELECT count(*) FROM backlog_deletes.data", 1));
+    }
+
+    /// <summary>The real buffer, except that its <c>failing</c>-th delete throws as a locked SQLite file would.</summary>
+    private sealed class NthDeleteFails(IRecordBuffer inner, int failing) : IRecordBuffer
     {
         private int deletes;
 
@@ -58,7 +82,7 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
             inner.ReadAsync(sourceId, afterSequence, maxRecords, maxBytes, cancellationToken);
 
         public Task<long> DeleteThroughAsync(long sourceId, long throughSequence, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref deletes) == 1
+            Interlocked.Increment(ref deletes) == failing
                 ? throw new IOException("The buffer is busy (simulated).")
                 : inner.DeleteThroughAsync(sourceId, throughSequence, cancellationToken);
 
