@@ -17,8 +17,10 @@ internal readonly record struct DroppedColumn(string Table, string Column);
 /// batch to the next (<see cref="DraftPool"/>): a batch's drafts all live until its tables are built, so fresh ones would be
 /// copied by every garbage collection during planning, and the next batch would allocate them all again.
 /// </summary>
-internal sealed class RowDraft
+internal sealed class RowDraft : IPooled
 {
+    private const int MaxKeptFieldCapacity = 64;
+
     private int[] _levels = [];
 
     public ShreddedRecord Record { get; private set; } = null!;
@@ -64,6 +66,8 @@ internal sealed class RowDraft
         return this;
     }
 
+    public bool Oversized => Fields.Capacity > MaxKeptFieldCapacity;
+
     /// <summary>Drops what the draft refers to, so a pooled draft keeps no record or value alive.</summary>
     public void Clear()
     {
@@ -86,82 +90,80 @@ internal sealed class RowDraft
 }
 
 /// <summary>
-/// The drafts (and shredded records) of one plan at a time, handed back for the next plan when this one is done. At most <see cref="MaxKept"/>
-/// drafts are kept between plans (enough for 10,000-record batches of nested records, 10-30 MB), so one huge batch does
-/// not hold its memory for ever.
+/// The drafts (and shredded records) of one plan at a time, handed back for the next plan when this one is done. At most
+/// 131,072 drafts and 16,384 records are kept between plans (enough for 10,000-record batches of nested records, 10-30 MB),
+/// so one huge batch does not hold its memory for ever.
 /// </summary>
 internal sealed class DraftPool
 {
-    private const int MaxKept = 131_072;
-    private const int MaxKeptRecords = 16_384;
-    private const int MaxKeptFieldCapacity = 64;
+    private readonly Pool<RowDraft> _drafts = new(131_072);
+    private readonly Pool<ShreddedRecord> _records = new(16_384);
 
-    private readonly List<RowDraft> _drafts = [];
-    private readonly List<ShreddedRecord> _records = [];
-    private int _used;
-    private int _usedRecords;
+    public ShreddedRecord NextRecord() => _records.Next();
 
-    public ShreddedRecord NextRecord()
-    {
-        if (_usedRecords == _records.Count)
-        {
-            _records.Add(new ShreddedRecord());
-        }
+    public RowDraft Next() => _drafts.Next();
 
-        return _records[_usedRecords++];
-    }
-
-    public RowDraft Next()
-    {
-        if (_used == _drafts.Count)
-        {
-            _drafts.Add(new RowDraft());
-        }
-
-        return _drafts[_used++];
-    }
-
-    /// <summary>Every draft handed out since the last call is free again; nothing handed out before may be used after this.</summary>
+    /// <summary>Every draft and record handed out since the last call is free again; none may be used after this.</summary>
     public void Recycle()
     {
-        for (var i = 0; i < _used; i++)
+        _drafts.Recycle();
+        _records.Recycle();
+    }
+
+    /// <summary>Items handed out in order and all taken back at once; an item grown past its usual size is not kept.</summary>
+    private sealed class Pool<T>(int maxKept)
+        where T : class, IPooled, new()
+    {
+        private readonly List<T> _items = [];
+        private int _used;
+
+        public T Next()
         {
-            _drafts[i].Clear();
-            if (_drafts[i].Fields.Capacity > MaxKeptFieldCapacity)
+            if (_used == _items.Count)
             {
-                _drafts[i] = new RowDraft();
+                _items.Add(new T());
             }
+
+            return _items[_used++];
         }
 
-        if (_drafts.Count > MaxKept)
+        public void Recycle()
         {
-            _drafts.RemoveRange(MaxKept, _drafts.Count - MaxKept);
-            _drafts.Capacity = MaxKept;
-        }
-
-        for (var i = 0; i < _usedRecords; i++)
-        {
-            _records[i].Clear();
-            if (_records[i].Rows.Capacity > MaxKeptFieldCapacity)
+            for (var i = 0; i < _used; i++)
             {
-                _records[i] = new ShreddedRecord();
+                _items[i].Clear();
+                if (_items[i].Oversized)
+                {
+                    _items[i] = new T();
+                }
             }
-        }
 
-        if (_records.Count > MaxKeptRecords)
-        {
-            _records.RemoveRange(MaxKeptRecords, _records.Count - MaxKeptRecords);
-            _records.Capacity = MaxKeptRecords;
-        }
+            if (_items.Count > maxKept)
+            {
+                _items.RemoveRange(maxKept, _items.Count - maxKept);
+                _items.Capacity = maxKept;
+            }
 
-        _used = 0;
-        _usedRecords = 0;
+            _used = 0;
+        }
     }
 }
 
-/// <summary>A record that passed the record-level rules, as rows per table. Reused from batch to batch like the drafts.</summary>
-internal sealed class ShreddedRecord
+/// <summary>Something <see cref="DraftPool"/> hands out again once cleared.</summary>
+internal interface IPooled
 {
+    /// <summary>Grown past what a usual record needs (its list's capacity), so not worth keeping.</summary>
+    bool Oversized { get; }
+
+    /// <summary>Drops everything it refers to.</summary>
+    void Clear();
+}
+
+/// <summary>A record that passed the record-level rules, as rows per table. Reused from batch to batch like the drafts.</summary>
+internal sealed class ShreddedRecord : IPooled
+{
+    private const int MaxKeptRowCapacity = 64;
+
     private object? _boxedSequence;
 
     public BufferedRecord Source { get; private set; } = null!;
@@ -196,6 +198,8 @@ internal sealed class ShreddedRecord
         KeyType = default;
         return this;
     }
+
+    public bool Oversized => Rows.Capacity > MaxKeptRowCapacity;
 
     /// <summary>Drops what the record refers to, so a pooled record keeps nothing alive.</summary>
     public void Clear()
