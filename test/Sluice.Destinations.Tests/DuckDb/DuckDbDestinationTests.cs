@@ -1,3 +1,4 @@
+using Sluice.Core.Tables;
 using Sluice.Core.Loading;
 using Sluice.Destinations.DuckDb;
 using static Sluice.Destinations.Tests.LoadBuilder;
@@ -110,6 +111,28 @@ public sealed class DuckDbDestinationTests : DestinationContractTests
             var result = await ((IQueryableDestination)reopened).QueryAsync("SELECT current_setting('enable_external_access'), current_setting('lock_configuration')", 1, default);
             Assert.Equal([[false, true]], result.Rows);
         }
+    }
+
+    [Fact]
+    public async Task CommitLoad_Subtable_HasNoKeyConstraintYetUpsertsKeepOneRowPerElement()
+    {
+        ColumnSpec[] items = [new("_sdc_source_key_id", ColumnType.BigInt), new("_sdc_level_0_id", ColumnType.BigInt), .. SystemColumns, new("sku", ColumnType.Text)];
+        KeyValuePair<string, string>[] parent = [new("_sdc_source_key_id", "id")];
+        string[] itemsKey = ["_sdc_source_key_id", "_sdc_level_0_id"];
+        ColumnSpec id = new("id", ColumnType.BigInt);
+        await CommitAsync(new LoadBuilder("orders")
+            .Create("data", WithSystem(id), "id").Create("data__items", items, itemsKey)
+            .Upsert("data", ["id"], WithSystem(id), Row(1, 1L))
+            .UpsertSubtable("data__items", "data", itemsKey, parent, items, [1L, 0L, .. Row(1, "a")], [1L, 1L, .. Row(1, "b")]));
+        await CommitAsync(new LoadBuilder("orders")
+            .Upsert("data", ["id"], WithSystem(id), Row(2, 1L))
+            .UpsertSubtable("data__items", "data", itemsKey, parent, items, [1L, 0L, .. Row(2, "c")], [1L, 1L, .. Row(2, "d")]));
+
+        await AssertRowsAsync(
+            "SELECT table_name, constraint_type FROM duckdb_constraints() WHERE schema_name = 'orders' AND constraint_type = 'PRIMARY KEY' ORDER BY 1",
+            [["data", "PRIMARY KEY"]]);
+        await AssertRowsAsync("SELECT _sdc_level_0_id, sku FROM orders.data__items ORDER BY 1", [[0L, "c"], [1L, "d"]]);
+        Assert.Empty(Assert.Single(await Destination.GetTablesAsync("orders", default), t => t.Name == "data__items").PrimaryKey);
     }
 
     [Fact]
