@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Sluice.Server.Accounts;
 using Sluice.Storage;
@@ -145,6 +147,10 @@ public sealed class HookService(
     public async Task<DeliveryPageResponse?> ListDeliveriesAsync(long clientId, long hookId, int page, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
+        // Deliveries and their attempts from one snapshot: read one after the other, a dispatcher round committed in between
+        // showed a new attempt beside the delivery's state before it (its claim's lease as the next attempt).
+        await using var snapshot = await BeginSnapshotAsync(db, cancellationToken);
         if (!await db.Hooks.AnyAsync(h => h.Id == hookId && h.AccountId == clientId, cancellationToken))
         {
             return null;
@@ -159,6 +165,18 @@ public sealed class HookService(
         var attempts = (await db.DeliveryAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(cancellationToken))
             .ToLookup(a => a.DeliveryId);
         return new DeliveryPageResponse(page, DeliveryPageSize, total, deliveries.Select(d => DeliveryResponse.From(d, attempts[d.Id])).ToList());
+    }
+
+    /// <summary>A transaction that reads one snapshot: SQLite's deferred BEGIN (no write lock taken), PostgreSQL's REPEATABLE READ.</summary>
+    private static async Task<IDbContextTransaction?> BeginSnapshotAsync(ControlDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            return await db.Database.UseTransactionAsync(sqlite.BeginTransaction(deferred: true), cancellationToken);
+        }
+
+        return await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
     }
 
     /// <summary>Queues the payload of a delivery again as a new delivery (new <c>webhook-id</c>); null when not found.</summary>
