@@ -80,12 +80,12 @@ internal sealed class RowDraft : IPooled
 
     private void Set(ShreddedRecord record, string table, string sourceTableName, string? parentTable, int stamp)
     {
+        Clear();
         Record = record;
         Table = table;
         SourceTableName = sourceTableName;
         ParentTable = parentTable;
         Stamp = stamp;
-        Fields.Clear();
     }
 }
 
@@ -189,13 +189,9 @@ internal sealed class ShreddedRecord : IPooled
     /// <summary>Makes this the (empty) shredding of <paramref name="source"/>.</summary>
     public ShreddedRecord Reset(BufferedRecord source, object boxedReceivedAt)
     {
+        Clear();
         Source = source;
         BoxedReceivedAt = boxedReceivedAt;
-        _boxedSequence = null;
-        Rows.Clear();
-        DroppedColumns = null;
-        Key = null;
-        KeyType = default;
         return this;
     }
 
@@ -210,5 +206,6 @@ internal sealed class ShreddedRecord : IPooled
         Rows.Clear();
         DroppedColumns = null;
         Key = null;
+        KeyType = default;
     }
 }
