@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
 using Sluice.Destinations.DuckDb;
@@ -42,7 +43,8 @@ public static class LoadBench
         {
             var warmClock = Stopwatch.StartNew();
             await BufferFill.FillAsync(database, WarmupSourceId, warmup, make, nested ? 100 : 1000, cancellationToken);
-            await LoadUntilEmptyAsync(database, WarmupSourceId, new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey), destination, loading, cancellationToken);
+            var warmupTargets = new FixedLoadTargets(new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey), destination);
+            await LoadUntilEmptyAsync(database, new SqliteRecordBuffer(database), warmupTargets, WarmupSourceId, loading, cancellationToken);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{mode}] warm-up: {warmup:N0} records of the same shape loaded into {schema}_warmup in {warmClock.Elapsed.TotalSeconds:F1} s (untimed)"));
         }
@@ -56,32 +58,12 @@ public static class LoadBench
         var timed = new TimedDestination(destination, timings);
         var buffer = new TimedBuffer(new SqliteRecordBuffer(database), timings);
         var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey), timed);
-        var options = Options.Create(loading);
-        var time = TimeProvider.System;
-        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance);
-        var statuses = new LoadStatusTracker(time, options);
-        using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
 
         MemoryMeter.ResetOwnPeak();
         var baseline = MemoryMeter.ReadMb(Environment.ProcessId, "VmRSS");
         await using var meter = MemoryMeter.Start(Environment.ProcessId, TimeSpan.FromMilliseconds(100));
         var loadAverage = MachineLoad.LoadAverage();
-        var cpu = new MachineLoad();
-        var clock = Stopwatch.StartNew();
-        await worker.StartAsync(cancellationToken);
-        while (await HasRecordsAsync(database, SourceId, cancellationToken))
-        {
-            if (statuses.Get(SourceId).LastError is { } error)
-            {
-                throw new InvalidOperationException($"A load failed: {error}");
-            }
-
-            await Task.Delay(20, cancellationToken);
-        }
-
-        var seconds = clock.Elapsed.TotalSeconds;
-        var cpuSeconds = cpu.CpuSeconds;
-        await worker.StopAsync(cancellationToken);
+        var (seconds, cpuSeconds) = await LoadUntilEmptyAsync(database, buffer, targets, SourceId, loading, cancellationToken);
         var peak = MemoryMeter.ReadMb(Environment.ProcessId, "VmHWM");
 
         var counts = await CountRowsAsync((IQueryableDestination)destination, schema, nested, cancellationToken);
@@ -119,28 +101,35 @@ public static class LoadBench
         return 0;
     }
 
-    /// <summary>Loads <paramref name="target"/>'s buffered records with a worker of its own, untimed, and stops the worker.</summary>
-    private static async Task LoadUntilEmptyAsync(BufferDatabase database, long sourceId, LoadTarget target, IDestination destination, LoadingOptions loading, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a loader worker of its own (the server's, with <paramref name="loading"/>) over <paramref name="buffer"/> until
+    /// <paramref name="sourceId"/> has nothing buffered, then stops it; returns the wall and process CPU seconds from the
+    /// worker's start to the empty buffer.
+    /// </summary>
+    private static async Task<(double Seconds, double CpuSeconds)> LoadUntilEmptyAsync(
+        BufferDatabase database, IRecordBuffer buffer, FixedLoadTargets targets, long sourceId, LoadingOptions loading, CancellationToken cancellationToken)
     {
-        var targets = new FixedLoadTargets(target, destination);
-        var buffer = new SqliteRecordBuffer(database);
         var options = Options.Create(loading);
         var time = TimeProvider.System;
         var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance);
         var statuses = new LoadStatusTracker(time, options);
         using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
+        var cpu = new MachineLoad();
+        var clock = Stopwatch.StartNew();
         await worker.StartAsync(cancellationToken);
         while (await HasRecordsAsync(database, sourceId, cancellationToken))
         {
             if (statuses.Get(sourceId).LastError is { } error)
             {
-                throw new InvalidOperationException($"A warm-up load failed: {error}");
+                throw new InvalidOperationException($"A load of source {sourceId} failed: {error}");
             }
 
             await Task.Delay(20, cancellationToken);
         }
 
+        var measured = (clock.Elapsed.TotalSeconds, cpu.CpuSeconds);
         await worker.StopAsync(cancellationToken);
+        return measured;
     }
 
     private static async Task<bool> HasRecordsAsync(BufferDatabase database, long sourceId, CancellationToken cancellationToken)
