@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
@@ -9,6 +10,7 @@ using Sluice.Destinations.DuckDb;
 using Sluice.Destinations.Postgres;
 using Sluice.Server.Buffering;
 using Sluice.Server.Loading;
+using Sluice.Server.Operations;
 
 namespace Sluice.Bench;
 
@@ -44,7 +46,7 @@ public static class LoadBench
             var warmClock = Stopwatch.StartNew();
             await BufferFill.FillAsync(database, WarmupSourceId, warmup, make, nested ? 100 : 1000, cancellationToken);
             var warmupTargets = new FixedLoadTargets(new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey), destination);
-            await LoadUntilEmptyAsync(database, new SqliteRecordBuffer(database), warmupTargets, WarmupSourceId, loading, cancellationToken);
+            await LoadUntilEmptyAsync(database, new SqliteRecordBuffer(database), warmupTargets, WarmupSourceId, loading, timings: null, cancellationToken);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{mode}] warm-up: {warmup:N0} records of the same shape loaded into {schema}_warmup in {warmClock.Elapsed.TotalSeconds:F1} s (untimed)"));
         }
@@ -63,7 +65,7 @@ public static class LoadBench
         var baseline = MemoryMeter.ReadMb(Environment.ProcessId, "VmRSS");
         await using var meter = MemoryMeter.Start(Environment.ProcessId, TimeSpan.FromMilliseconds(100));
         var loadAverage = MachineLoad.LoadAverage();
-        var (seconds, cpuSeconds) = await LoadUntilEmptyAsync(database, buffer, targets, SourceId, loading, cancellationToken);
+        var (seconds, cpuSeconds) = await LoadUntilEmptyAsync(database, buffer, targets, SourceId, loading, timings, cancellationToken);
         var peak = MemoryMeter.ReadMb(Environment.ProcessId, "VmHWM");
 
         var counts = await CountRowsAsync((IQueryableDestination)destination, schema, nested, cancellationToken);
@@ -74,7 +76,7 @@ public static class LoadBench
 
         var rows = counts.Sum();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{mode}] {destinationKind}: {count:N0} records ({rows:N0} rows in {counts.Length} tables) in {seconds:F2} s over {timings.Loads} loads; " +
+            $"[{mode}] {destinationKind}: {count:N0} records ({rows:N0} rows in {counts.Length} tables) in {seconds:F2} s over {timings.Loads} loads ({timings.Parts} parts); " +
             $"CPU {cpuSeconds:F1} s (load average {loadAverage:F1}); RSS before {baseline} MB, peak {peak} MB (sampled max {meter.MaxSampledRssMb} MB)"));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{mode}] time: buffer read {timings.ReadSeconds:F2} s, plan {timings.PlanSeconds:F2} s, commit {timings.CommitSeconds:F2} s, " +
@@ -89,6 +91,7 @@ public static class LoadBench
             ["records_per_s"] = count / seconds,
             ["rows_per_s"] = rows / seconds,
             ["loads"] = timings.Loads,
+            ["parts"] = timings.Parts,
             ["cpu_s"] = cpuSeconds,
             ["loadavg"] = loadAverage,
             ["peak_rss_mb"] = peak,
@@ -107,11 +110,25 @@ public static class LoadBench
     /// worker's start to the empty buffer.
     /// </summary>
     private static async Task<(double Seconds, double CpuSeconds)> LoadUntilEmptyAsync(
-        BufferDatabase database, IRecordBuffer buffer, FixedLoadTargets targets, long sourceId, LoadingOptions loading, CancellationToken cancellationToken)
+        BufferDatabase database, IRecordBuffer buffer, FixedLoadTargets targets, long sourceId, LoadingOptions loading, LoadTimings? timings, CancellationToken cancellationToken)
     {
         var options = Options.Create(loading);
         var time = TimeProvider.System;
-        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance);
+
+        // Plan time as the loader reports it (sluice.load.plan.duration): parts are planned while earlier ones are written.
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new SluiceMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SluiceMetrics.MeterName && instrument.Name == "sluice.load.plan.duration")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => timings?.Planned(seconds));
+        listener.Start();
+        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance, metrics);
         var statuses = new LoadStatusTracker(time, options);
         using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
         var cpu = new MachineLoad();

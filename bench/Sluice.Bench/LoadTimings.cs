@@ -14,8 +14,7 @@ public sealed class LoadTimings
     private long _commitTicks;
     private long _planTicks;
     private long _loads;
-    private long _lastReadEnd;
-    private long _lastTablesTicks;
+    private long _parts;
 
     public static long Now => Stopwatch.GetTimestamp();
 
@@ -33,17 +32,17 @@ public sealed class LoadTimings
 
     public double CommitSeconds => Seconds(_commitTicks);
 
-    /// <summary>From the end of the buffer read to the start of the commit, less the table lookup: the planner and request building.</summary>
+    /// <summary>The planner's time, summed over the parts (the loader's sluice.load.plan.duration).</summary>
     public double PlanSeconds => Seconds(_planTicks);
+
+    /// <summary>How many parts were planned (a load under a backlog takes several).</summary>
+    public long Parts => Interlocked.Read(ref _parts);
 
     public long Loads => Interlocked.Read(ref _loads);
 
     public void Read(long start)
     {
-        var end = Now;
-        Interlocked.Add(ref _readTicks, end - start);
-        Interlocked.Exchange(ref _lastReadEnd, end);
-        Interlocked.Exchange(ref _lastTablesTicks, 0);
+        Interlocked.Add(ref _readTicks, Now - start);
     }
 
     public void Delete(long start) => Interlocked.Add(ref _deleteTicks, Now - start);
@@ -56,15 +55,16 @@ public sealed class LoadTimings
 
     public void Tables(long start)
     {
-        var ticks = Now - start;
-        Interlocked.Add(ref _tablesTicks, ticks);
-        Interlocked.Add(ref _lastTablesTicks, ticks);
+        Interlocked.Add(ref _tablesTicks, Now - start);
     }
 
     public void Checkpoint(long start) => Interlocked.Add(ref _checkpointTicks, Now - start);
 
-    public void CommitStarting() =>
-        Interlocked.Add(ref _planTicks, Now - Interlocked.Read(ref _lastReadEnd) - Interlocked.Read(ref _lastTablesTicks));
+    public void Planned(double seconds)
+    {
+        Interlocked.Add(ref _planTicks, (long)(seconds * Stopwatch.Frequency));
+        Interlocked.Increment(ref _parts);
+    }
 
     public void Committed(long start)
     {

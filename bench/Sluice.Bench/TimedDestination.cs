@@ -24,12 +24,31 @@ public sealed class TimedDestination(IDestination inner, LoadTimings timings) : 
         return tables;
     }
 
-    public async Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken)
+    /// <summary>Commit time is the destination's: the time spent waiting for the caller to plan the next part is left out.</summary>
+    public async Task<LoadSummary> CommitLoadAsync(IAsyncEnumerable<LoadRequest> parts, CancellationToken cancellationToken)
     {
-        timings.CommitStarting();
         var start = LoadTimings.Now;
-        await inner.CommitLoadAsync(load, cancellationToken);
-        timings.Committed(start);
+        var waited = 0L;
+        async IAsyncEnumerable<LoadRequest> Timed()
+        {
+            await using var enumerator = parts.GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                var asked = LoadTimings.Now;
+                var more = await enumerator.MoveNextAsync();
+                waited += LoadTimings.Now - asked;
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return enumerator.Current;
+            }
+        }
+
+        var summary = await inner.CommitLoadAsync(Timed(), cancellationToken);
+        timings.Committed(start + waited);
+        return summary;
     }
 
     public Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken) =>

@@ -50,25 +50,58 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     public Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken) =>
         WithWriterAsync(connection => (IReadOnlyList<TableSchema>)Tables(connection, schema).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(), cancellationToken);
 
-    public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) =>
-        WithWriterAsync(connection =>
+    public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) => CommitLoadAsync(LoadParts.Of(load), cancellationToken);
+
+    public Task<LoadSummary> CommitLoadAsync(IAsyncEnumerable<LoadRequest> parts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return WithWriterAsync(async connection =>
         {
-            Execute(connection, "BEGIN TRANSACTION");
+            var enumerator = parts.GetAsyncEnumerator(cancellationToken);
             try
             {
-                var tables = Apply(connection, load, load.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(load.Schema) : null, cancellationToken);
-                Execute(connection, "COMMIT");
-                _tables[load.Schema] = tables;
-            }
-            catch
-            {
-                _tables.Clear();
-                Rollback(connection);
-                throw;
-            }
+                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    throw new ArgumentException("A load has at least one part.", nameof(parts));
+                }
 
-            return true;
+                var first = enumerator.Current;
+                var head = first with { SchemaChanges = [], Writes = [], Rejections = [] };
+                var summaries = new List<LoadSummary> { first.Summary };
+                var checkpoint = first.CheckpointSequence;
+                Execute(connection, "BEGIN TRANSACTION");
+                try
+                {
+                    var tables = ApplyPart(connection, first, first.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(first.Schema) : null, firstPart: true, cancellationToken);
+                    first = null;
+                    while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        var part = enumerator.Current;
+                        LoadParts.CheckNext(head, checkpoint, part);
+                        tables = ApplyPart(connection, part, tables, firstPart: false, cancellationToken);
+                        summaries.Add(part.Summary);
+                        checkpoint = part.CheckpointSequence;
+                    }
+
+                    var summary = LoadSummary.Combine(summaries);
+                    Finish(connection, head.SourceId, checkpoint, summary);
+                    Execute(connection, "COMMIT");
+                    _tables[head.Schema] = tables;
+                    return summary;
+                }
+                catch
+                {
+                    _tables.Clear();
+                    Rollback(connection);
+                    throw;
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
         }, cancellationToken);
+    }
 
     public Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken) =>
         WithWriterAsync(connection =>
@@ -132,18 +165,21 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         }
     }
 
-    private async Task<T> WithWriterAsync<T>(Func<DuckDBConnection, T> work, CancellationToken cancellationToken)
+    private Task<T> WithWriterAsync<T>(Func<DuckDBConnection, T> work, CancellationToken cancellationToken) =>
+        WithWriterAsync(connection => Task.FromResult(work(connection)), cancellationToken);
+
+    private async Task<T> WithWriterAsync<T>(Func<DuckDBConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return await Task.Run(
-                () =>
+                async () =>
                 {
                     try
                     {
-                        return work(_writer ??= Open());
+                        return await work(_writer ??= Open()).ConfigureAwait(false);
                     }
                     catch (Exception error) when (error is not OperationCanceledException and not DestinationException)
                     {
@@ -233,13 +269,19 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         return tables;
     }
 
-    /// <summary>Applies <paramref name="load"/> inside the open transaction; returns the schema's tables as they are now.</summary>
-    /// <param name="known">The schema's tables, when known to be current (no schema changes in this load); else read after the changes.</param>
-    private static Dictionary<string, TableSchema> Apply(DuckDBConnection connection, LoadRequest load, Dictionary<string, TableSchema>? known, CancellationToken cancellationToken)
+    /// <summary>Applies one part of a load inside the open transaction (all but checkpoint and summary); returns the schema's tables as they are now.</summary>
+    /// <param name="known">The schema's tables, when known to be current (no schema changes in this part); else read after the changes.</param>
+    /// <param name="firstPart">Whether this is the load's first part, which makes sure the schema and its <c>_sdc_rejected</c> exist.</param>
+    private static Dictionary<string, TableSchema> ApplyPart(
+        DuckDBConnection connection, LoadRequest load, Dictionary<string, TableSchema>? known, bool firstPart, CancellationToken cancellationToken)
     {
         var schema = load.Schema;
-        Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");
-        Execute(connection, CreateRejectedTable(schema, DuckDbTypes.Name));
+        if (firstPart)
+        {
+            Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");
+            Execute(connection, CreateRejectedTable(schema, DuckDbTypes.Name));
+        }
+
         foreach (var change in load.SchemaChanges)
         {
             Execute(connection, change switch
@@ -300,17 +342,27 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             }
         }
 
+        foreach (var stage in stages)
+        {
+            Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
+        }
+
+        return tables;
+    }
+
+    /// <summary>The end of a load inside its transaction: the source's checkpoint and the load's <c>_sluice_loads</c> row.</summary>
+    private static void Finish(DuckDBConnection connection, long sourceId, long checkpointSequence, LoadSummary summary)
+    {
         using (var checkpoint = Command(
             connection,
             $"INSERT INTO {Table(BookkeepingSchema, CheckpointsTable)} (source_id, sequence) VALUES ($source_id, $sequence) " +
             "ON CONFLICT (source_id) DO UPDATE SET sequence = excluded.sequence"))
         {
-            checkpoint.Parameters.Add(new DuckDBParameter("source_id", load.SourceId));
-            checkpoint.Parameters.Add(new DuckDBParameter("sequence", load.CheckpointSequence));
+            checkpoint.Parameters.Add(new DuckDBParameter("source_id", sourceId));
+            checkpoint.Parameters.Add(new DuckDBParameter("sequence", checkpointSequence));
             checkpoint.ExecuteNonQuery();
         }
 
-        var summary = load.Summary;
         using (var row = Command(
             connection,
             $"INSERT INTO {Table(BookkeepingSchema, LoadsTable)} VALUES (CAST($load_id AS UUID), $source_id, $schema, $batched_at, " +
@@ -326,13 +378,6 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             row.Parameters.Add(new DuckDBParameter("tables", LoadSummaryJson.Serialize(summary.Tables)));
             row.ExecuteNonQuery();
         }
-
-        foreach (var stage in stages)
-        {
-            Execute(connection, $"DROP TABLE temp.main.{Quote(stage)}");
-        }
-
-        return tables;
     }
 
     /// <summary>

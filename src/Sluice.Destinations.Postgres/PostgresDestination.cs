@@ -60,14 +60,48 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             (IReadOnlyList<TableSchema>)(await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false)).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(),
             cancellationToken);
 
-    public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
+    public Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) => CommitLoadAsync(LoadParts.Of(load), cancellationToken);
+
+    public Task<LoadSummary> CommitLoadAsync(IAsyncEnumerable<LoadRequest> parts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return RunAsync(async (connection, ct) =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await ApplyAsync(connection, load, ct).ConfigureAwait(false);
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return true;
+            var enumerator = parts.GetAsyncEnumerator(ct);
+            try
+            {
+                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    throw new ArgumentException("A load has at least one part.", nameof(parts));
+                }
+
+                var first = enumerator.Current;
+                var head = first with { SchemaChanges = [], Writes = [], Rejections = [] };
+                var summaries = new List<LoadSummary> { first.Summary };
+                var checkpoint = first.CheckpointSequence;
+                await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var tables = await ApplyPartAsync(connection, first, tables: null, ct).ConfigureAwait(false);
+                first = null;
+                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    var part = enumerator.Current;
+                    LoadParts.CheckNext(head, checkpoint, part);
+                    await ApplyPartAsync(connection, part, tables, ct).ConfigureAwait(false);
+                    summaries.Add(part.Summary);
+                    checkpoint = part.CheckpointSequence;
+                }
+
+                var summary = LoadSummary.Combine(summaries);
+                await FinishAsync(connection, head.SourceId, checkpoint, summary, ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return summary;
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
         }, cancellationToken);
+    }
 
     public Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
@@ -187,9 +221,18 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         }
     }
 
-    private static async Task ApplyAsync(NpgsqlConnection connection, LoadRequest load, CancellationToken ct)
+    /// <summary>Applies one part of a load inside the open transaction (all but checkpoint and summary); returns the schema's tables.</summary>
+    /// <param name="tables">The schema's tables as the load's first part left them (later parts change no schema); null for the first part.</param>
+    private static async Task<Dictionary<string, TableSchema>> ApplyPartAsync(
+        NpgsqlConnection connection, LoadRequest load, Dictionary<string, TableSchema>? tables, CancellationToken ct)
     {
         var schema = load.Schema;
+        if (tables is not null)
+        {
+            await WritePartAsync(connection, load, tables, ct).ConfigureAwait(false);
+            return tables;
+        }
+
         await using (var check = new NpgsqlCommand(
             "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1) > 0, to_regclass($2) IS NOT NULL", connection))
         {
@@ -221,8 +264,17 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             }, ct).ConfigureAwait(false);
         }
 
+        tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
+        await WritePartAsync(connection, load, tables, ct).ConfigureAwait(false);
+        return tables;
+    }
+
+    private static async Task WritePartAsync(NpgsqlConnection connection, LoadRequest load, Dictionary<string, TableSchema> tables, CancellationToken ct)
+    {
+        var schema = load.Schema;
         var losingRoots = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var step in PlanWrites(schema, await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false), load.Writes))
+        var stages = new List<string>();
+        foreach (var step in PlanWrites(schema, tables, load.Writes))
         {
             switch (step)
             {
@@ -231,6 +283,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
                     break;
                 case StageStep stage:
                     await StageAsync(connection, stage.Stage, stage.Write, ct).ConfigureAwait(false);
+                    stages.Add(stage.Stage);
                     break;
                 case DropLosingRootsStep drop:
                     losingRoots[drop.RootStage] = await ExecuteAsync(connection, drop.Sql, ct).ConfigureAwait(false);
@@ -240,6 +293,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
                     break;
                 case SubtableInsertStep subtable:
                     await StageAsync(connection, subtable.Stage, subtable.Write, ct).ConfigureAwait(false);
+                    stages.Add(subtable.Stage);
                     await ExecuteAsync(connection, subtable.InsertSql, ct).ConfigureAwait(false);
                     break;
                 case SqlStep sql:
@@ -266,17 +320,26 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             await importer.CompleteAsync(ct).ConfigureAwait(false);
         }
 
+        // The next part of the load stages under the same names (the tables would otherwise go at commit).
+        if (stages.Count > 0)
+        {
+            await ExecuteAsync(connection, "DROP TABLE " + string.Join(", ", stages.Select(Quote)), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The end of a load inside its transaction: the source's checkpoint and the load's <c>_sluice_loads</c> row.</summary>
+    private static async Task FinishAsync(NpgsqlConnection connection, long sourceId, long checkpointSequence, LoadSummary summary, CancellationToken ct)
+    {
         await using (var checkpoint = new NpgsqlCommand(
             $"INSERT INTO {Table(BookkeepingSchema, CheckpointsTable)} (source_id, sequence) VALUES ($1, $2) " +
             "ON CONFLICT (source_id) DO UPDATE SET sequence = excluded.sequence",
             connection))
         {
-            checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = load.SourceId });
-            checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = load.CheckpointSequence });
+            checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sourceId });
+            checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpointSequence });
             await checkpoint.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var summary = load.Summary;
         await using var row = new NpgsqlCommand(
             $"INSERT INTO {Table(BookkeepingSchema, LoadsTable)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)", connection);
         row.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = summary.LoadId });

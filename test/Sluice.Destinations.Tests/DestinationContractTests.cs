@@ -171,6 +171,70 @@ public abstract class DestinationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommitLoadParts_UpsertsAcrossParts_OneLoadWithNewestRowsSubtablesAndCombinedSummary()
+    {
+        var first = new LoadBuilder("orders", sourceId: 7)
+            .Create("data", WithSystem(Id, Name), "id").Create("data__items", Items, ItemsKey)
+            .Upsert("data", ["id"], WithSystem(Id, Name), Row(1, 1L, "first"), Row(2, 2L, "kept"))
+            .UpsertSubtable("data__items", "data", ItemsKey, ItemsParent, Items, [1L, 0L, .. Row(1, "a")], [1L, 1L, .. Row(1, "b")], [2L, 0L, .. Row(2, "k")])
+            .Build();
+
+        // The second part replaces order 1, written by the first part in the same transaction, and rejects a record.
+        var second = new LoadBuilder("orders", sourceId: 7)
+            .Upsert("data", ["id"], WithSystem(Id, Name), Row(3, 1L, "second"), Row(4, 3L, "new"))
+            .UpsertSubtable("data__items", "data", ItemsKey, ItemsParent, Items, [1L, 0L, .. Row(3, "c")])
+            .Reject("data", "Field collision on id", "{\"id\":5,\"ID\":5}")
+            .Build(checkpoint: 5);
+
+        var summary = await Destination.CommitLoadAsync(Parts(first, second), default);
+
+        await AssertRowsAsync("SELECT id, name, _sdc_sequence FROM orders.data ORDER BY id", [[1L, "second", 3L], [2L, "kept", 2L], [3L, "new", 4L]]);
+        await AssertRowsAsync("SELECT _sdc_source_key_id, _sdc_level_0_id, sku FROM orders.data__items ORDER BY 1, 2", [[1L, 0L, "c"], [2L, 0L, "k"]]);
+        await AssertRowsAsync("SELECT table_name, reason FROM orders._sdc_rejected", [["data", "Field collision on id"]]);
+        Assert.Equal(5, await Destination.GetCheckpointAsync(7, default));
+        var stored = Assert.Single(await Destination.GetLoadsAsync(7, DateTime.MinValue, 10, default));
+        Assert.Equal(first.Summary.LoadId, stored.LoadId);
+        Assert.Equal((1L, 4L, 4L, 1L), (stored.MinSequence, stored.MaxSequence, stored.Tables[0].RowsLoaded, stored.Tables[0].RowsRejected));
+        Assert.Equal(["data", "data__items"], stored.Tables.Select(t => t.Table));
+        Assert.Equal(4L, stored.Tables[1].RowsLoaded);
+        Assert.Equal(summary with { Tables = [] }, stored with { Tables = [] });
+        Assert.Equal(summary.Tables, stored.Tables);
+    }
+
+    [Fact]
+    public async Task CommitLoadParts_LaterPartFails_NothingOfAnyPartIsCommitted()
+    {
+        await CommitAsync(new LoadBuilder("shop", sourceId: 3).Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)), checkpoint: 1);
+        var good = new LoadBuilder("shop", sourceId: 3).Append("data", WithSystem(Id), Row(2, 2L)).Reject("data", "Field collision on id", "{}").Build();
+        var bad = new LoadBuilder("shop", sourceId: 3).Append("data", WithSystem(Id), Row(3, 3L), Row(4, "not a number")).Build();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Destination.CommitLoadAsync(Parts(good, bad), default));
+
+        await AssertRowsAsync("SELECT id FROM shop.data", [[1L]]);
+        await AssertRowsAsync("SELECT count(*) FROM shop._sdc_rejected", [[0L]]);
+        Assert.Equal(1, await Destination.GetCheckpointAsync(3, default));
+        Assert.Single(await Destination.GetLoadsAsync(3, DateTime.MinValue, 10, default));
+    }
+
+    [Fact]
+    public async Task CommitLoadParts_LaterPartChangesSchemaOrHasOtherBatchedAt_IsRefusedAndNothingCommitted()
+    {
+        await CommitAsync(new LoadBuilder("shop", sourceId: 3).Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)), checkpoint: 1);
+        var first = new LoadBuilder("shop", sourceId: 3).Append("data", WithSystem(Id), Row(2, 2L)).Build();
+        var alters = new LoadBuilder("shop", sourceId: 3).Add("data", "color", ColumnType.Text).Append("data", WithSystem(Id), Row(3, 3L)).Build();
+        var later = new LoadBuilder("shop", sourceId: 3) { BatchedAt = T0.AddMinutes(9) }.Append("data", WithSystem(Id), Row(3, 3L)).Build();
+
+        var schema = await Assert.ThrowsAnyAsync<Exception>(() => Destination.CommitLoadAsync(Parts(first, alters), default));
+        var batched = await Assert.ThrowsAnyAsync<Exception>(() => Destination.CommitLoadAsync(Parts(first, later), default));
+
+        Assert.Contains("changes the schema", schema.Message, StringComparison.Ordinal);
+        Assert.Contains("batched at", batched.Message, StringComparison.Ordinal);
+        await AssertRowsAsync("SELECT id FROM shop.data", [[1L]]);
+        Assert.DoesNotContain((await Destination.GetTablesAsync("shop", default)).Single().Columns, c => c.Name == "color");
+        Assert.Equal(1, await Destination.GetCheckpointAsync(3, default));
+    }
+
+    [Fact]
     public async Task CommitLoad_FailingWrite_LeavesNoRowsNoCheckpointNoLoad()
     {
         await CommitAsync(new LoadBuilder("shop", sourceId: 3).Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)), checkpoint: 1);
@@ -352,6 +416,16 @@ public abstract class DestinationContractTests : IAsyncLifetime
     protected IQueryableDestination Queryable => (IQueryableDestination)Destination;
 
     protected async Task CommitAsync(LoadBuilder load, long? checkpoint = null) => await Destination.CommitLoadAsync(load.Build(checkpoint), default);
+
+    /// <summary>The parts of one load, handed out one at a time as a loader would.</summary>
+    protected static async IAsyncEnumerable<LoadRequest> Parts(params LoadRequest[] parts)
+    {
+        foreach (var part in parts)
+        {
+            await Task.Yield();
+            yield return part;
+        }
+    }
 
     protected async Task AssertRowsAsync(string sql, object?[][] expected)
     {

@@ -17,7 +17,17 @@ public interface IDestination : IAsyncDisposable
     Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken);
 
     /// <summary>Commits the whole load in one transaction (see <see cref="LoadRequest"/>). Throws on any failure, leaving nothing behind.</summary>
-    Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken);
+    Task CommitLoadAsync(LoadRequest load, CancellationToken cancellationToken) => CommitLoadAsync(LoadParts.Of(load), cancellationToken);
+
+    /// <summary>
+    /// Commits one load made of consecutive parts of one source in ONE transaction: each part's schema changes, writes and
+    /// rejections in the order the parts come (a part is asked for only once the one before it is written, so the caller
+    /// can plan it meanwhile); then the last part's checkpoint and one <c>_sluice_loads</c> row with
+    /// <see cref="LoadSummary.Combine"/> of the parts' summaries, which is returned. A destination's per-transaction cost
+    /// (DuckDB: WAL and checkpoints of small commits; both: bookkeeping statements and the commit) is paid once per load
+    /// instead of once per part. Throws on any failure, leaving nothing behind.
+    /// </summary>
+    Task<LoadSummary> CommitLoadAsync(IAsyncEnumerable<LoadRequest> parts, CancellationToken cancellationToken);
 
     /// <summary>Load summaries committed after <paramref name="after"/> (by batched-at), oldest first; for stats and the hook outbox.</summary>
     Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken);

@@ -94,16 +94,36 @@ internal sealed class PendingTracker
 
     /// <summary>
     /// Takes <paramref name="deleted"/> records (all of the source's up to <paramref name="throughSequence"/>) off the counts:
-    /// exactly when they are a batch <see cref="Read"/> noted and were all counted, else by counting the source afresh at the
+    /// exactly when they are the batches <see cref="Read"/> noted and were all counted, else by counting the source afresh at the
     /// next <see cref="Refresh"/> (after a crash, or when the batch outran the counts).
     /// </summary>
     public void Deleted(long sourceId, long throughSequence, long deleted)
     {
-        ReadBatch? batch;
+        // A load of several parts deletes through its last part: the batches read for it are a chain, each ending before
+        // the next one starts. Their counts add up to exactly what was deleted, or the source is counted afresh.
+        var (records, bytes) = (0L, 0L);
         lock (_reads)
         {
-            batch = _reads.TryGetValue((sourceId, throughSequence), out var found) ? found : null;
-            foreach (var key in _reads.Keys.Where(k => k.SourceId == sourceId && k.LastSequence <= throughSequence).ToList())
+            var mine = _reads.Where(r => r.Key.SourceId == sourceId && r.Key.LastSequence <= throughSequence)
+                .OrderByDescending(r => r.Key.LastSequence)
+                .ToList();
+            long? before = null;
+            foreach (var (key, batch) in mine)
+            {
+                // Sequences are not consecutive: each earlier batch is the one ending highest below the start of the later one.
+                if (before is null ? key.LastSequence == throughSequence : key.LastSequence < before)
+                {
+                    records += batch.Records;
+                    bytes += batch.Bytes;
+                    before = batch.FirstSequence;
+                }
+                else if (before is null)
+                {
+                    break;
+                }
+            }
+
+            foreach (var (key, _) in mine)
             {
                 _reads.Remove(key);
             }
@@ -115,10 +135,10 @@ internal sealed class PendingTracker
         }
 
         state.OldestMicroseconds = null;
-        if (batch is { } read && read.Records == deleted && throughSequence <= state.CountedThrough)
+        if (records == deleted && throughSequence <= state.CountedThrough)
         {
-            state.Records -= read.Records;
-            state.Bytes -= read.Bytes;
+            state.Records -= records;
+            state.Bytes -= bytes;
         }
         else
         {

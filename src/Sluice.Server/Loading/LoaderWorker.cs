@@ -77,24 +77,6 @@ public sealed partial class LoaderWorker(
         await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>
-    /// Whether the records after <paramref name="load"/> are due on their own once it commits: a full batch of them is
-    /// pending, or every pending record is already <see cref="LoadingOptions.Interval"/> old.
-    /// </summary>
-    private async Task<bool> NextIsDueAsync(PreparedLoad load, CancellationToken cancellationToken)
-    {
-        var mine = (await buffer.GetPendingAsync(cancellationToken)).FirstOrDefault(p => p.SourceId == load.Target.SourceId);
-        if (mine is null || mine.Records <= load.Records)
-        {
-            return false;
-        }
-
-        var o = options.Value;
-        return mine.Records - load.Records >= o.MaxRecords
-            || mine.Bytes - load.Bytes >= o.MaxBytes
-            || time.GetUtcNow() - mine.NewestReceivedAt >= o.Interval;
-    }
-
     internal static bool IsDue(PendingSource source, DateTimeOffset now, LoadingOptions o) =>
         source.Records >= o.MaxRecords || source.Bytes >= o.MaxBytes || now - source.OldestReceivedAt >= o.Interval;
 
@@ -103,45 +85,16 @@ public sealed partial class LoaderWorker(
         await Task.Yield();
         try
         {
-            // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. While a batch
-            // commits, the next one is read and planned when it is due already (a full batch is waiting, or everything
-            // pending is old enough): the destination and the planner then work at the same time. Each load is still one
-            // destination transaction, committed in order, and its records leave the buffer only after its commit.
+            // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. Under a backlog a
+            // load takes several parts in one destination transaction, each planned while the one before it is written
+            // (SourceLoader.CommitAsync); its records leave the buffer only after its commit.
             var load = await loader.PrepareAsync(sourceId, cancellationToken);
             while (load is not null && !cancellationToken.IsCancellationRequested)
             {
-                var committing = loader.CommitAsync(load, cancellationToken);
-                Task<PreparedLoad?>? next = null;
-                if (await NextIsDueAsync(load, cancellationToken))
-                {
-                    var previous = load;
-                    next = Task.Run(() => loader.PrepareNextAsync(previous, cancellationToken), cancellationToken);
-                }
-
-                LoadSummary summary;
-                try
-                {
-                    summary = await committing;
-                }
-                catch
-                {
-                    // The next batch was planned against a commit that did not happen: drop it.
-                    if (next is not null)
-                    {
-                        await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    }
-
-                    throw;
-                }
-
+                var summary = await loader.CommitAsync(load, cancellationToken);
                 var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
                 statuses.Succeeded(sourceId, lastTable);
                 metrics?.LoadSucceeded(summary.Tables.Sum(t => t.RowsLoaded));
-                if (next is not null)
-                {
-                    load = await next;
-                    continue;
-                }
 
                 var pending = await buffer.GetPendingAsync(cancellationToken);
                 var mine = pending.FirstOrDefault(p => p.SourceId == sourceId);

@@ -21,6 +21,7 @@ public static class LoadingExtensions
             .Validate(o => o.Interval > TimeSpan.Zero, "Loading:Interval must be positive, e.g. 00:00:02.")
             .Validate(o => o.MaxRecords > 0, "Loading:MaxRecords must be at least 1.")
             .Validate(o => o.MaxBytes > 0, "Loading:MaxBytes must be at least 1.")
+            .Validate(o => o.MaxRecordsPerLoad >= 0, "Loading:MaxRecordsPerLoad cannot be negative (at most Loading:MaxRecords: one part per load).")
             .Validate(o => o.MaxConcurrentLoads > 0, "Loading:MaxConcurrentLoads must be at least 1.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Loading:MinRetryDelay must be positive and at most Loading:MaxRetryDelay.")
             .Validate(o => o.ErrorEmailDelay >= TimeSpan.Zero, "Loading:ErrorEmailDelay cannot be negative, e.g. 02:00:00.")

@@ -8,8 +8,20 @@ public sealed class LoadingOptions
     /// <summary>A load starts when the oldest pending record of a source is this old. Default 2 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A load starts at once when this many records are pending, and takes at most this many. Default 10,000 (keeps a nested load well under 512 MB).</summary>
+    /// <summary>
+    /// A load starts at once when this many records are pending; records are read and planned in parts of at most this many.
+    /// Default 10,000 (keeps a nested part well under 512 MB).
+    /// </summary>
     public int MaxRecords { get; set; } = 10_000;
+
+    /// <summary>
+    /// Under a backlog (another full part already pending), a load goes on with the next parts in the same destination
+    /// transaction, up to this many records in all; each part is planned while the one before it is written. One load,
+    /// one commit, one <c>_sluice_loads</c> row and one post-load hook call, instead of one per part: DuckDB writes whole
+    /// row groups instead of WAL and checkpoints. A part that changes the schema starts a load of its own. Default
+    /// 250,000; at most <see cref="MaxRecords"/> turns this off.
+    /// </summary>
+    public int MaxRecordsPerLoad { get; set; } = 250_000;
 
     /// <summary>A load starts at once when this many bytes of JSON are pending, and takes at most this many. Default 32 MiB.</summary>
     public long MaxBytes { get; set; } = 32L * 1024 * 1024;

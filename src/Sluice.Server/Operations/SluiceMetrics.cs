@@ -16,6 +16,8 @@ public sealed class SluiceMetrics
     private readonly Counter<long> _loadRows;
     private readonly Counter<long> _hookAttempts;
     private readonly Counter<long> _hookFailures;
+    private readonly Histogram<double> _planDuration;
+    private readonly Counter<long> _loadParts;
 
     public SluiceMetrics(IMeterFactory meters)
     {
@@ -27,6 +29,14 @@ public sealed class SluiceMetrics
         _loadRows = meter.CreateCounter<long>("sluice.load.rows", "{row}", "Rows loaded into destinations, subtables included.");
         _hookAttempts = meter.CreateCounter<long>("sluice.hook.attempts", "{attempt}", "Post-load hook attempts, by outcome (succeeded, failed).");
         _hookFailures = meter.CreateCounter<long>("sluice.hook.undeliverable", "{delivery}", "Post-load deliveries that failed for good (email and in-app notification).");
+        _planDuration = meter.CreateHistogram<double>("sluice.load.plan.duration", "s", "Time to plan one part of a load (normalization: JSON records to table rows), after its buffer read.");
+        _loadParts = meter.CreateCounter<long>("sluice.load.parts", "{part}", "Parts planned for loads (a load under a backlog takes several in one transaction).");
+    }
+
+    public void PartPlanned(TimeSpan duration)
+    {
+        _planDuration.Record(duration.TotalSeconds);
+        _loadParts.Add(1);
     }
 
     public void RecordsAccepted(int count) => _ingestRecords.Add(count);

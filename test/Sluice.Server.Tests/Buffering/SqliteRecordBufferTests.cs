@@ -164,6 +164,32 @@ public sealed class SqliteRecordBufferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetPendingAsync_LoadOfSeveralReadBatchesDeleted_CountsOnlyWhatIsLeft()
+    {
+        await AppendAsync(1, """{"n":1}""", """{"n":2}""", """{"n":3}""", """{"n":4}""", """{"n":5}""");
+        await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+
+        // An attempt that read the first three, then a load of three parts of one record each, plus a read past it.
+        await _buffer.Buffer.ReadAsync(1, 0, maxRecords: 3, long.MaxValue, CancellationToken.None);
+        long after = 0;
+        for (var part = 0; part < 3; part++)
+        {
+            after = (await _buffer.Buffer.ReadAsync(1, after, maxRecords: 1, long.MaxValue, CancellationToken.None))[0].Sequence;
+        }
+
+        await _buffer.Buffer.ReadAsync(1, after, maxRecords: 1, long.MaxValue, CancellationToken.None);
+        _buffer.Time.Advance(TimeSpan.FromSeconds(1));
+        await AppendAsync(1, """{"n":66}""");
+
+        Assert.Equal(3, await _buffer.Buffer.DeleteThroughAsync(1, after, CancellationToken.None));
+        var pending = await _buffer.Buffer.GetPendingAsync(CancellationToken.None);
+
+        Assert.Equal(3, pending.Single().Records);
+        Assert.Equal(7 + 7 + 8, pending.Single().Bytes);
+        Assert.Equal(_buffer.Time.GetUtcNow(), pending.Single().NewestReceivedAt);
+    }
+
+    [Fact]
     public async Task GetPendingAsync_RecordsDeletedBeforeTheyWereCounted_AreNotSubtractedTwice()
     {
         await AppendAsync(1, """{"n":1}""");

@@ -52,3 +52,46 @@ public sealed class BacklogTests : IAsyncLifetime
             Columns(await QueryAsync(server.Api, "SELECT * EXCLUDE (_sdc_received_at, _sdc_batched_at, _sdc_sequence, _sdc_table_version) FROM backlog.data")));
     }
 }
+
+/// <summary>
+/// A backlog of batches of one shape: a load takes consecutive full parts in one transaction up to
+/// <c>Loading:MaxRecordsPerLoad</c> (one <c>_sdc_batched_at</c> and one load summary for all of them), and leaves a small
+/// remainder, under half a part, to a load of its own.
+/// </summary>
+public sealed class BacklogPartsTests : IAsyncLifetime
+{
+    private SluiceServer server = null!;
+
+    public async Task InitializeAsync() => server = await SluiceServer.StartAsync(settings: new Dictionary<string, string?>
+    {
+        ["Loading:Interval"] = "01:00:00",
+        ["Loading:MaxRecords"] = "5",
+        ["Loading:MaxRecordsPerLoad"] = "20",
+        ["Loading:PollInterval"] = "00:00:00.05",
+    });
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    public async Task Load_BacklogOfSameShape_JoinsPartsUpToMaxRecordsPerLoadWithOneBatchedAtEach()
+    {
+        var source = await server.CreateSourceAsync(server.Api, "Parts");
+        var records = Enumerable.Range(1, 32).Select(n => $$"""{"n":{{n}},"items":[{"x":{{n}}}]}""");
+
+        await PostAsync(server.Anonymous, source.WebhookUrl, "[" + string.Join(",", records) + "]");
+
+        await WaitForAsync(server.Api, "SELECT count(*) FROM parts.data", rows => rows[0][0] == "30");
+        await WaitUntilAsync(
+            async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 2,
+            "the two loads leave the buffer");
+
+        // Parts 1-4 (records 1-20) are one load, parts 5-6 the next; the last 2 records wait for the interval.
+        AssertRows(
+            ["1|20|20", "21|30|10"],
+            Rows(await QueryAsync(server.Api, "SELECT min(n), max(n), count(*) FROM parts.data GROUP BY _sdc_batched_at ORDER BY 1")));
+        AssertRows(["30"], Rows(await QueryAsync(server.Api, "SELECT count(*) FROM parts.data__items i JOIN parts.data d ON i._sdc_source_key___sdc_primary_key = d.__sdc_primary_key AND i._sdc_batched_at = d._sdc_batched_at")));
+        AssertRows(
+            ["1|20", "2|10"],
+            Rows(await QueryAsync(server.Api, "SELECT row_number() OVER (ORDER BY batched_at), CAST(json_extract(tables, '$[0].rows_loaded') AS BIGINT) FROM _sluice._sluice_loads ORDER BY batched_at")));
+    }
+}
