@@ -87,24 +87,47 @@ public sealed partial class LoaderWorker(
         {
             // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. Under a backlog a
             // load takes several parts in one destination transaction, each planned while the one before it is written
-            // (SourceLoader.CommitAsync); its records leave the buffer only after its commit.
+            // (SourceLoader.CommitAsync), and the next load is planned and written while the last one's records leave the
+            // buffer. A load's records leave the buffer only after its commit; a failed delete fails the source's run here.
             var load = await loader.PrepareAsync(sourceId, cancellationToken);
-            while (load is not null && !cancellationToken.IsCancellationRequested)
+            var deleting = Task.CompletedTask;
+            try
             {
-                var summary = await loader.CommitAsync(load, cancellationToken);
-                var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
-                statuses.Succeeded(sourceId, lastTable);
-                metrics?.LoadSucceeded(summary.Tables.Sum(t => t.RowsLoaded));
-
-                var pending = await buffer.GetPendingAsync(cancellationToken);
-                var mine = pending.FirstOrDefault(p => p.SourceId == sourceId);
-                if (mine is null || !IsDue(mine, time.GetUtcNow(), options.Value))
+                while (load is not null && !cancellationToken.IsCancellationRequested)
                 {
-                    break;
-                }
+                    var loaded = await loader.CommitAsync(load, cancellationToken);
+                    var summary = loaded.Summary;
+                    var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
+                    statuses.Succeeded(sourceId, lastTable);
+                    metrics?.LoadSucceeded(summary.Tables.Sum(t => t.RowsLoaded));
+                    await deleting;
+                    deleting = loaded.BufferDelete;
 
-                load = await loader.PrepareAsync(sourceId, cancellationToken);
+                    load = await loader.PrepareAfterAsync(loaded, cancellationToken);
+                    if (load is not null)
+                    {
+                        continue;
+                    }
+
+                    await deleting;
+                    var pending = await buffer.GetPendingAsync(cancellationToken);
+                    var mine = pending.FirstOrDefault(p => p.SourceId == sourceId);
+                    if (mine is null || !IsDue(mine, time.GetUtcNow(), options.Value))
+                    {
+                        break;
+                    }
+
+                    load = await loader.PrepareAsync(sourceId, cancellationToken);
+                }
             }
+            catch
+            {
+                // The run failed: the last delete still finishes before the source is free; the run's own error is the one told.
+                await deleting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+
+            await deleting;
 
             if (load is null)
             {

@@ -15,3 +15,15 @@ public sealed record PreparedLoad(
     int Records,
     long Bytes,
     IReadOnlyList<TableSchema> TablesAfter);
+
+/// <summary>
+/// A committed load (<see cref="SourceLoader.CommitAsync"/>): its summary, the checkpoint and tables it leaves, and the
+/// deletion of its records from the buffer, still running when the commit returns.
+/// </summary>
+public sealed record CommittedLoad(
+    LoadTarget Target,
+    IDestination Destination,
+    LoadSummary Summary,
+    long Checkpoint,
+    IReadOnlyList<TableSchema> TablesAfter,
+    Task BufferDelete);

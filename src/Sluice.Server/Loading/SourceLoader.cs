@@ -28,7 +28,14 @@ public sealed partial class SourceLoader(
     public async Task<LoadSummary?> LoadOnceAsync(long sourceId, CancellationToken cancellationToken)
     {
         var load = await PrepareAsync(sourceId, cancellationToken);
-        return load is null ? null : await CommitAsync(load, cancellationToken);
+        if (load is null)
+        {
+            return null;
+        }
+
+        var loaded = await CommitAsync(load, cancellationToken);
+        await loaded.BufferDelete;
+        return loaded.Summary;
     }
 
     /// <summary>
@@ -53,32 +60,64 @@ public sealed partial class SourceLoader(
     }
 
     /// <summary>
-    /// Commits <paramref name="first"/> in one destination transaction (rows, rejections, checkpoint, summary) and only then
-    /// deletes its records from the buffer. Under a backlog (a further full part pending) the load goes on with the next
-    /// parts in the same transaction, up to <see cref="LoadingOptions.MaxRecordsPerLoad"/> records, each read and planned
-    /// while the one before it is written; a part that changes the schema is left for a load of its own.
+    /// Commits <paramref name="first"/> in one destination transaction (rows, rejections, checkpoint, summary); only then
+    /// do its records leave the buffer, part by part, in <see cref="CommittedLoad.BufferDelete"/>, which the caller awaits
+    /// (it may plan the next load meanwhile). Under a backlog (another full part pending) the load goes on with the
+    /// next parts in the same transaction, up to <see cref="LoadingOptions.MaxRecordsPerLoad"/> records, each read and
+    /// planned while the one before it is written; a part that changes the schema is left for a load of its own.
     /// </summary>
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
-    public async Task<LoadSummary> CommitAsync(PreparedLoad first, CancellationToken cancellationToken)
+    public async Task<CommittedLoad> CommitAsync(PreparedLoad first, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(first);
-        var target = first.Target;
-        var (records, rows, rejected, checkpoint) = (0, 0L, 0, 0L);
-        var parts = PartsAsync(first, (r, n, x, c) => (records, rows, rejected, checkpoint) = (r, n, x, c), cancellationToken);
-        var summary = await first.Destination.CommitLoadAsync(parts, cancellationToken);
+        var (target, destination) = (first.Target, first.Destination);
+        var (records, rows, rejected) = (0, 0L, 0);
+        var checkpoints = new List<long>();
+        IReadOnlyList<TableSchema> tablesAfter = first.TablesAfter;
+        var parts = PartsAsync(
+            first,
+            (part, r, n, x) =>
+            {
+                (records, rows, rejected) = (r, n, x);
+                checkpoints.Add(part.Request.CheckpointSequence);
+                tablesAfter = part.TablesAfter;
+            },
+            cancellationToken);
+        var summary = await destination.CommitLoadAsync(parts, cancellationToken);
         committed.LoadCommitted(target.ClientId, summary);
-        await buffer.DeleteThroughAsync(target.SourceId, checkpoint, cancellationToken);
-
         LogLoaded(logger, target.SourceId, target.Schema, records, rows, rejected);
-        return summary;
+        return new CommittedLoad(target, destination, summary, checkpoints[^1], tablesAfter, DeletePartsAsync(target.SourceId, checkpoints, cancellationToken));
     }
 
     /// <summary>
-    /// The parts of the load that starts with <paramref name="first"/>; <paramref name="progress"/> gets the records, rows,
-    /// rejections and checkpoint so far.
+    /// Reads and plans the load after <paramref name="previous"/> when a backlog goes on (a full part pending past it), against the tables it left; null otherwise. Runs beside <paramref name="previous"/>'s buffer delete: what it
+    /// reads lies past the checkpoint, which the destination already holds.
+    /// </summary>
+    public Task<PreparedLoad?> PrepareAfterAsync(CommittedLoad previous, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return PlanAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TablesAfter, batchedAtUtc: null, cancellationToken, backlogOnly: true);
+    }
+
+    /// <summary>
+    /// Deletes a committed load's records one part at a time: each delete is one short write transaction, so the ingest
+    /// writer's commits go on between them instead of waiting for the whole load's records to go.
+    /// </summary>
+    private async Task DeletePartsAsync(long sourceId, List<long> checkpoints, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var checkpoint in checkpoints)
+        {
+            await buffer.DeleteThroughAsync(sourceId, checkpoint, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The parts of the load that starts with <paramref name="first"/>; <paramref name="progress"/> gets each part as it is
+    /// handed out, with the records, rows and rejections so far.
     /// </summary>
     private async IAsyncEnumerable<LoadRequest> PartsAsync(
-        PreparedLoad first, Action<int, long, int, long> progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+        PreparedLoad first, Action<PreparedLoad, int, long, int> progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var o = options.Value;
         var (target, destination) = (first.Target, first.Destination);
@@ -95,7 +134,7 @@ public sealed partial class SourceLoader(
                 bytes += current.Bytes;
                 rows += current.Request.Summary.Tables.Sum(t => t.RowsLoaded);
                 rejected += current.Request.Rejections.Count;
-                progress(records, rows, rejected, current.Request.CheckpointSequence);
+                progress(current, records, rows, rejected);
                 ahead = null;
                 if (records + o.MaxRecords <= o.MaxRecordsPerLoad)
                 {
@@ -129,9 +168,10 @@ public sealed partial class SourceLoader(
     }
 
     /// <param name="backlogOnly">
-    /// Plan only a backlog's part: at least half of <see cref="LoadingOptions.MaxRecords"/> or <see cref="LoadingOptions.MaxBytes"/>
-    /// pending. What trickles in while a load is written waits for the next load instead, so a steady trickle cannot keep a
-    /// transaction open (its rows unseen) with ever more small parts.
+    /// Plan only a backlog's part: a full one, <see cref="LoadingOptions.MaxRecords"/> records (or, as the read stops before
+    /// the record that would pass <see cref="LoadingOptions.MaxBytes"/>, at least half of that). What trickles in while a
+    /// load is written waits until it is due, so a steady trickle cannot keep a transaction open (its rows unseen) with ever
+    /// more small parts.
     /// </param>
     private async Task<PreparedLoad?> PlanAsync(
         LoadTarget target, IDestination destination, long checkpoint, IReadOnlyList<TableSchema>? tables, DateTime? batchedAtUtc, CancellationToken cancellationToken,
@@ -145,7 +185,7 @@ public sealed partial class SourceLoader(
             bytes += record.Utf8Json.Length;
         }
 
-        if (records.Count == 0 || (backlogOnly && records.Count * 2L < o.MaxRecords && bytes * 2 < o.MaxBytes))
+        if (records.Count == 0 || (backlogOnly && records.Count < o.MaxRecords && bytes * 2 < o.MaxBytes))
         {
             return null;
         }

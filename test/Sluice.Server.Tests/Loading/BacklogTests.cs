@@ -56,7 +56,7 @@ public sealed class BacklogTests : IAsyncLifetime
 /// <summary>
 /// A backlog of batches of one shape: a load takes consecutive full parts in one transaction up to
 /// <c>Loading:MaxRecordsPerLoad</c> (one <c>_sdc_batched_at</c> and one load summary for all of them), and leaves a small
-/// remainder, under half a part, to a load of its own.
+/// remainder that is not a full part to a load of its own, when it is due.
 /// </summary>
 public sealed class BacklogPartsTests : IAsyncLifetime
 {
