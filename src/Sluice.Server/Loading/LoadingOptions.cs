@@ -23,6 +23,13 @@ public sealed class LoadingOptions
     /// </summary>
     public int MaxRecordsPerLoad { get; set; } = 250_000;
 
+    /// <summary>
+    /// A load of several parts takes no further part once it holds this many table rows (subtables included): nested
+    /// records make ten or more rows each, and one DuckDB transaction keeps part of its rows in memory until it commits.
+    /// Default 500,000 (a backlog of 300,000 nested orders of 10 rows each loads at under 512 MB resident).
+    /// </summary>
+    public long MaxRowsPerLoad { get; set; } = 500_000;
+
     /// <summary>A load starts at once when this many bytes of JSON are pending, and takes at most this many. Default 32 MiB.</summary>
     public long MaxBytes { get; set; } = 32L * 1024 * 1024;
 

@@ -63,7 +63,8 @@ public sealed partial class SourceLoader(
     /// Commits <paramref name="first"/> in one destination transaction (rows, rejections, checkpoint, summary); only then
     /// do its records leave the buffer, part by part, in <see cref="CommittedLoad.BufferDelete"/>, which the caller awaits
     /// (it may plan the next load meanwhile). Under a backlog (another full part pending) the load goes on with the
-    /// next parts in the same transaction, up to <see cref="LoadingOptions.MaxRecordsPerLoad"/> records, each read and
+    /// next parts in the same transaction, up to <see cref="LoadingOptions.MaxRecordsPerLoad"/> records and about
+    /// <see cref="LoadingOptions.MaxRowsPerLoad"/> rows, each read and
     /// planned while the one before it is written; a part that changes the schema is left for a load of its own.
     /// </summary>
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
@@ -136,7 +137,7 @@ public sealed partial class SourceLoader(
                 rejected += current.Request.Rejections.Count;
                 progress(current, records, rows, rejected);
                 ahead = null;
-                if (records + o.MaxRecords <= o.MaxRecordsPerLoad)
+                if (records + o.MaxRecords <= o.MaxRecordsPerLoad && rows < o.MaxRowsPerLoad)
                 {
                     var (checkpoint, tables) = (current.Request.CheckpointSequence, current.TablesAfter);
                     ahead = Task.Run(() => PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, backlogOnly: true), cancellationToken);
