@@ -5,7 +5,7 @@ using Sluice.Bench;
 const string Usage = """
     usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
-             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--max-records-per-load 0] [--max-rows-per-load 0] [--checkpoint-threshold 16MiB] [--duckdb-threads 1]
+             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--part-records 10000] [--max-records-per-load 0] [--max-rows-per-load 0] [--checkpoint-threshold 16MiB] [--duckdb-threads 1]
              untimed warm-up first (load-flat and ceiling 50,000 records, load-nested 20,000; 0 = none): [--warmup N]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
@@ -50,6 +50,7 @@ Console.CancelKeyPress += (_, e) =>
 var loading = new Sluice.Server.Loading.LoadingOptions();
 loading.PollInterval = TimeSpan.FromMilliseconds(Number("poll-ms", (long)loading.PollInterval.TotalMilliseconds));
 loading.MaxRecords = (int)Number("max-records", loading.MaxRecords);
+loading.PartRecords = (int)Number("part-records", loading.PartRecords);
 loading.MaxRecordsPerLoad = (int)Number("max-records-per-load", loading.MaxRecordsPerLoad);
 loading.MaxRowsPerLoad = Number("max-rows-per-load", loading.MaxRowsPerLoad);
 var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLimit = "256MB" }; // as DestinationRegistry opens an account's file

@@ -9,17 +9,26 @@ public sealed class LoadingOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// A load starts at once when this many records are pending; records are read and planned in parts of at most this many.
-    /// Default 10,000 (keeps a nested part well under 512 MB).
+    /// A load starts at once when this many records are pending, and takes what is pending up to this many (past them, only
+    /// a backlog's full parts: <see cref="MaxRecordsPerLoad"/>). Default 10,000.
     /// </summary>
     public int MaxRecords { get; set; } = 10_000;
 
     /// <summary>
-    /// Under a backlog (another full part already pending), a load goes on with the next parts in the same destination
-    /// transaction, up to this many records in all; each part is planned while the one before it is written. One load,
+    /// Records read and planned at a time: a load is written part by part, each part planned while the one before it is
+    /// written. Small parts keep what is alive at once small (a part being planned and one being written), which is what
+    /// the garbage collector copies; very small ones pay the destination's per-part cost (an appender or a COPY) too often.
+    /// Default 2,500 (1,000,000 flat events: 142,000-157,000 rows/s against 135,000 with 10,000-record parts, same window);
+    /// at most <see cref="MaxRecords"/>.
+    /// </summary>
+    public int PartRecords { get; set; } = 2_500;
+
+    /// <summary>
+    /// Under a backlog (another full part already pending past <see cref="MaxRecords"/>), a load goes on with the next parts
+    /// in the same destination transaction, up to this many records in all. One load,
     /// one commit, one <c>_sluice_loads</c> row and one post-load hook call, instead of one per part: DuckDB writes whole
     /// row groups instead of WAL and checkpoints. A part that changes the schema starts a load of its own. Default
-    /// 250,000; at most <see cref="MaxRecords"/> turns this off.
+    /// 250,000; at most <see cref="MaxRecords"/> turns this off (a load takes at most <see cref="MaxRecords"/>).
     /// </summary>
     public int MaxRecordsPerLoad { get; set; } = 250_000;
 

@@ -100,6 +100,9 @@ public sealed partial class SourceLoader(
         return PlanAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TablesAfter, batchedAtUtc: null, cancellationToken, backlogOnly: true);
     }
 
+    /// <summary>How many records one part takes: <see cref="LoadingOptions.PartRecords"/>, at most <see cref="LoadingOptions.MaxRecords"/>.</summary>
+    private static int PartRecords(LoadingOptions o) => Math.Max(1, Math.Min(o.PartRecords, o.MaxRecords));
+
     /// <summary>
     /// Deletes a committed load's records one part at a time: each delete is one short write transaction, so the ingest
     /// writer's commits go on between them instead of waiting for the whole load's records to go.
@@ -137,9 +140,16 @@ public sealed partial class SourceLoader(
                 rejected += current.Request.Rejections.Count;
                 progress(current, records, rows, rejected);
                 ahead = null;
-                if (records + o.MaxRecords <= o.MaxRecordsPerLoad && rows < o.MaxRowsPerLoad)
+                var (checkpoint, tables) = (current.Request.CheckpointSequence, current.TablesAfter);
+                if (records < o.MaxRecords && bytes < o.MaxBytes)
                 {
-                    var (checkpoint, tables) = (current.Request.CheckpointSequence, current.TablesAfter);
+                    // Within the first MaxRecords / MaxBytes a load takes what is pending, as one read of that size would.
+                    var (maxRecords, maxBytes) = (Math.Min(PartRecords(o), o.MaxRecords - records), o.MaxBytes - bytes);
+                    ahead = Task.Run(() => PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, maxRecords, maxBytes), cancellationToken);
+                }
+                else if (records + PartRecords(o) <= o.MaxRecordsPerLoad && rows < o.MaxRowsPerLoad)
+                {
+                    // Past them, only a backlog's full parts.
                     ahead = Task.Run(() => PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, backlogOnly: true), cancellationToken);
                 }
 
@@ -169,24 +179,27 @@ public sealed partial class SourceLoader(
     }
 
     /// <param name="backlogOnly">
-    /// Plan only a backlog's part: a full one, <see cref="LoadingOptions.MaxRecords"/> records (or, as the read stops before
+    /// Plan only a backlog's part: a full one, <see cref="PartRecords"/> records (or, as the read stops before
     /// the record that would pass <see cref="LoadingOptions.MaxBytes"/>, at least half of that). What trickles in while a
     /// load is written waits until it is due, so a steady trickle cannot keep a transaction open (its rows unseen) with ever
     /// more small parts.
     /// </param>
+    /// <param name="maxRecords">The most records to read; default <see cref="PartRecords"/>.</param>
+    /// <param name="maxBytes">The most bytes of JSON to read past the first record; default <see cref="LoadingOptions.MaxBytes"/>.</param>
     private async Task<PreparedLoad?> PlanAsync(
         LoadTarget target, IDestination destination, long checkpoint, IReadOnlyList<TableSchema>? tables, DateTime? batchedAtUtc, CancellationToken cancellationToken,
-        bool backlogOnly = false)
+        int? maxRecords = null, long? maxBytes = null, bool backlogOnly = false)
     {
         var o = options.Value;
-        var records = await buffer.ReadAsync(target.SourceId, checkpoint, o.MaxRecords, o.MaxBytes, cancellationToken);
+        var partRecords = maxRecords ?? PartRecords(o);
+        var records = await buffer.ReadAsync(target.SourceId, checkpoint, partRecords, maxBytes ?? o.MaxBytes, cancellationToken);
         long bytes = 0;
         foreach (var record in records)
         {
             bytes += record.Utf8Json.Length;
         }
 
-        if (records.Count == 0 || (backlogOnly && records.Count < o.MaxRecords && bytes * 2 < o.MaxBytes))
+        if (records.Count == 0 || (backlogOnly && records.Count < partRecords && bytes * 2 < o.MaxBytes))
         {
             return null;
         }

@@ -95,3 +95,40 @@ public sealed class BacklogPartsTests : IAsyncLifetime
             Rows(await QueryAsync(server.Api, "SELECT row_number() OVER (ORDER BY batched_at), CAST(json_extract(tables, '$[0].rows_loaded') AS BIGINT) FROM _sluice._sluice_loads ORDER BY batched_at")));
     }
 }
+
+/// <summary>
+/// Parts smaller than <c>Loading:MaxRecords</c>: a due load still takes everything pending up to MaxRecords, part by part,
+/// in one transaction (one batched-at, one load summary), as one read of MaxRecords would have.
+/// </summary>
+public sealed class SmallPartsTests : IAsyncLifetime
+{
+    private SluiceServer server = null!;
+
+    public async Task InitializeAsync() => server = await SluiceServer.StartAsync(settings: new Dictionary<string, string?>
+    {
+        ["Loading:Interval"] = "00:00:00.2",
+        ["Loading:MaxRecords"] = "100",
+        ["Loading:PartRecords"] = "3",
+        ["Loading:PollInterval"] = "00:00:00.05",
+    });
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    public async Task Load_FewerRecordsThanMaxRecords_OneLoadOfSeveralPartsWithNestedRowsKeptTogether()
+    {
+        var source = await server.CreateSourceAsync(server.Api, "Small Parts", primaryKey: "id");
+        // Record 7 re-sends id 2 with new items: parts 1 and 3 of the same load hold the two versions.
+        var records = Enumerable.Range(1, 8).Select(n => $$"""{"id":{{(n == 7 ? 2 : n)}},"v":{{n}},"items":[{"x":{{n}}},{"x":{{n + 100}}}]}""");
+
+        await PostAsync(server.Anonymous, source.WebhookUrl, "[" + string.Join(",", records) + "]");
+
+        AssertRows(["7"], await WaitForAsync(server.Api, "SELECT count(*) FROM small_parts.data", rows => rows[0][0] == "7"));
+        AssertRows(["1|7"], Rows(await QueryAsync(server.Api, "SELECT count(DISTINCT _sdc_batched_at), count(*) FROM small_parts.data")));
+        AssertRows(["2|7"], Rows(await QueryAsync(server.Api, "SELECT id, v FROM small_parts.data WHERE id = 2")));
+        AssertRows(["7", "107"], Rows(await QueryAsync(server.Api, "SELECT x FROM small_parts.data__items WHERE _sdc_source_key_id = 2 ORDER BY x")));
+        AssertRows(["14"], Rows(await QueryAsync(server.Api, "SELECT count(*) FROM small_parts.data__items")));
+        // One load: its summary counts each part's root rows (id 2 was upserted twice).
+        AssertRows(["8"], Rows(await QueryAsync(server.Api, "SELECT CAST(json_extract(tables, '$[0].rows_loaded') AS BIGINT) FROM _sluice._sluice_loads")));
+    }
+}
