@@ -57,48 +57,29 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         ArgumentNullException.ThrowIfNull(parts);
         return WithWriterAsync(async connection =>
         {
-            var enumerator = parts.GetAsyncEnumerator(cancellationToken);
+            Execute(connection, "BEGIN TRANSACTION");
             try
             {
-                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    throw new ArgumentException("A load has at least one part.", nameof(parts));
-                }
-
-                var first = enumerator.Current;
-                var head = first with { SchemaChanges = [], Writes = [], Rejections = [] };
-                var summaries = new List<LoadSummary> { first.Summary };
-                var checkpoint = first.CheckpointSequence;
-                Execute(connection, "BEGIN TRANSACTION");
-                try
-                {
-                    var tables = ApplyPart(connection, first, first.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(first.Schema) : null, firstPart: true, cancellationToken);
-                    first = null;
-                    while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                Dictionary<string, TableSchema>? tables = null;
+                var load = await LoadParts.ApplyAsync(
+                    parts,
+                    (part, first) =>
                     {
-                        var part = enumerator.Current;
-                        LoadParts.CheckNext(head, checkpoint, part);
-                        tables = ApplyPart(connection, part, tables, firstPart: false, cancellationToken);
-                        summaries.Add(part.Summary);
-                        checkpoint = part.CheckpointSequence;
-                    }
-
-                    var summary = LoadSummary.Combine(summaries);
-                    Finish(connection, head.SourceId, checkpoint, summary);
-                    Execute(connection, "COMMIT");
-                    _tables[head.Schema] = tables;
-                    return summary;
-                }
-                catch
-                {
-                    _tables.Clear();
-                    Rollback(connection);
-                    throw;
-                }
+                        var known = first ? (part.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(part.Schema) : null) : tables;
+                        tables = ApplyPart(connection, part, known, first, cancellationToken);
+                        return Task.CompletedTask;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                Finish(connection, load.SourceId, load.Checkpoint, load.Summary);
+                Execute(connection, "COMMIT");
+                _tables[load.Schema] = tables!;
+                return load.Summary;
             }
-            finally
+            catch
             {
-                await enumerator.DisposeAsync().ConfigureAwait(false);
+                _tables.Clear();
+                Rollback(connection);
+                throw;
             }
         }, cancellationToken);
     }

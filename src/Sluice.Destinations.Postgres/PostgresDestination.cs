@@ -67,39 +67,15 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         ArgumentNullException.ThrowIfNull(parts);
         return RunAsync(async (connection, ct) =>
         {
-            var enumerator = parts.GetAsyncEnumerator(ct);
-            try
-            {
-                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    throw new ArgumentException("A load has at least one part.", nameof(parts));
-                }
-
-                var first = enumerator.Current;
-                var head = first with { SchemaChanges = [], Writes = [], Rejections = [] };
-                var summaries = new List<LoadSummary> { first.Summary };
-                var checkpoint = first.CheckpointSequence;
-                await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-                var tables = await ApplyPartAsync(connection, first, tables: null, ct).ConfigureAwait(false);
-                first = null;
-                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    var part = enumerator.Current;
-                    LoadParts.CheckNext(head, checkpoint, part);
-                    await ApplyPartAsync(connection, part, tables, ct).ConfigureAwait(false);
-                    summaries.Add(part.Summary);
-                    checkpoint = part.CheckpointSequence;
-                }
-
-                var summary = LoadSummary.Combine(summaries);
-                await FinishAsync(connection, head.SourceId, checkpoint, summary, ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return summary;
-            }
-            finally
-            {
-                await enumerator.DisposeAsync().ConfigureAwait(false);
-            }
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            Dictionary<string, TableSchema>? tables = null;
+            var load = await LoadParts.ApplyAsync(
+                parts,
+                async (part, first) => tables = await ApplyPartAsync(connection, part, first ? null : tables, ct).ConfigureAwait(false),
+                ct).ConfigureAwait(false);
+            await FinishAsync(connection, load.SourceId, load.Checkpoint, load.Summary, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return load.Summary;
         }, cancellationToken);
     }
 

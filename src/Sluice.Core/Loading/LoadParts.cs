@@ -12,6 +12,40 @@ public static class LoadParts
     }
 
     /// <summary>
+    /// Hands the parts of one load to <paramref name="applyPart"/> one at a time, in order (with true for the first), each
+    /// later part checked against the first (<see cref="CheckNext"/>); returns what the load's bookkeeping needs: its source,
+    /// the last part's checkpoint and <see cref="LoadSummary.Combine"/> of the parts' summaries. A part is asked for only
+    /// once the one before it is applied, and nothing of a part is held after it.
+    /// </summary>
+    public static async Task<AppliedLoad> ApplyAsync(IAsyncEnumerable<LoadRequest> parts, Func<LoadRequest, bool, Task> applyPart, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(applyPart);
+        LoadRequest? head = null;
+        var summaries = new List<LoadSummary>();
+        var checkpoint = 0L;
+        await foreach (var part in parts.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (head is null)
+            {
+                head = part with { SchemaChanges = [], Writes = [], Rejections = [] };
+            }
+            else
+            {
+                CheckNext(head, checkpoint, part);
+            }
+
+            await applyPart(part, summaries.Count == 0).ConfigureAwait(false);
+            summaries.Add(part.Summary);
+            checkpoint = part.CheckpointSequence;
+        }
+
+        return head is null
+            ? throw new ArgumentException("A load has at least one part.", nameof(parts))
+            : new AppliedLoad(head.SourceId, head.Schema, checkpoint, LoadSummary.Combine(summaries));
+    }
+
+    /// <summary>
     /// Checks that <paramref name="part"/> may follow <paramref name="first"/> in one load: same source and schema, sequences
     /// after the part before (<paramref name="previousCheckpoint"/>), and the same batched-at (BEHAVIOUR.md: identical for
     /// every row of a batch). Schema changes are allowed in the first part only.
@@ -32,3 +66,6 @@ public static class LoadParts
         }
     }
 }
+
+/// <summary>What <see cref="LoadParts.ApplyAsync"/> leaves for the end of a load's transaction.</summary>
+public sealed record AppliedLoad(long SourceId, string Schema, long Checkpoint, LoadSummary Summary);
