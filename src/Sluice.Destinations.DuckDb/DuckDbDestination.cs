@@ -58,6 +58,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         return WithWriterAsync(async connection =>
         {
             Execute(connection, "BEGIN TRANSACTION");
+            var appenders = new OpenAppenders(connection);
             try
             {
                 Dictionary<string, TableSchema>? tables = null;
@@ -66,10 +67,11 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                     (part, first) =>
                     {
                         var known = first ? (part.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(part.Schema) : null) : tables;
-                        tables = ApplyPart(connection, part, known, first, cancellationToken);
+                        tables = ApplyPart(connection, appenders, part, known, first, cancellationToken);
                         return Task.CompletedTask;
                     },
                     cancellationToken).ConfigureAwait(false);
+                appenders.CloseAll();
                 Finish(connection, load.SourceId, load.Checkpoint, load.Summary);
                 Execute(connection, "COMMIT");
                 _tables[load.Schema] = tables!;
@@ -78,6 +80,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             catch
             {
                 _tables.Clear();
+                appenders.Discard();
                 Rollback(connection);
                 throw;
             }
@@ -253,8 +256,9 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     /// <summary>Applies one part of a load inside the open transaction (all but checkpoint and summary); returns the schema's tables as they are now.</summary>
     /// <param name="known">The schema's tables, when known to be current (no schema changes in this part); else read after the changes.</param>
     /// <param name="firstPart">Whether this is the load's first part, which makes sure the schema and its <c>_sdc_rejected</c> exist.</param>
+    /// <param name="appenders">The load's appenders into its tables, kept open from part to part while only appends follow.</param>
     private static Dictionary<string, TableSchema> ApplyPart(
-        DuckDBConnection connection, LoadRequest load, Dictionary<string, TableSchema>? known, bool firstPart, CancellationToken cancellationToken)
+        DuckDBConnection connection, OpenAppenders appenders, LoadRequest load, Dictionary<string, TableSchema>? known, bool firstPart, CancellationToken cancellationToken)
     {
         var schema = load.Schema;
         if (firstPart)
@@ -281,10 +285,16 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         foreach (var step in steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (step is not BulkAppendStep and not SubtableInsertStep)
+            {
+                // Statements see only what the appenders have flushed.
+                appenders.CloseAll();
+            }
+
             switch (step)
             {
                 case BulkAppendStep append:
-                    AppendInto(connection, append.Schema, append.Table, append.Write);
+                    AppendInto(appenders.For(append.Schema, append.Table.Name, append.Write.Rows.Count), append.Table, append.Write);
                     break;
                 case StageStep stage:
                     Stage(connection, stage.Stage, stage.Write);
@@ -294,9 +304,10 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                     losingRoots[drop.RootStage] = ExecuteCount(connection, drop.Sql);
                     break;
                 case SubtableInsertStep subtable when losingRoots.TryGetValue(subtable.RootStage, out var lost) && lost == 0:
-                    AppendInto(connection, subtable.Schema, subtable.Table, subtable.Write);
+                    AppendInto(appenders.For(subtable.Schema, subtable.Table.Name, subtable.Write.Rows.Count), subtable.Table, subtable.Write);
                     break;
                 case SubtableInsertStep subtable:
+                    appenders.CloseAll();
                     Stage(connection, subtable.Stage, subtable.Write);
                     stages.Add(subtable.Stage);
                     Execute(connection, subtable.InsertSql);
@@ -311,7 +322,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
         if (load.Rejections.Count > 0)
         {
-            using var appender = connection.CreateAppender(null, schema, RejectedTable);
+            var appender = appenders.For(schema, RejectedTable, load.Rejections.Count);
             foreach (var rejection in load.Rejections)
             {
                 appender.CreateRow()
@@ -321,6 +332,11 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                     .AppendValue(rejection.Record)
                     .EndRow();
             }
+        }
+
+        if (stages.Count > 0)
+        {
+            appenders.CloseAll();
         }
 
         foreach (var stage in stages)
@@ -371,10 +387,9 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         create.PrimaryKey.Any(k => k.StartsWith(LoadSql.SourceKeyPrefix, StringComparison.Ordinal)) ? create with { PrimaryKey = [] } : create;
 
     /// <summary>Append-only writes skip staging: the appender fills every table column, NULL where the write has none.</summary>
-    private static void AppendInto(DuckDBConnection connection, string schema, TableSchema table, TableWrite write)
+    private static void AppendInto(DuckDBAppender appender, TableSchema table, TableWrite write)
     {
         var sources = table.Columns.Select(c => IndexOf(write.Columns, c.Name)).ToArray();
-        using var appender = connection.CreateAppender(null, schema, table.Name);
         foreach (var values in write.Rows)
         {
             TableWriteCheck.RowWidth(write, values);
@@ -386,6 +401,73 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             }
 
             row.EndRow();
+        }
+    }
+
+    /// <summary>
+    /// A load's appenders, one per table, open from one part to the next while the parts only append (a backlog of
+    /// append-only parts writes each table through one appender, as one bulk append would); closed, so that their rows are
+    /// flushed, before any other statement and before the load's bookkeeping.
+    /// </summary>
+    private sealed class OpenAppenders(DuckDBConnection connection)
+    {
+        /// <summary>
+        /// An appender holds its rows (uncompressed) until it flushes them into the table, by itself only every ~200,000
+        /// rows: closing it every this many keeps a load's memory flat (1,000,000 flat events peaked 60-120 MB higher
+        /// without it), while several parts still share an appender. Measured on 1M flat events: an appender per part
+        /// (2,500 rows) 5.7-6.8 s of DuckDB time, every 20,480 rows 4.0 s, every 122,880 rows 4.2 s, never 4.6-4.7 s.
+        /// </summary>
+        private const int RowsPerAppender = 20_480;
+
+        private readonly Dictionary<(string Schema, string Table), (DuckDBAppender Appender, int Rows)> _open = [];
+
+        /// <summary>The appender into <paramref name="schema"/>.<paramref name="table"/> for the next <paramref name="rows"/> rows.</summary>
+        public DuckDBAppender For(string schema, string table, int rows = 0)
+        {
+            if (_open.TryGetValue((schema, table), out var open) && open.Rows >= RowsPerAppender)
+            {
+                _open.Remove((schema, table));
+                open.Appender.Close();
+                open = default;
+            }
+
+            var appender = open.Appender ?? connection.CreateAppender(null, schema, table);
+            _open[(schema, table)] = (appender, open.Rows + rows);
+            return appender;
+        }
+
+        /// <summary>Flushes and closes every appender; a failing flush (e.g. a constraint) fails the load.</summary>
+        public void CloseAll()
+        {
+            try
+            {
+                foreach (var (appender, _) in _open.Values)
+                {
+                    appender.Close();
+                }
+            }
+            finally
+            {
+                Discard();
+            }
+        }
+
+        /// <summary>Lets go of every appender without flushing what it still holds (the load is rolled back).</summary>
+        public void Discard()
+        {
+            foreach (var (appender, _) in _open.Values)
+            {
+                try
+                {
+                    appender.Dispose();
+                }
+                catch (DuckDBException)
+                {
+                    // Its rows go with the rollback.
+                }
+            }
+
+            _open.Clear();
         }
     }
 

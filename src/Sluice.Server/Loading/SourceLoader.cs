@@ -74,13 +74,24 @@ public sealed partial class SourceLoader(
         var (target, destination) = (first.Target, first.Destination);
         var (records, rows, rejected) = (0, 0L, 0);
         var checkpoints = new List<long>();
+        var deletedFrom = 0;
         IReadOnlyList<TableSchema> tablesAfter = first.TablesAfter;
         var parts = PartsAsync(
             first,
             (part, r, n, x) =>
             {
                 (records, rows, rejected) = (r, n, x);
-                checkpoints.Add(part.Request.CheckpointSequence);
+                // The records leave the buffer about MaxRecords at a time: short write transactions, and few of them.
+                if (checkpoints.Count == 0 || r - part.Records - deletedFrom >= options.Value.MaxRecords)
+                {
+                    checkpoints.Add(part.Request.CheckpointSequence);
+                    deletedFrom = r - part.Records;
+                }
+                else
+                {
+                    checkpoints[^1] = part.Request.CheckpointSequence;
+                }
+
                 tablesAfter = part.TablesAfter;
             },
             cancellationToken);
@@ -104,8 +115,8 @@ public sealed partial class SourceLoader(
     private static int PartRecords(LoadingOptions o) => Math.Max(1, Math.Min(o.PartRecords, o.MaxRecords));
 
     /// <summary>
-    /// Deletes a committed load's records one part at a time: each delete is one short write transaction, so the ingest
-    /// writer's commits go on between them instead of waiting for the whole load's records to go.
+    /// Deletes a committed load's records about <see cref="LoadingOptions.MaxRecords"/> at a time: each delete is one short
+    /// write transaction, so the ingest writer's commits go on between them instead of waiting for the whole load's records.
     /// </summary>
     private async Task DeletePartsAsync(long sourceId, List<long> checkpoints, CancellationToken cancellationToken)
     {
