@@ -68,11 +68,13 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         return RunAsync(async (connection, ct) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var copy = new OpenCopy(connection);
             Dictionary<string, TableSchema>? tables = null;
             var load = await LoadParts.ApplyAsync(
                 parts,
-                async (part, first) => tables = await ApplyPartAsync(connection, part, first ? null : tables, ct).ConfigureAwait(false),
+                async (part, first) => tables = await ApplyPartAsync(connection, copy, part, first ? null : tables, ct).ConfigureAwait(false),
                 ct).ConfigureAwait(false);
+            await copy.CompleteAsync(ct).ConfigureAwait(false);
             await FinishAsync(connection, load.SourceId, load.Checkpoint, load.Summary, ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return load.Summary;
@@ -199,13 +201,14 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
 
     /// <summary>Applies one part of a load inside the open transaction (all but checkpoint and summary); returns the schema's tables.</summary>
     /// <param name="tables">The schema's tables as the load's first part left them (later parts change no schema); null for the first part.</param>
+    /// <param name="copy">The load's COPY into a table, kept open from part to part while only appends to it follow.</param>
     private static async Task<Dictionary<string, TableSchema>> ApplyPartAsync(
-        NpgsqlConnection connection, LoadRequest load, Dictionary<string, TableSchema>? tables, CancellationToken ct)
+        NpgsqlConnection connection, OpenCopy copy, LoadRequest load, Dictionary<string, TableSchema>? tables, CancellationToken ct)
     {
         var schema = load.Schema;
         if (tables is not null)
         {
-            await WritePartAsync(connection, load, tables, ct).ConfigureAwait(false);
+            await WritePartAsync(connection, copy, load, tables, ct).ConfigureAwait(false);
             return tables;
         }
 
@@ -241,21 +244,27 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         }
 
         tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
-        await WritePartAsync(connection, load, tables, ct).ConfigureAwait(false);
+        await WritePartAsync(connection, copy, load, tables, ct).ConfigureAwait(false);
         return tables;
     }
 
-    private static async Task WritePartAsync(NpgsqlConnection connection, LoadRequest load, Dictionary<string, TableSchema> tables, CancellationToken ct)
+    private static async Task WritePartAsync(NpgsqlConnection connection, OpenCopy copy, LoadRequest load, Dictionary<string, TableSchema> tables, CancellationToken ct)
     {
         var schema = load.Schema;
         var losingRoots = new Dictionary<string, int>(StringComparer.Ordinal);
         var stages = new List<string>();
         foreach (var step in PlanWrites(schema, tables, load.Writes))
         {
+            if (step is not BulkAppendStep and not SubtableInsertStep)
+            {
+                // One statement at a time on a connection: the COPY ends before anything else runs.
+                await copy.CompleteAsync(ct).ConfigureAwait(false);
+            }
+
             switch (step)
             {
                 case BulkAppendStep append:
-                    await CopyAsync(connection, Table(append.Schema, append.Table.Name), append.Write, ct).ConfigureAwait(false);
+                    await copy.WriteAsync(Table(append.Schema, append.Table.Name), append.Write, ct).ConfigureAwait(false);
                     break;
                 case StageStep stage:
                     await StageAsync(connection, stage.Stage, stage.Write, ct).ConfigureAwait(false);
@@ -265,9 +274,10 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
                     losingRoots[drop.RootStage] = await ExecuteAsync(connection, drop.Sql, ct).ConfigureAwait(false);
                     break;
                 case SubtableInsertStep subtable when losingRoots.TryGetValue(subtable.RootStage, out var lost) && lost == 0:
-                    await CopyAsync(connection, Table(subtable.Schema, subtable.Table.Name), subtable.Write, ct).ConfigureAwait(false);
+                    await copy.WriteAsync(Table(subtable.Schema, subtable.Table.Name), subtable.Write, ct).ConfigureAwait(false);
                     break;
                 case SubtableInsertStep subtable:
+                    await copy.CompleteAsync(ct).ConfigureAwait(false);
                     await StageAsync(connection, subtable.Stage, subtable.Write, ct).ConfigureAwait(false);
                     stages.Add(subtable.Stage);
                     await ExecuteAsync(connection, subtable.InsertSql, ct).ConfigureAwait(false);
@@ -282,6 +292,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
 
         if (load.Rejections.Count > 0)
         {
+            await copy.CompleteAsync(ct).ConfigureAwait(false);
             await using var importer = await connection.BeginBinaryImportAsync(
                 $"COPY {Table(schema, RejectedTable)} (\"_sdc_rejected_at\", \"table_name\", \"reason\", \"record\") FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
             foreach (var rejection in load.Rejections)
@@ -299,6 +310,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         // The next part of the load stages under the same names (the tables would otherwise go at commit).
         if (stages.Count > 0)
         {
+            await copy.CompleteAsync(ct).ConfigureAwait(false);
             await ExecuteAsync(connection, "DROP TABLE " + string.Join(", ", stages.Select(Quote)), ct).ConfigureAwait(false);
         }
     }
@@ -329,21 +341,64 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         await row.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string target, TableWrite write, CancellationToken ct)
+    /// <summary>
+    /// A load's binary COPY into one table, open from one part to the next while the parts only append to that table with
+    /// the same columns (a backlog of append-only parts goes in as one COPY, as a bulk load would); completed before any
+    /// other statement, another table or other columns, and before the load's bookkeeping. Disposed without completing, it
+    /// cancels: its rows go with the rollback.
+    /// </summary>
+    private sealed class OpenCopy(NpgsqlConnection connection) : IAsyncDisposable
     {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {target} ({ColumnList(write.Columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
-        foreach (var values in write.Rows)
+        private NpgsqlBinaryImporter? _importer;
+        private string? _command;
+
+        public async Task WriteAsync(string target, TableWrite write, CancellationToken ct)
         {
-            TableWriteCheck.RowWidth(write, values);
-            await importer.StartRowAsync(ct).ConfigureAwait(false);
-            for (var i = 0; i < values.Length; i++)
+            var command = $"COPY {target} ({ColumnList(write.Columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
+            if (_importer is null || _command != command)
             {
-                PostgresTypes.Write(importer, write.Columns[i].Type, values[i], write.Table, write.Columns[i].Name);
+                await CompleteAsync(ct).ConfigureAwait(false);
+                _importer = await connection.BeginBinaryImportAsync(command, ct).ConfigureAwait(false);
+                _command = command;
+            }
+
+            foreach (var values in write.Rows)
+            {
+                TableWriteCheck.RowWidth(write, values);
+                await _importer.StartRowAsync(ct).ConfigureAwait(false);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    PostgresTypes.Write(_importer, write.Columns[i].Type, values[i], write.Table, write.Columns[i].Name);
+                }
             }
         }
 
-        await importer.CompleteAsync(ct).ConfigureAwait(false);
+        public async Task CompleteAsync(CancellationToken ct)
+        {
+            if (_importer is not { } importer)
+            {
+                return;
+            }
+
+            (_importer, _command) = (null, null);
+            try
+            {
+                await importer.CompleteAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await importer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_importer is { } importer)
+            {
+                _importer = null;
+                await importer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task<Dictionary<string, TableSchema>> ReadTablesAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
@@ -406,7 +461,9 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             connection,
             $"CREATE TEMP TABLE {Quote(stage)} ({string.Join(", ", write.Columns.Select(c => Quote(c.Name) + " " + PostgresTypes.Name(c.Type)))}) ON COMMIT DROP",
             ct).ConfigureAwait(false);
-        await CopyAsync(connection, Quote(stage), write, ct).ConfigureAwait(false);
+        await using var copy = new OpenCopy(connection);
+        await copy.WriteAsync(Quote(stage), write, ct).ConfigureAwait(false);
+        await copy.CompleteAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
