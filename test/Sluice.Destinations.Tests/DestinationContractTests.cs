@@ -202,6 +202,28 @@ public abstract class DestinationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommitLoadParts_AppendsWithOtherColumnsAndRejectionsBetween_EveryRowLandsInItsColumns()
+    {
+        var color = new ColumnSpec("color", ColumnType.Text);
+        await CommitAsync(new LoadBuilder("events", sourceId: 4).Create("data", WithSystem(Id, Name, color)).Append("data", WithSystem(Id, Name), Row(1, 1L, "a")));
+
+        // The bulk write into data switches columns between parts, and a rejection comes between two parts of the same columns.
+        var load = Parts(
+            new LoadBuilder("events", sourceId: 4).Append("data", WithSystem(Id, Name), Row(2, 2L, "b"), Row(3, 3L, "c")).Build(),
+            new LoadBuilder("events", sourceId: 4).Append("data", WithSystem(Id, color), Row(4, 4L, "red")).Reject("data", "Field collision on id", "{\"id\":5}").Build(),
+            new LoadBuilder("events", sourceId: 4).Append("data", WithSystem(Id, color), Row(6, 6L, "blue")).Build(),
+            new LoadBuilder("events", sourceId: 4).Append("data", WithSystem(Id, Name), Row(7, 7L, "g")).Build());
+        var summary = await Destination.CommitLoadAsync(load, default);
+
+        await AssertRowsAsync(
+            "SELECT id, name, color FROM events.data ORDER BY id",
+            [[1L, "a", null], [2L, "b", null], [3L, "c", null], [4L, null, "red"], [6L, null, "blue"], [7L, "g", null]]);
+        await AssertRowsAsync("SELECT record FROM events._sdc_rejected", [["{\"id\":5}"]]);
+        Assert.Equal(7, await Destination.GetCheckpointAsync(4, default));
+        Assert.Equal((5L, 1L), (summary.Tables.Single().RowsLoaded, summary.Tables.Single().RowsRejected));
+    }
+
+    [Fact]
     public async Task CommitLoadParts_LaterPartFails_NothingOfAnyPartIsCommitted()
     {
         await CommitAsync(new LoadBuilder("shop", sourceId: 3).Create("data", WithSystem(Id)).Append("data", WithSystem(Id), Row(1, 1L)), checkpoint: 1);
