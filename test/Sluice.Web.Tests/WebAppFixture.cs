@@ -71,7 +71,19 @@ public class WebAppFixture : IAsyncLifetime
         await visit.Page.GetByLabel("Email").FillAsync(email ?? UserService.FirstUserEmail);
         await visit.Page.GetByLabel("Password").FillAsync(password ?? Server.AdminPassword);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await visit.Page.WaitForURLAsync(new Uri(Server.BaseAddress, "/").ToString());
+        try
+        {
+            // CI runs the test projects side by side on two cores, with PostgreSQL and Chromium: allow the sign-in and the
+            // dashboard's first render for a new account more than a page step's 30 s.
+            await visit.Page.WaitForURLAsync(new Uri(Server.BaseAddress, "/").ToString(), new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException error)
+        {
+            // Say where the browser is and what the page says, not only that the dashboard never came.
+            var text = await visit.Page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            throw new TimeoutException($"Signing in as {email ?? UserService.FirstUserEmail} did not reach the dashboard; the page is {visit.Page.Url}: {text}", error);
+        }
+
         await visit.ShotAsync("dashboard-after-sign-in");
         return visit;
     }
