@@ -90,6 +90,13 @@ public sealed partial class LoaderWorker(
             // (SourceLoader.CommitAsync), and the next load is planned and written while the last one's records leave the
             // buffer. A load's records leave the buffer only after its commit; a failed delete fails the source's run here.
             var load = await loader.PrepareAsync(sourceId, cancellationToken);
+            if (load is null)
+            {
+                // Nothing past the destination's checkpoint: e.g. the last attempt committed but could not clear the
+                // buffer. The records are loaded, so the error streak is over.
+                statuses.Recovered(sourceId);
+            }
+
             var deleting = Task.CompletedTask;
             try
             {
@@ -128,13 +135,6 @@ public sealed partial class LoaderWorker(
             }
 
             await deleting;
-
-            if (load is null)
-            {
-                // Nothing past the destination's checkpoint: e.g. the last attempt committed but could not clear the
-                // buffer. The records are loaded, so the error streak is over.
-                statuses.Recovered(sourceId);
-            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -61,49 +61,52 @@ public sealed partial class SourceLoader(
 
     /// <summary>
     /// Commits <paramref name="first"/> in one destination transaction (rows, rejections, checkpoint, summary); only then
-    /// do its records leave the buffer, part by part, in <see cref="CommittedLoad.BufferDelete"/>, which the caller awaits
-    /// (it may plan the next load meanwhile). Under a backlog (another full part pending) the load goes on with the
-    /// next parts in the same transaction, up to <see cref="LoadingOptions.MaxRecordsPerLoad"/> records and about
-    /// <see cref="LoadingOptions.MaxRowsPerLoad"/> rows, each read and
-    /// planned while the one before it is written; a part that changes the schema is left for a load of its own.
+    /// do its records leave the buffer, about <see cref="LoadingOptions.MaxRecords"/> at a time, in
+    /// <see cref="CommittedLoad.BufferDelete"/>, which the caller awaits (it may plan the next load meanwhile). The load
+    /// takes what is pending up to <see cref="LoadingOptions.MaxRecords"/>, and under a backlog (another full part pending)
+    /// further parts in the same transaction, up to <see cref="LoadingOptions.MaxRecordsPerLoad"/> records and about
+    /// <see cref="LoadingOptions.MaxRowsPerLoad"/> rows; each part is read and planned while the one before it is written,
+    /// and a part that changes the schema is left for a load of its own.
     /// </summary>
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
     public async Task<CommittedLoad> CommitAsync(PreparedLoad first, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(first);
         var (target, destination) = (first.Target, first.Destination);
-        var (records, rows, rejected) = (0, 0L, 0);
+        var (records, rejected) = (0, 0);
         var checkpoints = new List<long>();
         var deletedFrom = 0;
         IReadOnlyList<TableSchema> tablesAfter = first.TablesAfter;
         var parts = PartsAsync(
             first,
-            (part, r, n, x) =>
+            part =>
             {
-                (records, rows, rejected) = (r, n, x);
                 // The records leave the buffer about MaxRecords at a time: short write transactions, and few of them.
-                if (checkpoints.Count == 0 || r - part.Records - deletedFrom >= options.Value.MaxRecords)
+                if (checkpoints.Count == 0 || records - deletedFrom >= options.Value.MaxRecords)
                 {
                     checkpoints.Add(part.Request.CheckpointSequence);
-                    deletedFrom = r - part.Records;
+                    deletedFrom = records;
                 }
                 else
                 {
                     checkpoints[^1] = part.Request.CheckpointSequence;
                 }
 
+                records += part.Records;
+                rejected += part.Request.Rejections.Count;
                 tablesAfter = part.TablesAfter;
             },
             cancellationToken);
         var summary = await destination.CommitLoadAsync(parts, cancellationToken);
         committed.LoadCommitted(target.ClientId, summary);
-        LogLoaded(logger, target.SourceId, target.Schema, records, rows, rejected);
+        LogLoaded(logger, target.SourceId, target.Schema, records, summary.Tables.Sum(t => t.RowsLoaded), rejected);
         return new CommittedLoad(target, destination, summary, checkpoints[^1], tablesAfter, DeletePartsAsync(target.SourceId, checkpoints, cancellationToken));
     }
 
     /// <summary>
-    /// Reads and plans the load after <paramref name="previous"/> when a backlog goes on (a full part pending past it), against the tables it left; null otherwise. Runs beside <paramref name="previous"/>'s buffer delete: what it
-    /// reads lies past the checkpoint, which the destination already holds.
+    /// Reads and plans the load after <paramref name="previous"/> when a backlog goes on (a full part pending past it),
+    /// against the tables it left; null otherwise. Runs beside <paramref name="previous"/>'s buffer delete: what it reads
+    /// lies past the checkpoint, which the destination already holds.
     /// </summary>
     public Task<PreparedLoad?> PrepareAfterAsync(CommittedLoad previous, CancellationToken cancellationToken)
     {
@@ -128,16 +131,16 @@ public sealed partial class SourceLoader(
     }
 
     /// <summary>
-    /// The parts of the load that starts with <paramref name="first"/>; <paramref name="progress"/> gets each part as it is
-    /// handed out, with the records, rows and rejections so far.
+    /// The parts of the load that starts with <paramref name="first"/>; <paramref name="handingOut"/> sees each part just
+    /// before it is handed out.
     /// </summary>
     private async IAsyncEnumerable<LoadRequest> PartsAsync(
-        PreparedLoad first, Action<PreparedLoad, int, long, int> progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+        PreparedLoad first, Action<PreparedLoad> handingOut, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var o = options.Value;
         var (target, destination) = (first.Target, first.Destination);
         var batchedAt = first.Request.Summary.BatchedAt;
-        var (records, bytes, rows, rejected) = (0, 0L, 0L, 0);
+        var (records, bytes, rows) = (0, 0L, 0L);
         PreparedLoad? current = first;
         first = null!;
         Task<PreparedLoad?>? ahead = null;
@@ -148,8 +151,7 @@ public sealed partial class SourceLoader(
                 records += current.Records;
                 bytes += current.Bytes;
                 rows += current.Request.Summary.Tables.Sum(t => t.RowsLoaded);
-                rejected += current.Request.Rejections.Count;
-                progress(current, records, rows, rejected);
+                handingOut(current);
                 ahead = null;
                 var (checkpoint, tables) = (current.Request.CheckpointSequence, current.TablesAfter);
                 if (records < o.MaxRecords && bytes < o.MaxBytes)
