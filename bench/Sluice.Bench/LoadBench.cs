@@ -65,7 +65,9 @@ public static class LoadBench
         var baseline = MemoryMeter.ReadMb(Environment.ProcessId, "VmRSS");
         await using var meter = MemoryMeter.Start(Environment.ProcessId, TimeSpan.FromMilliseconds(100));
         var loadAverage = MachineLoad.LoadAverage();
+        var gc = GcMeter.Start();
         var (seconds, cpuSeconds) = await LoadUntilEmptyAsync(database, buffer, targets, SourceId, loading, timings, cancellationToken);
+        var gcUsed = gc.Stop();
         var peak = MemoryMeter.ReadMb(Environment.ProcessId, "VmHWM");
 
         var counts = await CountRowsAsync((IQueryableDestination)destination, schema, nested, cancellationToken);
@@ -82,6 +84,7 @@ public static class LoadBench
             $"[{mode}] time: buffer read {timings.ReadSeconds:F2} s, plan {timings.PlanSeconds:F2} s, commit {timings.CommitSeconds:F2} s, " +
             $"buffer delete {timings.DeleteSeconds:F2} s, pending scans {timings.PendingSeconds:F2} s ({timings.PendingCalls} calls, some concurrent), " +
             $"tables {timings.TablesSeconds:F2} s, checkpoint {timings.CheckpointSeconds:F2} s"));
+        Console.Error.WriteLine($"[{mode}] {gcUsed}");
         BenchResult.Print(mode, destinationKind, new()
         {
             ["records"] = count,
@@ -100,6 +103,8 @@ public static class LoadBench
             ["commit_s"] = timings.CommitSeconds,
             ["delete_s"] = timings.DeleteSeconds,
             ["pending_s"] = timings.PendingSeconds,
+            ["gc_pause_s"] = gcUsed.PauseSeconds,
+            ["allocated_mb"] = gcUsed.AllocatedMb,
         });
         return 0;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
@@ -114,6 +115,14 @@ public sealed partial class SourceLoader(
         return PlanAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TablesAfter, batchedAtUtc: null, cancellationToken, backlogOnly: true);
     }
 
+    /// <summary>
+    /// How many planned parts may wait for the destination besides the one it writes and the one being planned: parts vary
+    /// (a garbage collection, a slower read), and with a planned part waiting the destination does not stop for the planner
+    /// after each slow one. 1,000,000 flat events into DuckDB, alternated runs: a part planned only while the one before is
+    /// written 135-154k rows/s, one waiting 150-169k, two waiting 142-154k (more alive in each collection).
+    /// </summary>
+    private const int PartsAhead = 1;
+
     /// <summary>How many records one part takes: <see cref="LoadingOptions.PartRecords"/>, at most <see cref="LoadingOptions.MaxRecords"/>.</summary>
     private static int PartRecords(LoadingOptions o) => Math.Max(1, Math.Min(o.PartRecords, o.MaxRecords));
 
@@ -132,62 +141,91 @@ public sealed partial class SourceLoader(
 
     /// <summary>
     /// The parts of the load that starts with <paramref name="first"/>; <paramref name="handingOut"/> sees each part just
-    /// before it is handed out.
+    /// before it is handed out. The parts are read and planned one after another by a task of their own, up to
+    /// <see cref="PartsAhead"/> parts ahead of the one being written, so the destination rarely waits for the planner.
     /// </summary>
     private async IAsyncEnumerable<LoadRequest> PartsAsync(
         PreparedLoad first, Action<PreparedLoad> handingOut, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var (target, destination) = (first.Target, first.Destination);
-        var batchedAt = first.Request.Summary.BatchedAt;
-        var (records, bytes, rows) = (0, 0L, 0L);
-        PreparedLoad? current = first;
-        first = null!;
-        Task<PreparedLoad?>? ahead = null;
+        var planned = Channel.CreateBounded<PreparedLoad>(new BoundedChannelOptions(PartsAhead) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var planning = PlanInBackground(first, planned.Writer, stop.Token);
         try
         {
-            while (current is not null)
+            while (await planned.Reader.WaitToReadAsync(cancellationToken))
             {
+                while (planned.Reader.TryRead(out var part))
+                {
+                    handingOut(part);
+                    yield return part.Request;
+                }
+            }
+
+            // Planning stopped: a limit, the end of the backlog, a part that changes the schema, or a failure (thrown here).
+            await planning;
+        }
+        finally
+        {
+            // Also when the destination gave up on the load: stop planning and let the part in hand finish unobserved.
+            await stop.CancelAsync();
+            await planning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>On a thread-pool thread of its own; only the task refers to <paramref name="first"/> from here on.</summary>
+    private Task PlanInBackground(PreparedLoad first, ChannelWriter<PreparedLoad> planned, CancellationToken cancellationToken) =>
+        Task.Run(() => PlanPartsAsync(first, planned, cancellationToken), CancellationToken.None);
+
+    /// <summary>
+    /// Plans the parts of the load that starts with <paramref name="first"/> in order into <paramref name="planned"/>, each
+    /// against the checkpoint and tables the part before it leaves, while the load may take more; completes
+    /// <paramref name="planned"/> when it stops (a failure is thrown to whoever awaits this).
+    /// </summary>
+    private async Task PlanPartsAsync(PreparedLoad first, ChannelWriter<PreparedLoad> planned, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var o = options.Value;
+            var (target, destination) = (first.Target, first.Destination);
+            var batchedAt = first.Request.Summary.BatchedAt;
+            var (records, bytes, rows) = (0, 0L, 0L);
+            var current = first;
+            while (true)
+            {
+                await planned.WriteAsync(current, cancellationToken);
                 records += current.Records;
                 bytes += current.Bytes;
                 rows += current.Request.Summary.Tables.Sum(t => t.RowsLoaded);
-                handingOut(current);
-                ahead = null;
                 var (checkpoint, tables) = (current.Request.CheckpointSequence, current.TablesAfter);
+                PreparedLoad? next;
                 if (records < o.MaxRecords && bytes < o.MaxBytes)
                 {
                     // Within the first MaxRecords / MaxBytes a load takes what is pending, as one read of that size would.
                     var (maxRecords, maxBytes) = (Math.Min(PartRecords(o), o.MaxRecords - records), o.MaxBytes - bytes);
-                    ahead = Task.Run(() => PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, maxRecords, maxBytes), cancellationToken);
+                    next = await PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, maxRecords, maxBytes);
                 }
                 else if (records + PartRecords(o) <= o.MaxRecordsPerLoad && rows < o.MaxRowsPerLoad)
                 {
                     // Past them, only a backlog's full parts.
-                    ahead = Task.Run(() => PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, backlogOnly: true), cancellationToken);
+                    next = await PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, backlogOnly: true);
                 }
-
-                var request = current.Request;
-                current = null;
-                yield return request;
-                if (ahead is null)
+                else
                 {
-                    yield break;
+                    return;
                 }
-
-                var next = await ahead;
-                ahead = null;
 
                 // A part that changes the schema waits for a load of its own (planned again, with that load's batched-at).
-                current = next is { Request.SchemaChanges.Count: 0 } ? next : null;
+                if (next is not { Request.SchemaChanges.Count: 0 })
+                {
+                    return;
+                }
+
+                current = next;
             }
         }
         finally
         {
-            if (ahead is not null)
-            {
-                // The destination gave up on the load: let the part being planned finish unobserved.
-                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            planned.TryComplete();
         }
     }
 
