@@ -3,14 +3,15 @@ using System.Globalization;
 namespace Sluice.Bench;
 
 /// <summary>What the garbage collector did over a timed part: time the process was paused for it, collections, bytes allocated.</summary>
-public readonly record struct GcUsed(double PauseSeconds, int Gen0, int Gen1, int Gen2, double AllocatedMb)
+/// <param name="JitSeconds">Time the JIT spent compiling methods (tier-ups included) in the timed part, on any thread.</param>
+public readonly record struct GcUsed(double PauseSeconds, int Gen0, int Gen1, int Gen2, double AllocatedMb, double JitSeconds, long JitMethods)
 {
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"GC: paused {PauseSeconds:F2} s, collections gen0 {Gen0} / gen1 {Gen1} / gen2 {Gen2}, allocated {AllocatedMb:N0} MB");
+        $"GC: paused {PauseSeconds:F2} s, collections gen0 {Gen0} / gen1 {Gen1} / gen2 {Gen2}, allocated {AllocatedMb:N0} MB; JIT: {JitMethods:N0} methods compiled in {JitSeconds:F2} s");
 }
 
-/// <summary>Counts the garbage collector's work from <see cref="Start"/> to <see cref="Stop"/>.</summary>
+/// <summary>Counts the garbage collector's (and the JIT's) work from <see cref="Start"/> to <see cref="Stop"/>.</summary>
 public sealed class GcMeter
 {
     private readonly TimeSpan _pause = GC.GetTotalPauseDuration();
@@ -18,6 +19,8 @@ public sealed class GcMeter
     private readonly int _gen1 = GC.CollectionCount(1);
     private readonly int _gen2 = GC.CollectionCount(2);
     private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: false);
+    private readonly TimeSpan _jit = System.Runtime.JitInfo.GetCompilationTime();
+    private readonly long _jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
 
     private GcMeter()
     {
@@ -30,5 +33,7 @@ public sealed class GcMeter
         GC.CollectionCount(0) - _gen0,
         GC.CollectionCount(1) - _gen1,
         GC.CollectionCount(2) - _gen2,
-        (GC.GetTotalAllocatedBytes(precise: false) - _allocated) / 1024.0 / 1024.0);
+        (GC.GetTotalAllocatedBytes(precise: false) - _allocated) / 1024.0 / 1024.0,
+        (System.Runtime.JitInfo.GetCompilationTime() - _jit).TotalSeconds,
+        System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethods);
 }

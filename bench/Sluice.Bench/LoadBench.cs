@@ -105,6 +105,7 @@ public static class LoadBench
             ["pending_s"] = timings.PendingSeconds,
             ["gc_pause_s"] = gcUsed.PauseSeconds,
             ["allocated_mb"] = gcUsed.AllocatedMb,
+            ["jit_s"] = gcUsed.JitSeconds,
         });
         return 0;
     }

@@ -6,7 +6,7 @@ const string Usage = """
     usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
              what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--part-records 10000] [--max-records-per-load 0] [--max-rows-per-load 0] [--checkpoint-threshold 16MiB] [--duckdb-threads 1]
-             untimed warm-up first (load-flat and ceiling 50,000 records, load-nested 20,000; 0 = none): [--warmup N]
+             untimed warm-up first (load-flat and ceiling 200,000 records, load-nested 100,000; 0 = none): [--warmup N]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
            sluice-bench freshness   --sluice PATH [--rate 5000] [--seconds 30] [--batch 100]
@@ -70,9 +70,9 @@ try
 {
     return args[0] switch
     {
-        "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), Number("warmup", 50_000), workDir, loading, duckDb, cancel.Token),
-        "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), Number("warmup", 20_000), workDir, loading, duckDb, cancel.Token),
-        "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), Number("warmup", 50_000), workDir, cancel.Token),
+        "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, loading, duckDb, cancel.Token),
+        "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), Number("warmup", 100_000), workDir, loading, duckDb, cancel.Token),
+        "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, cancel.Token),
         "profile" => await ProfileBench.RunAsync(
             options.ContainsKey("orders"), destination, options.ContainsKey("orders") ? Number("orders", 100_000) : Number("events", 1_000_000), workDir, cancel.Token),
         "freshness" => await FreshnessBench.RunAsync(
