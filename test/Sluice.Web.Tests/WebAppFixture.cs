@@ -74,8 +74,11 @@ public class WebAppFixture : IAsyncLifetime
         try
         {
             // CI runs the test projects side by side on two cores, with PostgreSQL and Chromium: allow the sign-in and the
-            // dashboard's first render for a new account more than a page step's 30 s.
-            await visit.Page.WaitForURLAsync(new Uri(Server.BaseAddress, "/").ToString(), new() { Timeout = 90_000 });
+            // dashboard's first render for a new account more than a page step's 30 s. Wait for the dashboard's URL to commit
+            // and its heading to show, not for the page's load event: in a CI run the browser was on the dashboard, content
+            // shown and the network idle, while the wait for "load" ran out after 90 s.
+            await visit.Page.WaitForURLAsync(new Uri(Server.BaseAddress, "/").ToString(), new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
+            await visit.Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync(new() { Timeout = 90_000 });
         }
         catch (TimeoutException error)
         {
