@@ -159,7 +159,7 @@ public static class LoadBench
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM records WHERE source_id = $source)";
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM record_blocks WHERE source_id = $source)";
         command.Parameters.AddWithValue("$source", sourceId);
         return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -135,13 +136,21 @@ public sealed class CrashTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "buffer.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence, json FROM records WHERE source_id = $source ORDER BY sequence";
+        // Blocks of records as buffer.db stores them: per record its sequence, receive time, JSON length, then the JSON.
+        command.CommandText = "SELECT data FROM record_blocks WHERE source_id = $source ORDER BY last_sequence";
         command.Parameters.AddWithValue("$source", sourceId);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            using var json = JsonDocument.Parse(reader.GetString(1));
-            records.Add((json.RootElement.GetProperty("client").GetInt32(), json.RootElement.GetProperty("counter").GetInt32(), reader.GetInt64(0)));
+            var block = reader.GetFieldValue<byte[]>(0);
+            for (var offset = 0; offset < block.Length;)
+            {
+                var sequence = BinaryPrimitives.ReadInt64LittleEndian(block.AsSpan(offset));
+                var length = BinaryPrimitives.ReadInt32LittleEndian(block.AsSpan(offset + 16));
+                using var json = JsonDocument.Parse(block.AsMemory(offset + 20, length));
+                records.Add((json.RootElement.GetProperty("client").GetInt32(), json.RootElement.GetProperty("counter").GetInt32(), sequence));
+                offset += 20 + length;
+            }
         }
 
         return records;

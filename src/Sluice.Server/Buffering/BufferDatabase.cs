@@ -5,21 +5,27 @@ namespace Sluice.Server.Buffering;
 
 /// <summary>
 /// The SQLite file <c>buffer.db</c> that holds accepted, not yet loaded records (WAL, synchronous=FULL).
-/// Tables: <c>records(source_id, sequence, received_at, json)</c> keyed by (source_id, sequence), and
-/// <c>source_sequences(source_id, last_sequence)</c>, the high-water mark of every source's sequences, written in the same
-/// transaction as the records so sequences keep increasing across restarts even when the clock steps back.
-/// <c>received_at</c> is stored as Unix epoch microseconds (UTC).
+/// Tables: <c>record_blocks(source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at,
+/// data)</c> keyed by (source_id, last_sequence), one row per commit and source holding that commit's records of the source
+/// (<see cref="RecordBlock"/>: each record's sequence, receive time and raw JSON); and <c>source_sequences(source_id,
+/// last_sequence)</c>, the high-water mark of every source's sequences, written in the same transaction as the records so
+/// sequences keep increasing across restarts even when the clock steps back. Receive times are Unix epoch microseconds (UTC).
+/// A file of an earlier version, with one row per record in <c>records</c>, is converted on first open.
 /// </summary>
 public sealed class BufferDatabase
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS records (
-            source_id   INTEGER NOT NULL,
-            sequence    INTEGER NOT NULL,
-            received_at INTEGER NOT NULL,
-            json        TEXT    NOT NULL,
-            PRIMARY KEY (source_id, sequence)
+        CREATE TABLE IF NOT EXISTS record_blocks (
+            source_id         INTEGER NOT NULL,
+            last_sequence     INTEGER NOT NULL,
+            first_sequence    INTEGER NOT NULL,
+            records           INTEGER NOT NULL,
+            bytes             INTEGER NOT NULL,
+            first_received_at INTEGER NOT NULL,
+            last_received_at  INTEGER NOT NULL,
+            data              BLOB    NOT NULL,
+            PRIMARY KEY (source_id, last_sequence)
         );
         CREATE TABLE IF NOT EXISTS source_sequences (
             source_id     INTEGER PRIMARY KEY,
@@ -87,7 +93,83 @@ public sealed class BufferDatabase
             using var command = connection.CreateCommand();
             command.CommandText = Schema;
             command.ExecuteNonQuery();
+            ConvertRecordsTable(connection);
             _schemaReady = true;
         }
+    }
+
+    /// <summary>
+    /// Moves the rows of an earlier version's <c>records</c> table (one per record) into blocks of one
+    /// source (as the writer makes them: <see cref="RecordBlock.Builder.Full"/>), in one transaction, and drops it: nothing is lost if the
+    /// process dies on the way (the next open does it again).
+    /// </summary>
+    private static void ConvertRecordsTable(SqliteConnection connection)
+    {
+        using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'records'";
+            if (exists.ExecuteScalar() is not long found || found == 0)
+            {
+                return;
+            }
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT source_id, sequence, received_at, CAST(json AS BLOB) FROM records ORDER BY source_id, sequence";
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data)
+            VALUES ($source, $last, $first, $records, $bytes, $first_received, $last_received, $data)
+            """;
+        var source = insert.Parameters.Add("$source", SqliteType.Integer);
+        var last = insert.Parameters.Add("$last", SqliteType.Integer);
+        var first = insert.Parameters.Add("$first", SqliteType.Integer);
+        var records = insert.Parameters.Add("$records", SqliteType.Integer);
+        var bytes = insert.Parameters.Add("$bytes", SqliteType.Integer);
+        var firstReceived = insert.Parameters.Add("$first_received", SqliteType.Integer);
+        var lastReceived = insert.Parameters.Add("$last_received", SqliteType.Integer);
+        var data = insert.Parameters.Add("$data", SqliteType.Blob);
+        var block = new RecordBlock.Builder();
+        long blockSource = 0;
+        void Flush()
+        {
+            if (block.Records == 0)
+            {
+                return;
+            }
+
+            (source.Value, last.Value, first.Value, records.Value) = (blockSource, block.LastSequence, block.FirstSequence, block.Records);
+            (bytes.Value, firstReceived.Value, lastReceived.Value, data.Value) = (block.Bytes, block.FirstReceivedAt, block.LastReceivedAt, block.Data.ToArray());
+            insert.ExecuteNonQuery();
+            block.Clear();
+        }
+
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var sourceId = reader.GetInt64(0);
+                if (block.Records > 0 && (sourceId != blockSource || block.Full))
+                {
+                    Flush();
+                }
+
+                blockSource = sourceId;
+                block.Add(reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+            }
+        }
+
+        Flush();
+        using (var drop = connection.CreateCommand())
+        {
+            drop.Transaction = transaction;
+            drop.CommandText = "DROP TABLE records";
+            drop.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 }

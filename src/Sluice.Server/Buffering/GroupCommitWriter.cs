@@ -14,14 +14,18 @@ namespace Sluice.Server.Buffering;
 /// </summary>
 /// <remarks>
 /// The writer runs on a thread of its own, since it spends most of its time blocked in fsync, and inserts through one
-/// prepared SQLite statement that binds each record's UTF-8 bytes as they were posted (no strings, no re-encoding).
+/// prepared SQLite statement: each source's records of a commit go into one block row (<see cref="RecordBlock"/>), their
+/// UTF-8 bytes as they were posted (no strings, no re-encoding).
 /// </remarks>
 public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIngestWriter
 {
     /// <summary>How long a commit waits for the write lock held by another connection (as the buffer's connection timeout).</summary>
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
-    private const string InsertRecordSql = "INSERT INTO records (source_id, sequence, received_at, json) VALUES (?1, ?2, ?3, ?4)";
+    private const string InsertBlockSql = """
+        INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """;
 
     private const string UpsertMarkSql = """
         INSERT INTO source_sequences (source_id, last_sequence) VALUES (?1, ?2)
@@ -177,13 +181,17 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
         using (connection)
         {
             var db = connection.Handle!;
-            using var insertRecord = Prepare(db, InsertRecordSql);
+            using var insertBlock = Prepare(db, InsertBlockSql);
             using var upsertMark = Prepare(db, UpsertMarkSql);
             using var begin = Prepare(db, "BEGIN IMMEDIATE");
             using var commit = Prepare(db, "COMMIT");
 
             var batch = new List<PendingAppend>();
-            var touched = new HashSet<long>();
+
+            // One block per source and commit (RecordBlock), in the order the sources first appear in the batch.
+            var blocks = new Dictionary<long, RecordBlock.Builder>();
+            var touched = new List<long>();
+            var touchedSet = new HashSet<long>();
 
             // Not cancelled by a token: Close ends the loop once everything queued is committed.
             while (TakeBatch(ref batch))
@@ -201,21 +209,35 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                             var count = item.Records.Count;
                             var first = sequences.Reserve(item.SourceId, nowNs, count);
                             var receivedAt = ToEpochMicroseconds(item.ReceivedAt);
+                            if (!blocks.TryGetValue(item.SourceId, out var block))
+                            {
+                                blocks[item.SourceId] = block = new RecordBlock.Builder();
+                            }
+
+                            if (touchedSet.Add(item.SourceId))
+                            {
+                                touched.Add(item.SourceId);
+                            }
+
                             for (var i = 0; i < count; i++)
                             {
-                                Check(db, raw.sqlite3_bind_int64(insertRecord, 1, item.SourceId));
-                                Check(db, raw.sqlite3_bind_int64(insertRecord, 2, first + i));
-                                Check(db, raw.sqlite3_bind_int64(insertRecord, 3, receivedAt));
-                                Check(db, raw.sqlite3_bind_text(insertRecord, 4, item.Records[i]));
-                                Step(db, insertRecord);
+                                block.Add(first + i, receivedAt, item.Records[i]);
+                                if (block.Full)
+                                {
+                                    InsertBlock(db, insertBlock, item.SourceId, block);
+                                }
                             }
 
                             records += count;
-                            touched.Add(item.SourceId);
                         }
 
                         foreach (var sourceId in touched)
                         {
+                            if (blocks[sourceId].Records > 0)
+                            {
+                                InsertBlock(db, insertBlock, sourceId, blocks[sourceId]);
+                            }
+
                             Check(db, raw.sqlite3_bind_int64(upsertMark, 1, sourceId));
                             Check(db, raw.sqlite3_bind_int64(upsertMark, 2, sequences.LastFor(sourceId)!.Value));
                             Step(db, upsertMark);
@@ -251,10 +273,36 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                 finally
                 {
                     batch.Clear();
+                    foreach (var sourceId in touched)
+                    {
+                        blocks[sourceId].Clear();
+                    }
+
                     touched.Clear();
+                    touchedSet.Clear();
+                    if (blocks.Count > 64)
+                    {
+                        // Builders are kept for the sources that post often, not for every source ever seen.
+                        blocks.Clear();
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>Writes <paramref name="block"/> as one row of <c>record_blocks</c> and empties it for the next records.</summary>
+    private static void InsertBlock(sqlite3 db, sqlite3_stmt insertBlock, long sourceId, RecordBlock.Builder block)
+    {
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 1, sourceId));
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 2, block.LastSequence));
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 3, block.FirstSequence));
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 4, block.Records));
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 5, block.Bytes));
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 6, block.FirstReceivedAt));
+        Check(db, raw.sqlite3_bind_int64(insertBlock, 7, block.LastReceivedAt));
+        Check(db, raw.sqlite3_bind_blob(insertBlock, 8, block.Data));
+        Step(db, insertBlock);
+        block.Clear();
     }
 
     /// <summary>

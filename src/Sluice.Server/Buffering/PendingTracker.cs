@@ -7,7 +7,7 @@ namespace Sluice.Server.Buffering;
 /// What <c>buffer.db</c> holds per source, kept in memory so that <see cref="SqliteRecordBuffer.GetPendingAsync"/> (every
 /// loader poll, after every load, every stats request) does not scan the whole buffer. Each call only reads what is new: the
 /// sources (a skip-scan of the primary key, one seek per source) and, per source, the records past the highest sequence
-/// already counted (an index range, empty when nothing arrived). Deleting a batch the loader read subtracts that batch's
+/// already counted (an index range of whole blocks, <see cref="RecordBlock"/>, empty when nothing arrived). Deleting a batch the loader read subtracts that batch's
 /// count and bytes, noted when it was read; any other delete has the source counted afresh.
 /// The first call counts everything once, as a restart must.
 /// </summary>
@@ -36,13 +36,13 @@ internal sealed class PendingTracker
 
         using var newer = connection.CreateCommand();
         newer.CommandText = """
-            SELECT count(*), coalesce(sum(length(CAST(json AS BLOB))), 0), max(received_at), max(sequence)
-            FROM records WHERE source_id = $source AND sequence > $after
+            SELECT coalesce(sum(records), 0), coalesce(sum(bytes), 0), max(last_received_at), max(last_sequence)
+            FROM record_blocks WHERE source_id = $source AND last_sequence > $after
             """;
         var sourceParameter = newer.Parameters.Add("$source", SqliteType.Integer);
         var afterParameter = newer.Parameters.Add("$after", SqliteType.Integer);
         using var oldest = connection.CreateCommand();
-        oldest.CommandText = "SELECT received_at FROM records WHERE source_id = $source ORDER BY sequence LIMIT 1";
+        oldest.CommandText = "SELECT first_received_at FROM record_blocks WHERE source_id = $source ORDER BY last_sequence LIMIT 1";
         var oldestSource = oldest.Parameters.Add("$source", SqliteType.Integer);
 
         var pending = new List<PendingSource>(present.Count);
@@ -154,7 +154,7 @@ internal sealed class PendingTracker
     {
         var ids = new List<long>();
         using var next = connection.CreateCommand();
-        next.CommandText = "SELECT source_id FROM records WHERE source_id > $after ORDER BY source_id LIMIT 1";
+        next.CommandText = "SELECT source_id FROM record_blocks WHERE source_id > $after ORDER BY source_id LIMIT 1";
         var after = next.Parameters.Add("$after", SqliteType.Integer);
         after.Value = long.MinValue;
         while (next.ExecuteScalar() is long id)

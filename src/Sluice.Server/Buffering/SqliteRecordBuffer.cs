@@ -14,10 +14,9 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
     private readonly PendingTracker _pending = new();
 
     private const string ReadSql = """
-        SELECT sequence, received_at, json FROM records
-        WHERE source_id = ?1 AND sequence > ?2
-        ORDER BY sequence
-        LIMIT ?3
+        SELECT data FROM record_blocks
+        WHERE source_id = ?1 AND last_sequence > ?2
+        ORDER BY last_sequence
         """;
 
     /// <summary>
@@ -37,10 +36,10 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         {
             Check(db, raw.sqlite3_bind_int64(statement, 1, sourceId));
             Check(db, raw.sqlite3_bind_int64(statement, 2, afterSequence));
-            Check(db, raw.sqlite3_bind_int64(statement, 3, maxRecords));
             var arena = new RecordArena();
             long bytes = 0;
-            while (true)
+            var full = false;
+            while (!full)
             {
                 var rc = raw.sqlite3_step(statement);
                 if (rc == raw.SQLITE_DONE)
@@ -54,15 +53,29 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
                 }
 
                 // The stored UTF-8 as it is: the planner parses bytes, and the text is decoded only if a rejection needs it.
-                var json = raw.sqlite3_column_blob(statement, 2);
-                if (records.Count > 0 && bytes + json.Length > maxBytes)
+                var block = raw.sqlite3_column_blob(statement, 0);
+                var offset = 0;
+                while (RecordBlock.TryRead(block, ref offset, out var sequence, out var receivedAt, out var json))
                 {
-                    break;
-                }
+                    if (sequence <= afterSequence)
+                    {
+                        continue;
+                    }
 
-                bytes += json.Length;
-                var receivedAt = FromEpochMicroseconds(raw.sqlite3_column_int64(statement, 1));
-                records.Add(new BufferedRecord(sourceId, raw.sqlite3_column_int64(statement, 0), receivedAt, arena.Copy(json)));
+                    if (records.Count > 0 && bytes + json.Length > maxBytes)
+                    {
+                        full = true;
+                        break;
+                    }
+
+                    bytes += json.Length;
+                    records.Add(new BufferedRecord(sourceId, sequence, FromEpochMicroseconds(receivedAt), arena.Copy(json)));
+                    if (records.Count == maxRecords)
+                    {
+                        full = true;
+                        break;
+                    }
+                }
             }
 
             if (records.Count > 0)
@@ -87,10 +100,7 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
             // and the next fsync'd ingest commit makes it durable anyway. Open() sets FULL again for the next user.
             command.CommandText = "PRAGMA synchronous = NORMAL";
             await command.ExecuteNonQueryAsync(cancellationToken);
-            command.CommandText = "DELETE FROM records WHERE source_id = $source AND sequence <= $through";
-            command.Parameters.AddWithValue("$source", sourceId);
-            command.Parameters.AddWithValue("$through", throughSequence);
-            long deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            var deleted = DeleteThrough(connection, sourceId, throughSequence);
             _pending.Deleted(sourceId, throughSequence, deleted);
             return deleted;
         }
@@ -98,6 +108,74 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         {
             _pending.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// In one write transaction: drops the source's blocks that end at or before <paramref name="throughSequence"/>, and trims
+    /// the block it ends inside of (if any) to the records after it; returns how many records that removed.
+    /// </summary>
+    private static long DeleteThrough(SqliteConnection connection, long sourceId, long throughSequence)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$source", sourceId);
+        command.Parameters.AddWithValue("$through", throughSequence);
+        command.CommandText = "SELECT coalesce(sum(records), 0) FROM record_blocks WHERE source_id = $source AND last_sequence <= $through";
+        var deleted = (long)command.ExecuteScalar()!;
+        if (deleted > 0)
+        {
+            command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through";
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = """
+            SELECT last_sequence, data FROM record_blocks
+            WHERE source_id = $source AND last_sequence > $through AND first_sequence <= $through
+            ORDER BY last_sequence LIMIT 1
+            """;
+        long? partialLast = null;
+        var kept = new RecordBlock.Builder();
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                partialLast = reader.GetInt64(0);
+                var block = reader.GetFieldValue<byte[]>(1);
+                var offset = 0;
+                while (RecordBlock.TryRead(block, ref offset, out var sequence, out var receivedAt, out var json))
+                {
+                    if (sequence <= throughSequence)
+                    {
+                        deleted++;
+                    }
+                    else
+                    {
+                        kept.Add(sequence, receivedAt, json);
+                    }
+                }
+            }
+        }
+
+        if (partialLast is { } last)
+        {
+            command.CommandText = """
+                UPDATE record_blocks SET first_sequence = $first, records = $records, bytes = $bytes,
+                    first_received_at = $first_received, last_received_at = $last_received, data = $data
+                WHERE source_id = $source AND last_sequence = $last
+                """;
+            command.Parameters.AddWithValue("$first", kept.FirstSequence);
+            command.Parameters.AddWithValue("$records", kept.Records);
+            command.Parameters.AddWithValue("$bytes", kept.Bytes);
+            command.Parameters.AddWithValue("$first_received", kept.FirstReceivedAt);
+            command.Parameters.AddWithValue("$last_received", kept.LastReceivedAt);
+            command.Parameters.AddWithValue("$data", kept.Data.ToArray());
+            command.Parameters.AddWithValue("$last", last);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return deleted;
     }
 
     /// <summary>Cheap after the first call: only what arrived since the last call is read (<see cref="PendingTracker"/>).</summary>
