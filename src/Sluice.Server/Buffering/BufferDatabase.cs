@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Sluice.Server.Hosting;
 
 namespace Sluice.Server.Buffering;
@@ -118,33 +119,17 @@ public sealed class BufferDatabase
         using var read = connection.CreateCommand();
         read.Transaction = transaction;
         read.CommandText = "SELECT source_id, sequence, received_at, CAST(json AS BLOB) FROM records ORDER BY source_id, sequence";
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data)
-            VALUES ($source, $last, $first, $records, $bytes, $first_received, $last_received, $data)
-            """;
-        var source = insert.Parameters.Add("$source", SqliteType.Integer);
-        var last = insert.Parameters.Add("$last", SqliteType.Integer);
-        var first = insert.Parameters.Add("$first", SqliteType.Integer);
-        var records = insert.Parameters.Add("$records", SqliteType.Integer);
-        var bytes = insert.Parameters.Add("$bytes", SqliteType.Integer);
-        var firstReceived = insert.Parameters.Add("$first_received", SqliteType.Integer);
-        var lastReceived = insert.Parameters.Add("$last_received", SqliteType.Integer);
-        var data = insert.Parameters.Add("$data", SqliteType.Blob);
+        var db = connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert), db);
+        using var _ = insert;
         var block = new RecordBlock.Builder();
         long blockSource = 0;
         void Flush()
         {
-            if (block.Records == 0)
+            if (block.Records > 0)
             {
-                return;
+                RecordBlock.Insert(db, insert, blockSource, block);
             }
-
-            (source.Value, last.Value, first.Value, records.Value) = (blockSource, block.LastSequence, block.FirstSequence, block.Records);
-            (bytes.Value, firstReceived.Value, lastReceived.Value, data.Value) = (block.Bytes, block.FirstReceivedAt, block.LastReceivedAt, block.Data.ToArray());
-            insert.ExecuteNonQuery();
-            block.Clear();
         }
 
         using (var reader = read.ExecuteReader())

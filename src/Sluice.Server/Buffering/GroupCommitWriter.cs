@@ -22,11 +22,6 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
     /// <summary>How long a commit waits for the write lock held by another connection (as the buffer's connection timeout).</summary>
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
-    private const string InsertBlockSql = """
-        INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-        """;
-
     private const string UpsertMarkSql = """
         INSERT INTO source_sequences (source_id, last_sequence) VALUES (?1, ?2)
         ON CONFLICT (source_id) DO UPDATE SET last_sequence = excluded.last_sequence
@@ -181,17 +176,16 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
         using (connection)
         {
             var db = connection.Handle!;
-            using var insertBlock = Prepare(db, InsertBlockSql);
+            using var insertBlock = Prepare(db, RecordBlock.InsertSql);
             using var upsertMark = Prepare(db, UpsertMarkSql);
             using var begin = Prepare(db, "BEGIN IMMEDIATE");
             using var commit = Prepare(db, "COMMIT");
 
             var batch = new List<PendingAppend>();
 
-            // One block per source and commit (RecordBlock), in the order the sources first appear in the batch.
+            // One block per source and commit (RecordBlock), or more when a source's records fill one.
             var blocks = new Dictionary<long, RecordBlock.Builder>();
-            var touched = new List<long>();
-            var touchedSet = new HashSet<long>();
+            var touched = new HashSet<long>();
 
             // Not cancelled by a token: Close ends the loop once everything queued is committed.
             while (TakeBatch(ref batch))
@@ -214,17 +208,13 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                                 blocks[item.SourceId] = block = new RecordBlock.Builder();
                             }
 
-                            if (touchedSet.Add(item.SourceId))
-                            {
-                                touched.Add(item.SourceId);
-                            }
-
+                            touched.Add(item.SourceId);
                             for (var i = 0; i < count; i++)
                             {
                                 block.Add(first + i, receivedAt, item.Records[i]);
                                 if (block.Full)
                                 {
-                                    InsertBlock(db, insertBlock, item.SourceId, block);
+                                    RecordBlock.Insert(db, insertBlock, item.SourceId, block);
                                 }
                             }
 
@@ -235,7 +225,7 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                         {
                             if (blocks[sourceId].Records > 0)
                             {
-                                InsertBlock(db, insertBlock, sourceId, blocks[sourceId]);
+                                RecordBlock.Insert(db, insertBlock, sourceId, blocks[sourceId]);
                             }
 
                             Check(db, raw.sqlite3_bind_int64(upsertMark, 1, sourceId));
@@ -279,7 +269,6 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                     }
 
                     touched.Clear();
-                    touchedSet.Clear();
                     if (blocks.Count > 64)
                     {
                         // Builders are kept for the sources that post often, not for every source ever seen.
@@ -288,21 +277,6 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
                 }
             }
         }
-    }
-
-    /// <summary>Writes <paramref name="block"/> as one row of <c>record_blocks</c> and empties it for the next records.</summary>
-    private static void InsertBlock(sqlite3 db, sqlite3_stmt insertBlock, long sourceId, RecordBlock.Builder block)
-    {
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 1, sourceId));
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 2, block.LastSequence));
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 3, block.FirstSequence));
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 4, block.Records));
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 5, block.Bytes));
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 6, block.FirstReceivedAt));
-        Check(db, raw.sqlite3_bind_int64(insertBlock, 7, block.LastReceivedAt));
-        Check(db, raw.sqlite3_bind_blob(insertBlock, 8, block.Data));
-        Step(db, insertBlock);
-        block.Clear();
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Sluice.Server.Buffering;
 
@@ -13,6 +15,35 @@ namespace Sluice.Server.Buffering;
 internal static class RecordBlock
 {
     public const int HeaderSize = 20;
+
+    /// <summary>The one statement that writes a block row (the writer, a delete's trimmed block, an older file's conversion).</summary>
+    public const string InsertSql = """
+        INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """;
+
+    /// <summary>Writes <paramref name="block"/> as one row through <paramref name="insert"/> (prepared from <see cref="InsertSql"/>) and empties it.</summary>
+    public static void Insert(sqlite3 db, sqlite3_stmt insert, long sourceId, Builder block)
+    {
+        Check(db, raw.sqlite3_bind_int64(insert, 1, sourceId));
+        Check(db, raw.sqlite3_bind_int64(insert, 2, block.LastSequence));
+        Check(db, raw.sqlite3_bind_int64(insert, 3, block.FirstSequence));
+        Check(db, raw.sqlite3_bind_int64(insert, 4, block.Records));
+        Check(db, raw.sqlite3_bind_int64(insert, 5, block.Bytes));
+        Check(db, raw.sqlite3_bind_int64(insert, 6, block.FirstReceivedAt));
+        Check(db, raw.sqlite3_bind_int64(insert, 7, block.LastReceivedAt));
+        Check(db, raw.sqlite3_bind_blob(insert, 8, block.Data));
+        var rc = raw.sqlite3_step(insert);
+        raw.sqlite3_reset(insert);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        block.Clear();
+    }
+
+    private static void Check(sqlite3 db, int rc) => SqliteException.ThrowExceptionForRC(rc, db);
 
     /// <summary>Reads the record at <paramref name="offset"/> of <paramref name="block"/> and moves past it; false at the end.</summary>
     /// <exception cref="InvalidDataException">The block ends inside a record (the file was damaged).</exception>

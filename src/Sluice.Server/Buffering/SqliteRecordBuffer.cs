@@ -121,27 +121,30 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         command.Transaction = transaction;
         command.Parameters.AddWithValue("$source", sourceId);
         command.Parameters.AddWithValue("$through", throughSequence);
-        command.CommandText = "SELECT coalesce(sum(records), 0) FROM record_blocks WHERE source_id = $source AND last_sequence <= $through";
-        var deleted = (long)command.ExecuteScalar()!;
-        if (deleted > 0)
+        long deleted = 0;
+        command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through RETURNING records";
+        using (var reader = command.ExecuteReader())
         {
-            command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through";
-            command.ExecuteNonQuery();
+            while (reader.Read())
+            {
+                deleted += reader.GetInt64(0);
+            }
         }
 
+        // The block the checkpoint falls inside of (blocks do not overlap: at most one) goes too, and what follows the
+        // checkpoint in it is written again as a block of its own, under the same last sequence.
         command.CommandText = """
-            SELECT last_sequence, data FROM record_blocks
-            WHERE source_id = $source AND last_sequence > $through AND first_sequence <= $through
-            ORDER BY last_sequence LIMIT 1
+            DELETE FROM record_blocks
+            WHERE source_id = $source AND first_sequence <= $through
+              AND last_sequence = (SELECT min(last_sequence) FROM record_blocks WHERE source_id = $source AND last_sequence > $through)
+            RETURNING data
             """;
-        long? partialLast = null;
         var kept = new RecordBlock.Builder();
         using (var reader = command.ExecuteReader())
         {
-            if (reader.Read())
+            while (reader.Read())
             {
-                partialLast = reader.GetInt64(0);
-                var block = reader.GetFieldValue<byte[]>(1);
+                var block = reader.GetFieldValue<byte[]>(0);
                 var offset = 0;
                 while (RecordBlock.TryRead(block, ref offset, out var sequence, out var receivedAt, out var json))
                 {
@@ -157,21 +160,14 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
             }
         }
 
-        if (partialLast is { } last)
+        if (kept.Records > 0)
         {
-            command.CommandText = """
-                UPDATE record_blocks SET first_sequence = $first, records = $records, bytes = $bytes,
-                    first_received_at = $first_received, last_received_at = $last_received, data = $data
-                WHERE source_id = $source AND last_sequence = $last
-                """;
-            command.Parameters.AddWithValue("$first", kept.FirstSequence);
-            command.Parameters.AddWithValue("$records", kept.Records);
-            command.Parameters.AddWithValue("$bytes", kept.Bytes);
-            command.Parameters.AddWithValue("$first_received", kept.FirstReceivedAt);
-            command.Parameters.AddWithValue("$last_received", kept.LastReceivedAt);
-            command.Parameters.AddWithValue("$data", kept.Data.ToArray());
-            command.Parameters.AddWithValue("$last", last);
-            command.ExecuteNonQuery();
+            var db = connection.Handle!;
+            Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert));
+            using (insert)
+            {
+                RecordBlock.Insert(db, insert, sourceId, kept);
+            }
         }
 
         transaction.Commit();

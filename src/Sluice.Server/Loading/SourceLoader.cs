@@ -149,7 +149,7 @@ public sealed partial class SourceLoader(
     {
         var planned = Channel.CreateBounded<PreparedLoad>(new BoundedChannelOptions(PartsAhead) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var planning = PlanInBackground(first, planned.Writer, stop.Token);
+        var planning = Task.Run(() => PlanPartsAsync(first, planned.Writer, stop.Token), CancellationToken.None);
         try
         {
             while (await planned.Reader.WaitToReadAsync(cancellationToken))
@@ -171,10 +171,6 @@ public sealed partial class SourceLoader(
             await planning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
-
-    /// <summary>On a thread-pool thread of its own; only the task refers to <paramref name="first"/> from here on.</summary>
-    private Task PlanInBackground(PreparedLoad first, ChannelWriter<PreparedLoad> planned, CancellationToken cancellationToken) =>
-        Task.Run(() => PlanPartsAsync(first, planned, cancellationToken), CancellationToken.None);
 
     /// <summary>
     /// Plans the parts of the load that starts with <paramref name="first"/> in order into <paramref name="planned"/>, each
