@@ -120,7 +120,7 @@ public sealed class BufferDatabase
         read.Transaction = transaction;
         read.CommandText = "SELECT source_id, sequence, received_at, CAST(json AS BLOB) FROM records ORDER BY source_id, sequence";
         var db = connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert), db);
+        SqliteNative.Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert));
         using var _ = insert;
         var block = new RecordBlock.Builder();
         long blockSource = 0;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Server.Ingestion;
 using SQLitePCL;
+using static Sluice.Server.Buffering.SqliteNative;
 
 namespace Sluice.Server.Buffering;
 
@@ -335,18 +336,6 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
             Thread.Sleep(1);
         }
     }
-
-    private static void Step(sqlite3 db, sqlite3_stmt statement)
-    {
-        var rc = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
-
-    private static void Check(sqlite3 db, int rc) => SqliteException.ThrowExceptionForRC(rc, db);
 
     private static Dictionary<long, long> LoadHighWaterMarks(SqliteConnection connection)
     {

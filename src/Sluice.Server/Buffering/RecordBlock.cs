@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using static Sluice.Server.Buffering.SqliteNative;
 
 namespace Sluice.Server.Buffering;
 
@@ -33,17 +33,9 @@ internal static class RecordBlock
         Check(db, raw.sqlite3_bind_int64(insert, 6, block.FirstReceivedAt));
         Check(db, raw.sqlite3_bind_int64(insert, 7, block.LastReceivedAt));
         Check(db, raw.sqlite3_bind_blob(insert, 8, block.Data));
-        var rc = raw.sqlite3_step(insert);
-        raw.sqlite3_reset(insert);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-
+        Step(db, insert);
         block.Clear();
     }
-
-    private static void Check(sqlite3 db, int rc) => SqliteException.ThrowExceptionForRC(rc, db);
 
     /// <summary>Reads the record at <paramref name="offset"/> of <paramref name="block"/> and moves past it; false at the end.</summary>
     /// <exception cref="InvalidDataException">The block ends inside a record (the file was damaged).</exception>

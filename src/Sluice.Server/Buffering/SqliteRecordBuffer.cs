@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Sluice.Core.Buffering;
 using SQLitePCL;
+using static Sluice.Server.Buffering.SqliteNative;
 
 namespace Sluice.Server.Buffering;
 
@@ -190,8 +191,6 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
     }
 
     private static DateTimeOffset FromEpochMicroseconds(long microseconds) => PendingTracker.FromEpochMicroseconds(microseconds);
-
-    private static void Check(sqlite3 db, int rc) => SqliteException.ThrowExceptionForRC(rc, db);
 
     /// <summary>
     /// Copies of one read's records, packed into 64 KiB chunks (below the large-object threshold, so a chunk is an ordinary
