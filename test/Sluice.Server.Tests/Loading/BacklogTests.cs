@@ -11,7 +11,6 @@ namespace Sluice.Server.Tests.Loading;
 /// </summary>
 public sealed class BacklogTests() : ServerPerClass(FullBatchesOf(5))
 {
-
     [Fact]
     public async Task Load_BacklogOfFullBatchesWithEvolvingSchema_LoadsEachFullBatchOnceAndLeavesThePartialOne()
     {
@@ -49,7 +48,6 @@ public sealed class BacklogTests() : ServerPerClass(FullBatchesOf(5))
 /// </summary>
 public sealed class BacklogPartsTests() : ServerPerClass(FullBatchesOf(5, ("Loading:MaxRecordsPerLoad", "20")))
 {
-
     [Fact]
     public async Task Load_BacklogOfSameShape_JoinsPartsUpToMaxRecordsPerLoadWithOneBatchedAtEach()
     {
@@ -84,7 +82,6 @@ public sealed class SmallPartsTests() : ServerPerClass(new Dictionary<string, st
     ["Loading:PartRecords"] = "3",
 })
 {
-
     [Fact]
     public async Task Load_FewerRecordsThanMaxRecords_OneLoadOfSeveralPartsWithNestedRowsKeptTogether()
     {

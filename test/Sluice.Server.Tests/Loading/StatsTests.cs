@@ -7,7 +7,6 @@ namespace Sluice.Server.Tests.Loading;
 /// <summary><c>GET /v4/sources/{id}/stats</c>: what waits in the buffer, then what was loaded today.</summary>
 public sealed class StatsTests() : ServerPerClass(FullBatchesOf(5))
 {
-
     [Fact]
     public async Task Stats_PendingThenLoaded_ShowsRowsToBeLoadedThenRowsLoadedToday()
     {
