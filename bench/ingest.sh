@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Ingest benchmark: the real ingest endpoint against a baseline that only reads the body, in the same `sluice serve`.
+# Ingest benchmark: the real ingest endpoint against a baseline that only reads the body, in the same `sluice serve`,
+# and against the durable floor: the same parse and group commit into a plain file (one write and one fsync per group).
 # Usage: bench/ingest.sh            (env: ROUNDS=3 DURATION=10s CONNECTIONS=64 THREADS=2 SKIP_BUILD=1 ROLES=ingest,api)
-# Prints both rates, p50/p99 latency and the ratio real/baseline. fsync stays on (synchronous=FULL).
+# Prints the three rates, p50/p99 latency and the ratios real/baseline, floor/baseline and real/floor. fsync stays on
+# (synchronous=FULL).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,15 +52,17 @@ run() { # name url -> "RESULT ..." line
 
 echo "sluice ingest benchmark: $CONNECTIONS connections, $THREADS wrk threads, $DURATION x $ROUNDS rounds per endpoint, ~1 KB events"
 run warmup "$BASE/bench/baseline" >/dev/null
+run warmup "$BASE/bench/floor" >/dev/null
 run warmup "$URL" >/dev/null
 RESULTS=""
 for round in $(seq 1 "$ROUNDS"); do
   b="$(run baseline "$BASE/bench/baseline")"; echo "round $round $b"
+  f="$(run floor "$BASE/bench/floor")"; echo "round $round $f"
   r="$(run real "$URL")"; echo "round $round $r"
-  RESULTS+="$b"$'\n'"$r"$'\n'
+  RESULTS+="$b"$'\n'"$f"$'\n'"$r"$'\n'
 done
 
-STORED="$(sqlite3 "$DATA/buffer.db" 'SELECT count(*) FROM records' 2>/dev/null || echo '?')"
+STORED="$(sqlite3 "$DATA/buffer.db" 'SELECT coalesce(sum(records), 0) FROM record_blocks' 2>/dev/null || echo '?')"
 echo "$RESULTS" | awk -v stored="$STORED" '
   function val(field,   kv) { split(field, kv, "="); return kv[2] }
   NF > 0 {
@@ -71,7 +75,10 @@ echo "$RESULTS" | awk -v stored="$STORED" '
   END {
     for (n in req) rate[n] = req[n] / sec[n]
     printf "baseline: %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (worst round)  errors %d\n", rate["baseline"], p50["baseline"], p99["baseline"], bad["baseline"]
+    printf "floor:    %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (worst round)  errors %d\n", rate["floor"], p50["floor"], p99["floor"], bad["floor"]
     printf "real:     %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (worst round)  errors %d\n", rate["real"], p50["real"], p99["real"], bad["real"]
     printf "ratio real/baseline: %.2f   (target >= 0.80 with p99 <= 20 ms)\n", rate["real"] / rate["baseline"]
+    printf "ratio floor/baseline: %.2f  (a plain file, one write + fsync per group)\n", rate["floor"] / rate["baseline"]
+    printf "ratio real/floor: %.2f      (what the buffer costs beyond that)\n", rate["real"] / rate["floor"]
     printf "records in buffer.db: %s (includes warm-up)\n", stored
   }'

@@ -3,12 +3,16 @@ using Microsoft.Extensions.Options;
 namespace Sluice.Server.Ingestion;
 
 /// <summary>
-/// <c>POST /bench/baseline</c>: reads the body like the ingest endpoint does and answers the same 200, without parsing or
-/// storing it. bench/ingest.sh compares the real endpoint against it. Mapped only with <c>Sluice:EnableBenchmarkEndpoint</c>.
+/// The endpoints bench/ingest.sh measures the real one against, mapped only with <c>Sluice:EnableBenchmarkEndpoint</c>:
+/// <c>POST /bench/baseline</c> reads the body like the ingest endpoint does and answers the same 200, without parsing or
+/// storing it; <c>POST /bench/floor</c> does all the ingest endpoint does after its token lookup, but commits into
+/// <see cref="DurableFloorWriter"/> (one file write and one fsync per group) instead of the buffer.
 /// </summary>
-public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options)
+public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options, DurableFloorWriter floor)
 {
     public const string Route = "/bench/baseline";
+
+    public const string FloorRoute = "/bench/floor";
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -24,4 +28,6 @@ public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options)
 
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);
     }
+
+    public Task HandleFloorAsync(HttpContext context) => IngestEndpoint.StoreAsync(context, floor, sourceId: 0, options.Value, metrics: null);
 }

@@ -52,17 +52,26 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             return;
         }
 
-        using (var body = await RequestBody.ReadAsync(request, _options.MaxBodyBytes, context.RequestAborted))
+        await StoreAsync(context, writer, target.SourceId, _options, metrics);
+    }
+
+    /// <summary>
+    /// Reads the body, splits it into records and appends them through <paramref name="writer"/>, answering 200 once they
+    /// are durable (413, 400 or 503 otherwise). <paramref name="metrics"/> is null for the benchmark's floor, which is not ingest.
+    /// </summary>
+    internal static async Task StoreAsync(HttpContext context, IIngestWriter writer, long sourceId, IngestOptions options, SluiceMetrics? metrics)
+    {
+        using (var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted))
         {
             if (body.IsTooLarge)
             {
                 // Do not wait for (or drain) the rest of an oversized body.
                 context.Response.Headers.Connection = "close";
-                await IngestResponses.WriteTooLargeAsync(context, body.TooLargeSize, _options.MaxBodyBytes);
+                await IngestResponses.WriteTooLargeAsync(context, body.TooLargeSize, options.MaxBodyBytes);
                 return;
             }
 
-            var parsed = IngestBodyParser.Parse(body.Span, _options.MaxDepth);
+            var parsed = IngestBodyParser.Parse(body.Span, options.MaxDepth);
             if (!parsed.Succeeded)
             {
                 await IngestResponses.WriteMalformedAsync(context, parsed.Error!);
@@ -71,15 +80,15 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
 
             // The writer stores the records straight from the body's buffer, so the body is returned to the pool only
             // after the append has completed (an accepted append always completes: committed or failed).
-            var outcome = await writer.AppendAsync(target.SourceId, new Utf8Records(body.Memory, parsed.Records), context.RequestAborted);
+            var outcome = await writer.AppendAsync(sourceId, new Utf8Records(body.Memory, parsed.Records), context.RequestAborted);
             if (outcome == AppendOutcome.Overloaded)
             {
-                metrics.IngestOverloaded();
-                await IngestResponses.WriteOverloadedAsync(context, _options.RetryAfter);
+                metrics?.IngestOverloaded();
+                await IngestResponses.WriteOverloadedAsync(context, options.RetryAfter);
                 return;
             }
 
-            metrics.RecordsAccepted(parsed.Records.Length);
+            metrics?.RecordsAccepted(parsed.Records.Length);
         }
 
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);

@@ -15,6 +15,7 @@ public static class IngestionExtensions
             .Validate(o => o.RetryAfter > TimeSpan.Zero, "Ingest:RetryAfter must be positive, e.g. 00:00:01.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IngestEndpoint>();
+        builder.Services.AddSingleton<DurableFloorWriter>();
         builder.Services.AddSingleton<BenchmarkEndpoint>();
         return builder;
     }
@@ -26,7 +27,11 @@ public static class IngestionExtensions
 
         if (app.Services.GetRequiredService<IOptions<SluiceOptions>>().Value.EnableBenchmarkEndpoint)
         {
-            app.MapPost(BenchmarkEndpoint.Route, app.Services.GetRequiredService<BenchmarkEndpoint>().HandleAsync);
+            // The floor's writer runs only here; disposing it (with the app's services) drains it and deletes its file.
+            app.Services.GetRequiredService<DurableFloorWriter>().StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var bench = app.Services.GetRequiredService<BenchmarkEndpoint>();
+            app.MapPost(BenchmarkEndpoint.Route, bench.HandleAsync);
+            app.MapPost(BenchmarkEndpoint.FloorRoute, bench.HandleFloorAsync);
         }
 
         return app;

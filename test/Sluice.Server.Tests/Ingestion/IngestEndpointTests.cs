@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Sluice.Server.Ingestion;
 using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Ingestion;
@@ -333,6 +334,36 @@ public sealed class IngestEndpointTests(IngestServerFixture fixture) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Accepted, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task PostFloor_Enabled_CommitsTheRecordsIntoTheFloorFileAndAnswers200()
+    {
+        var floor = Server.GetService<DurableFloorWriter>();
+        var before = floor.RecordsWritten;
+        var marker = Guid.NewGuid().ToString("N");
+        using var content = new StringContent($$"""[{"m":"{{marker}}","n":1},{"m":"{{marker}}","n":2}]""", Encoding.UTF8, "application/json");
+
+        using var response = await Server.Anonymous.PostAsync(new Uri("bench/floor", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Accepted, await response.Content.ReadAsStringAsync());
+        Assert.Equal(before + 2, floor.RecordsWritten);
+        await using var file = new FileStream(floor.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(file, Encoding.UTF8);
+        Assert.Contains($$"""{"m":"{{marker}}","n":1}{"m":"{{marker}}","n":2}""", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostFloor_MalformedJson_AnswersLikeTheIngestEndpoint()
+    {
+        var source = await NewSourceAsync();
+
+        var floor = await PostAsync("bench/floor", """{"id":""");
+        var real = await PostAsync(source.WebhookUrl, """{"id":""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, floor.Status);
+        Assert.Equal(real, floor);
     }
 
     private async Task<TestSource> NewSourceAsync() =>

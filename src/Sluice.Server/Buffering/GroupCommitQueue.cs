@@ -1,0 +1,277 @@
+using Sluice.Core.Buffering;
+using Sluice.Server.Ingestion;
+
+namespace Sluice.Server.Buffering;
+
+/// <summary>
+/// Group commit: requests wait in a bounded queue; one thread takes every request waiting at that moment, hands them to
+/// its store (<see cref="IBatchCommitter"/>) to write in one durable commit, and only then completes them all. A full
+/// queue answers <see cref="AppendOutcome.Overloaded"/> at once. On shutdown it drains the queue, then stops.
+/// </summary>
+/// <remarks>
+/// The writer runs on a thread of its own, since it spends most of its time blocked in fsync. <see cref="GroupCommitWriter"/>
+/// commits into <c>buffer.db</c>; the benchmark's durable floor (<see cref="DurableFloorWriter"/>) appends to a plain file.
+/// </remarks>
+public abstract partial class GroupCommitQueue : IHostedService, IDisposable, IIngestWriter
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _capacity;
+    private readonly string _threadName;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guards _waiting, _closed, _writerIdle and _thread; the writer waits on it (Monitor.Wait) when the queue is empty.
+    private readonly object _gate = new();
+    private List<PendingAppend> _waiting = [];
+    private bool _closed;
+    private bool _writerIdle;
+    private Thread? _thread;
+
+    private long _commits;
+    private long _recordsWritten;
+    private volatile Exception? _fault;
+
+    private protected GroupCommitQueue(int capacity, TimeProvider time, ILogger logger, string threadName)
+    {
+        _capacity = capacity;
+        _time = time;
+        _logger = logger;
+        _threadName = threadName;
+    }
+
+    /// <summary>Transactions committed so far; each serves every request that was waiting when it started.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Records committed so far.</summary>
+    public long RecordsWritten => Interlocked.Read(ref _recordsWritten);
+
+    /// <summary>Why the writer stopped working, or null while it is healthy.</summary>
+    public Exception? Fault => _fault;
+
+    /// <summary>The clock requests are received by (and a store may assign sequences by).</summary>
+    private protected TimeProvider Time => _time;
+
+    /// <summary>What the writer commits into, for its log messages (a file path).</summary>
+    protected abstract string StoreName { get; }
+
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return ValueTask.FromResult(AppendOutcome.Accepted);
+        }
+
+        // Cancellation counts only before the records are queued: once queued they are committed, and the caller's
+        // buffer must stay untouched until then, so the returned task always waits for the commit.
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(sourceId, records, _time.GetUtcNow());
+        lock (_gate)
+        {
+            if (_closed || _waiting.Count >= _capacity)
+            {
+                return ValueTask.FromResult(AppendOutcome.Overloaded);
+            }
+
+            _waiting.Add(pending);
+            if (_writerIdle)
+            {
+                _writerIdle = false;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        return new ValueTask<AppendOutcome>(pending.Completion.Task);
+    }
+
+    /// <summary>Appends records given as strings (tests, tools); see <see cref="AppendAsync(long, Utf8Records, CancellationToken)"/>.</summary>
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, CancellationToken cancellationToken) =>
+        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), cancellationToken);
+
+    /// <summary>Starts the writer thread. It is not tied to a cancellation token: it must run, even when a stop follows at once, to commit what is queued.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_thread is null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = _threadName };
+                _thread.Start();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes no new requests, then waits until everything queued is committed (or until <paramref name="cancellationToken"/> gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        bool started;
+        lock (_gate)
+        {
+            Close();
+            started = _thread is not null;
+        }
+
+        if (started)
+        {
+            await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            Close();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Opens the store on the writer thread; an <see cref="IOException"/>, <see cref="UnauthorizedAccessException"/> or
+    /// <see cref="Microsoft.Data.Sqlite.SqliteException"/> fails the writer (every request then hears of it).
+    /// </summary>
+    private protected abstract IBatchCommitter OpenCommitter();
+
+    /// <summary>Takes no new requests; the writer drains what is queued, then ends. Call with <see cref="_gate"/> held.</summary>
+    private void Close()
+    {
+        _closed = true;
+        Monitor.PulseAll(_gate);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            RunWriter();
+        }
+        catch (Exception ex)
+        {
+            // Not expected (commit failures are handled per batch), but no queued request may be left hanging.
+            Fail(ex);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void RunWriter()
+    {
+        IBatchCommitter committer;
+        try
+        {
+            committer = OpenCommitter();
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            Fail(ex);
+            return;
+        }
+
+        using (committer)
+        {
+            var batch = new List<PendingAppend>();
+
+            // Not cancelled by a token: Close ends the loop once everything queued is committed.
+            while (TakeBatch(ref batch))
+            {
+                try
+                {
+                    var records = committer.Commit(batch);
+                    Interlocked.Increment(ref _commits);
+                    Interlocked.Add(ref _recordsWritten, records);
+                    foreach (var item in batch)
+                    {
+                        item.Completion.TrySetResult(AppendOutcome.Accepted);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Whatever went wrong, every waiting request must hear about it rather than hang.
+                    LogCommitFailed(_logger, ex, batch.Count, StoreName);
+                    foreach (var item in batch)
+                    {
+                        item.Completion.TrySetException(ex);
+                    }
+                }
+                finally
+                {
+                    batch.Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for requests, then swaps every waiting one into <paramref name="batch"/> (which is empty); false once the
+    /// writer is closed and nothing is left.
+    /// </summary>
+    private bool TakeBatch(ref List<PendingAppend> batch)
+    {
+        lock (_gate)
+        {
+            while (_waiting.Count == 0)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                _writerIdle = true;
+                Monitor.Wait(_gate);
+            }
+
+            _writerIdle = false;
+            (batch, _waiting) = (_waiting, batch);
+            return true;
+        }
+    }
+
+    private void Fail(Exception ex)
+    {
+        _fault = ex;
+        LogWriterFailed(_logger, ex, StoreName);
+        List<PendingAppend> waiting;
+        lock (_gate)
+        {
+            Close();
+            waiting = _waiting;
+            _waiting = [];
+        }
+
+        foreach (var item in waiting)
+        {
+            item.Completion.TrySetException(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Could not open {Store}; ingest answers 503 until restarted")]
+    private static partial void LogWriterFailed(ILogger logger, Exception exception, string store);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Could not commit {Requests} ingest requests to {Store}; they were answered with an error and nothing was acknowledged")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int requests, string store);
+}
+
+/// <summary>One writer's open store: <see cref="Commit"/> writes a batch of appends and makes it durable, or throws and keeps none of it.</summary>
+internal interface IBatchCommitter : IDisposable
+{
+    /// <summary>Writes every append of <paramref name="batch"/> in one durable commit; returns the records written.</summary>
+    int Commit(IReadOnlyList<PendingAppend> batch);
+}
+
+/// <summary>One request's records waiting for a commit.</summary>
+internal sealed class PendingAppend(long sourceId, Utf8Records records, DateTimeOffset receivedAt)
+{
+    public long SourceId { get; } = sourceId;
+
+    public Utf8Records Records { get; } = records;
+
+    public DateTimeOffset ReceivedAt { get; } = receivedAt;
+
+    /// <summary>Continuations run on the thread pool, never on the writer thread, which goes straight back to the next commit.</summary>
+    public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
