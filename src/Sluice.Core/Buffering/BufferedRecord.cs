@@ -49,6 +49,12 @@ public sealed class BufferedRecord
     /// <summary>The same text as UTF-8 (encoded once when the record was made from text).</summary>
     public ReadOnlyMemory<byte> Utf8Json => _utf8Json ??= Encoding.UTF8.GetBytes(_json!);
 
+    /// <summary>
+    /// The request headers kept with the record (the source's <c>capture_headers</c> and its <c>header:</c> route), by
+    /// lowercased name; null when none were kept. A header sent several times is one value joined with <c>", "</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
     /// <summary>True when the record holds UTF-8 bytes already, so <see cref="Utf8Json"/> costs nothing.</summary>
     public bool HasUtf8Json => _utf8Json is not null;
 }

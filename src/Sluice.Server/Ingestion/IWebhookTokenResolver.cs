@@ -1,3 +1,5 @@
+using Sluice.Core.Sources;
+
 namespace Sluice.Server.Ingestion;
 
 /// <summary>Finds the source a webhook URL's token belongs to. Implemented by the control plane (Accounts/).</summary>
@@ -11,5 +13,9 @@ public interface IWebhookTokenResolver
     ValueTask<WebhookTarget?> ResolveAsync(long clientId, string token, CancellationToken cancellationToken);
 }
 
-/// <summary>A live webhook token's source. <paramref name="IsActive"/> is false when the source is paused or deleted (answer 401).</summary>
-public sealed record WebhookTarget(long ClientId, long SourceId, bool IsActive);
+/// <summary>
+/// A live webhook token's source. <paramref name="IsActive"/> is false when the source is paused or deleted (answer 401).
+/// <paramref name="Layout"/> says which request headers to keep with the records (<see cref="SourceLayout.StoredHeaders"/>);
+/// null is <see cref="SourceLayout.Default"/>.
+/// </summary>
+public sealed record WebhookTarget(long ClientId, long SourceId, bool IsActive, SourceLayout? Layout = null);
