@@ -66,7 +66,8 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                     parts,
                     (part, first) =>
                     {
-                        var known = first ? (part.SchemaChanges.Count == 0 ? _tables.GetValueOrDefault(part.Schema) : null) : tables;
+                        var known = part.SchemaChanges.Count > 0 || part.Mappings.Count > 0 ? null
+                            : first ? _tables.GetValueOrDefault(part.Schema) : tables;
                         tables = ApplyPart(connection, appenders, part, known, first, cancellationToken);
                         return Task.CompletedTask;
                     },
@@ -265,6 +266,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         {
             Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");
             Execute(connection, CreateRejectedTable(schema, DuckDbTypes.Name));
+            Execute(connection, CreateColumnsTable(schema, DuckDbTypes.Name));
         }
 
         foreach (var change in load.SchemaChanges)
@@ -276,6 +278,30 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                 RenameColumn rename => LoadSql.RenameColumn(schema, rename),
                 _ => throw new InvalidOperationException($"Unknown schema change {change.GetType().Name}."),
             });
+            if (change is RenameColumn renamed)
+            {
+                Execute(connection, RenameMapping(schema, renamed));
+            }
+        }
+
+        if (load.Mappings.Count > 0)
+        {
+            var mappings = appenders.For(schema, ColumnsTable, load.Mappings.Count);
+            var seenAt = (DateTime?)DateTime.SpecifyKind(load.Summary.BatchedAt, DateTimeKind.Unspecified);
+            foreach (var mapping in load.Mappings)
+            {
+                mappings.CreateRow()
+                    .AppendValue(mapping.Table)
+                    .AppendValue(mapping.Column)
+                    .AppendValue(mapping.JsonPath)
+                    .AppendValue(Sluice.Core.Normalization.ColumnTypes.MappingName(mapping.Type))
+                    .AppendValue(seenAt)
+                    .AppendValue(mapping.RootTable)
+                    .AppendValue(mapping.TablePath)
+                    .EndRow();
+            }
+
+            appenders.CloseAll();
         }
 
         var tables = known ?? ReadTables(connection, schema);
@@ -496,10 +522,12 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c " +
             "JOIN information_schema.tables t ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema AND t.table_name = c.table_name " +
             "WHERE c.table_catalog = current_database() AND c.table_schema = $schema AND t.table_type = 'BASE TABLE' AND c.table_name <> $rejected " +
+            "AND c.table_name <> $columns " +
             "ORDER BY c.table_name, c.ordinal_position"))
         {
             command.Parameters.Add(new DuckDBParameter("schema", schema));
             command.Parameters.Add(new DuckDBParameter("rejected", RejectedTable));
+            command.Parameters.Add(new DuckDBParameter("columns", ColumnsTable));
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -527,10 +555,35 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             }
         }
 
-        return columns.ToDictionary(
+        var tables = columns.ToDictionary(
             c => c.Key,
             c => new TableSchema(c.Key, c.Value, keys.TryGetValue(c.Key, out var key) ? key : []),
             StringComparer.Ordinal);
+        if (tables.Count > 0 && HasColumnsTable(connection, schema))
+        {
+            using var command = Command(connection, SelectMappings(schema));
+            using var reader = command.ExecuteReader();
+            var rows = new List<(string, string, string?, string, string, string?)>();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+
+            AttachMappings(tables, rows);
+        }
+
+        return tables;
+    }
+
+    private static bool HasColumnsTable(DuckDBConnection connection, string schema)
+    {
+        using var command = Command(
+            connection,
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $schema AND table_name = $name");
+        command.Parameters.Add(new DuckDBParameter("schema", schema));
+        command.Parameters.Add(new DuckDBParameter("name", ColumnsTable));
+        return command.ExecuteScalar() is long count && count > 0;
     }
 
     private static int IndexOf(IReadOnlyList<ColumnSpec> columns, string name)

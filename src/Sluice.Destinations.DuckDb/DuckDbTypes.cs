@@ -14,6 +14,7 @@ internal static class DuckDbTypes
         ColumnType.Text => "VARCHAR",
         ColumnType.Boolean => "BOOLEAN",
         ColumnType.Timestamp => "TIMESTAMP",
+        ColumnType.Json => "JSON",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column type."),
     };
 
@@ -24,6 +25,7 @@ internal static class DuckDbTypes
         "DOUBLE" or "FLOAT" or "REAL" => ColumnType.Double,
         var d when d.StartsWith("DECIMAL", StringComparison.Ordinal) => ColumnType.Double,
         "BOOLEAN" => ColumnType.Boolean,
+        "JSON" => ColumnType.Json,
         var d when d.StartsWith("TIMESTAMP", StringComparison.Ordinal) || d == "DATE" => ColumnType.Timestamp,
         _ => ColumnType.Text,
     };
@@ -50,7 +52,7 @@ internal static class DuckDbTypes
             case (ColumnType.Double, long l):
                 row.AppendValue((double?)l);
                 break;
-            case (ColumnType.Text, string s):
+            case (ColumnType.Text or ColumnType.Json, string s):
                 row.AppendValue(s);
                 break;
             case (ColumnType.Boolean, bool b):

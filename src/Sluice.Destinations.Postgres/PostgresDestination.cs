@@ -208,18 +208,27 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         var schema = load.Schema;
         if (tables is not null)
         {
+            if (load.Mappings.Count > 0)
+            {
+                await copy.CompleteAsync(ct).ConfigureAwait(false);
+                await InsertMappingsAsync(connection, load, ct).ConfigureAwait(false);
+                tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
+            }
+
             await WritePartAsync(connection, copy, load, tables, ct).ConfigureAwait(false);
             return tables;
         }
 
         await using (var check = new NpgsqlCommand(
-            "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1) > 0, to_regclass($2) IS NOT NULL", connection))
+            "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1) > 0, to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL", connection))
         {
             check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
             check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table(schema, RejectedTable) });
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table(schema, ColumnsTable) });
             await using var reader = await check.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             var (schemaExists, rejectedExists) = (reader.GetBoolean(0), !reader.IsDBNull(1) && reader.GetBoolean(1));
+            var columnsExists = !reader.IsDBNull(2) && reader.GetBoolean(2);
             await reader.CloseAsync().ConfigureAwait(false);
             if (!schemaExists)
             {
@@ -230,6 +239,11 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             {
                 await ExecuteAsync(connection, CreateRejectedTable(schema, PostgresTypes.Name), ct).ConfigureAwait(false);
             }
+
+            if (!columnsExists)
+            {
+                await ExecuteAsync(connection, CreateColumnsTable(schema, PostgresTypes.Name), ct).ConfigureAwait(false);
+            }
         }
 
         foreach (var change in load.SchemaChanges)
@@ -238,14 +252,54 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             {
                 CreateTable create => LoadSql.CreateTable(schema, create, PostgresTypes.Name, namedConstraint: true),
                 AddColumn add => LoadSql.AddColumn(schema, add, PostgresTypes.Name),
-                RenameColumn rename => LoadSql.RenameColumn(schema, rename),
+                RenameColumn rename => LoadSql.RenameColumn(schema, rename) + "; " + RenameMapping(schema, rename),
                 _ => throw new InvalidOperationException($"Unknown schema change {change.GetType().Name}."),
             }, ct).ConfigureAwait(false);
         }
 
+        await InsertMappingsAsync(connection, load, ct).ConfigureAwait(false);
         tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
         await WritePartAsync(connection, copy, load, tables, ct).ConfigureAwait(false);
         return tables;
+    }
+
+    /// <summary>The part's new <c>_sluice_columns</c> rows, by binary COPY.</summary>
+    private static async Task InsertMappingsAsync(NpgsqlConnection connection, LoadRequest load, CancellationToken ct)
+    {
+        var schema = load.Schema;
+        if (load.Mappings.Count == 0)
+        {
+            return;
+        }
+
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {Table(schema, ColumnsTable)} ({ColumnList(ColumnsTableColumns)}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        var seenAt = PostgresTypes.Unspecified(load.Summary.BatchedAt);
+        foreach (var mapping in load.Mappings)
+        {
+            await importer.StartRowAsync(ct).ConfigureAwait(false);
+            importer.Write(mapping.Table, NpgsqlDbType.Text);
+            importer.Write(mapping.Column, NpgsqlDbType.Text);
+            WriteNullable(importer, mapping.JsonPath);
+            importer.Write(Sluice.Core.Normalization.ColumnTypes.MappingName(mapping.Type), NpgsqlDbType.Text);
+            importer.Write(seenAt, NpgsqlDbType.Timestamp);
+            importer.Write(mapping.RootTable, NpgsqlDbType.Text);
+            WriteNullable(importer, mapping.TablePath);
+        }
+
+        await importer.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? text)
+    {
+        if (text is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(text, NpgsqlDbType.Text);
+        }
     }
 
     private static async Task WritePartAsync(NpgsqlConnection connection, OpenCopy copy, LoadRequest load, Dictionary<string, TableSchema> tables, CancellationToken ct)
@@ -407,12 +461,13 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         await using (var command = new NpgsqlCommand(
             "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_class c " +
             "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid " +
-            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> $2 " +
+            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> $2 AND c.relname <> $3 " +
             "ORDER BY c.relname, a.attnum",
             connection))
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = RejectedTable });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ColumnsTable });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
@@ -449,10 +504,33 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             }
         }
 
-        return columns.ToDictionary(
+        var tables = columns.ToDictionary(
             c => c.Key,
             c => new TableSchema(c.Key, c.Value, keys.TryGetValue(c.Key, out var key) ? key : []),
             StringComparer.Ordinal);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection))
+        {
+            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table(schema, ColumnsTable) });
+            if (tables.Count == 0 || await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not true)
+            {
+                return tables;
+            }
+        }
+
+        await using (var command = new NpgsqlCommand(SelectMappings(schema), connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var rows = new List<(string, string, string?, string, string, string?)>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+
+            AttachMappings(tables, rows);
+        }
+
+        return tables;
     }
 
     private static async Task StageAsync(NpgsqlConnection connection, string stage, TableWrite write, CancellationToken ct)

@@ -15,6 +15,7 @@ internal static class PostgresTypes
         ColumnType.Text => "text",
         ColumnType.Boolean => "boolean",
         ColumnType.Timestamp => "timestamp",
+        ColumnType.Json => "jsonb",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column type."),
     };
 
@@ -25,6 +26,7 @@ internal static class PostgresTypes
         "double precision" or "real" => ColumnType.Double,
         var t when t.StartsWith("numeric", StringComparison.Ordinal) => ColumnType.Double,
         "boolean" => ColumnType.Boolean,
+        "jsonb" or "json" => ColumnType.Json,
         var t when t.StartsWith("timestamp", StringComparison.Ordinal) || t == "date" => ColumnType.Timestamp,
         _ => ColumnType.Text,
     };
@@ -51,6 +53,9 @@ internal static class PostgresTypes
                 break;
             case (ColumnType.Text, string s):
                 importer.Write(s, NpgsqlDbType.Text);
+                break;
+            case (ColumnType.Json, string s):
+                importer.Write(s, NpgsqlDbType.Jsonb);
                 break;
             case (ColumnType.Boolean, bool b):
                 importer.Write(b, NpgsqlDbType.Boolean);

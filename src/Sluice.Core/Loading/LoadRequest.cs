@@ -14,4 +14,8 @@ public sealed record LoadRequest(
     IReadOnlyList<TableWrite> Writes,
     IReadOnlyList<RejectedRecord> Rejections,
     long CheckpointSequence,
-    LoadSummary Summary);
+    LoadSummary Summary)
+{
+    /// <summary>New rows of <c>{Schema}._sluice_columns</c>, written in the same transaction after the schema changes.</summary>
+    public IReadOnlyList<ColumnMapping> Mappings { get; init; } = [];
+}

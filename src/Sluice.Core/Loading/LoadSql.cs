@@ -17,6 +17,9 @@ public static class LoadSql
     public const string CheckpointsTable = "_sluice_checkpoints";
     public const string LoadsTable = "_sluice_loads";
 
+    /// <summary>Per source schema: which JSON path every column holds (<see cref="ColumnMapping"/>).</summary>
+    public const string ColumnsTable = "_sluice_columns";
+
     public const string StagePrefix = "_sluice_stage_";
 
     /// <summary>
@@ -125,6 +128,56 @@ public static class LoadSql
         $"CREATE TABLE IF NOT EXISTS {Table(schema, RejectedTable)} (\"_sdc_rejected_at\" {typeName(ColumnType.Timestamp)}, " +
         $"\"table_name\" {typeName(ColumnType.Text)}, \"reason\" {typeName(ColumnType.Text)}, \"record\" {typeName(ColumnType.Text)})";
 
+    /// <summary><c>_sluice_columns</c> of a schema, created with the schema's first load after this version.</summary>
+    public static string CreateColumnsTable(string schema, Func<ColumnType, string> typeName) =>
+        $"CREATE TABLE IF NOT EXISTS {Table(schema, ColumnsTable)} (\"table_name\" {typeName(ColumnType.Text)}, " +
+        $"\"column_name\" {typeName(ColumnType.Text)}, \"json_path\" {typeName(ColumnType.Text)}, \"type\" {typeName(ColumnType.Text)}, " +
+        $"\"first_seen_at\" {typeName(ColumnType.Timestamp)}, \"root_table\" {typeName(ColumnType.Text)}, \"table_path\" {typeName(ColumnType.Text)})";
+
+    /// <summary>The columns of <c>_sluice_columns</c> in table order, for bulk inserts.</summary>
+    public static readonly IReadOnlyList<string> ColumnsTableColumns = ["table_name", "column_name", "json_path", "type", "first_seen_at", "root_table", "table_path"];
+
+    /// <summary>Reads a schema's <c>_sluice_columns</c>: table, column, path, type name, root table, table path.</summary>
+    public static string SelectMappings(string schema) =>
+        $"SELECT \"table_name\", \"column_name\", \"json_path\", \"type\", \"root_table\", \"table_path\" FROM {Table(schema, ColumnsTable)} ORDER BY \"first_seen_at\", \"table_name\"";
+
+    /// <summary>Keeps a renamed column's <c>_sluice_columns</c> row with it.</summary>
+    public static string RenameMapping(string schema, RenameColumn rename) =>
+        $"UPDATE {Table(schema, ColumnsTable)} SET \"column_name\" = {Literal(rename.To)} " +
+        $"WHERE \"table_name\" = {Literal(rename.Table)} AND \"column_name\" = {Literal(rename.From)}";
+
+    /// <summary>A SQL string literal (both engines treat backslashes literally in standard strings).</summary>
+    public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Attaches each table's <c>_sluice_columns</c> rows (<paramref name="rows"/>, as <see cref="SelectMappings"/> reads them)
+    /// to <paramref name="tables"/>; rows of tables that no longer exist are ignored.
+    /// </summary>
+    public static void AttachMappings(Dictionary<string, TableSchema> tables, IEnumerable<(string Table, string Column, string? Path, string Type, string Root, string? TablePath)> rows)
+    {
+        var byTable = new Dictionary<string, List<ColumnMapping>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!tables.ContainsKey(row.Table))
+            {
+                continue;
+            }
+
+            if (!byTable.TryGetValue(row.Table, out var list))
+            {
+                byTable[row.Table] = list = [];
+            }
+
+            var type = Normalization.ColumnTypes.FromMappingName(row.Type) ?? ColumnType.Text;
+            list.Add(new ColumnMapping(row.Table, row.Column, row.Path, type, row.Root, row.TablePath));
+        }
+
+        foreach (var (table, list) in byTable)
+        {
+            tables[table] = tables[table] with { Mappings = list };
+        }
+    }
+
     /// <summary>Root upsert, step 1: drops from the staged rows those an existing row with an equal or newer sequence beats.</summary>
     /// <param name="range">The staged keys' bounds (<see cref="KeyRangeOf"/>), if known: lets the engine skip the table's other rows.</param>
     public static string DeleteLosingStagedRows(string staged, string schema, string table, IReadOnlyList<string> keys, KeyRange? range = null) =>
@@ -211,7 +264,8 @@ public static class LoadSql
                 continue;
             }
 
-            var pairs = rootKeys.Select(k => new KeyValuePair<string, string>(SourceKeyPrefix + k, k)).ToArray();
+            var pairs = rootKeys.Select(k => new KeyValuePair<string, string>(
+                Normalization.ColumnNamer.Fit(SourceKeyPrefix + k, Normalization.ColumnNamer.MaxColumnNameBytes), k)).ToArray();
             if (pairs.All(p => table.Find(p.Key) is not null))
             {
                 yield return (table, pairs);

@@ -31,38 +31,59 @@ public sealed record LoadPlan(
     /// <see cref="IDestination.GetTablesAsync"/> gave them) with <see cref="SchemaChanges"/> applied, ordered by name. Lets
     /// the next batch be planned while this one commits.
     /// </summary>
+    /// <summary>The <c>_sluice_columns</c> rows of the columns this plan creates (and of paths it puts into <c>_sdc_overflow</c>).</summary>
+    public IReadOnlyList<ColumnMapping> Mappings { get; init; } = [];
+
     public IReadOnlyList<TableSchema> TablesAfter(IReadOnlyList<TableSchema> existing)
     {
         ArgumentNullException.ThrowIfNull(existing);
-        if (SchemaChanges.Count == 0)
+        if (SchemaChanges.Count == 0 && Mappings.Count == 0)
         {
             return existing;
         }
 
-        var tables = existing.ToDictionary(t => t.Name, t => (Columns: t.Columns.ToList(), Key: t.PrimaryKey), StringComparer.Ordinal);
+        var tables = existing.ToDictionary(
+            t => t.Name,
+            t => (Columns: t.Columns.ToList(), Key: t.PrimaryKey, Mappings: t.Mappings.ToList()),
+            StringComparer.Ordinal);
         foreach (var change in SchemaChanges)
         {
             switch (change)
             {
                 case CreateTable create:
-                    tables[create.Table] = (create.Columns.ToList(), create.PrimaryKey);
+                    tables[create.Table] = (create.Columns.ToList(), create.PrimaryKey, []);
                     break;
                 case AddColumn add:
                     tables[add.Table].Columns.Add(add.Column);
                     break;
                 case RenameColumn rename:
-                    var columns = tables[rename.Table].Columns;
+                    var (columns, _, mappings) = tables[rename.Table];
                     var index = columns.FindIndex(c => c.Name == rename.From);
                     columns[index] = columns[index] with { Name = rename.To };
+                    for (var i = 0; i < mappings.Count; i++)
+                    {
+                        if (mappings[i].Column == rename.From)
+                        {
+                            mappings[i] = mappings[i] with { Column = rename.To };
+                        }
+                    }
+
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown schema change {change.GetType().Name}.");
             }
         }
 
-        return tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new TableSchema(t.Key, t.Value.Columns, t.Value.Key)).ToList();
+        foreach (var mapping in Mappings)
+        {
+            tables[mapping.Table].Mappings.Add(mapping);
+        }
+
+        return tables.OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => new TableSchema(t.Key, t.Value.Columns, t.Value.Key) { Mappings = t.Value.Mappings })
+            .ToList();
     }
 
     public LoadRequest ToLoadRequest() =>
-        new(Summary.Schema, Summary.SourceId, SchemaChanges, Writes, Rejections, CheckpointSequence, Summary);
+        new(Summary.Schema, Summary.SourceId, SchemaChanges, Writes, Rejections, CheckpointSequence, Summary) { Mappings = Mappings };
 }

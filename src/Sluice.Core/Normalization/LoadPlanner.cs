@@ -15,14 +15,16 @@ namespace Sluice.Core.Normalization;
 /// <c>table_name</c> is the table holding the offending field, counted as one rejected row of the root table.</item>
 /// <item>With a key, rejection comes before de-duplication: the newest <em>valid</em> record of a key wins, as if each record
 /// had come in its own batch.</item>
-/// <item>A column name over 59 bytes drops that column only; the row still loads (counted as loaded) and one
-/// <c>_sdc_rejected</c> row per record and column says so.</item>
-/// <item>Table-level problems (name over 63 bytes, over 1,600 columns, a source key column name over 59 bytes) reject the
-/// table's rows in this batch (counted per row in that table, one <c>_sdc_rejected</c> row per record); the rows of its
-/// subtables go with them, uncounted.</item>
+/// <item>Nothing is dropped or rejected for a name or for width (Sluice's rule, DESIGN.md): long names are shortened, keys
+/// that come to one name get distinct names (<see cref="TableColumns"/>, <see cref="SchemaTables"/>), fields past
+/// <see cref="ColumnNamer.OverflowAt"/> columns go to <c>_sdc_overflow</c> (<see cref="TableBuilder"/>), and every column
+/// is recorded in <c>_sluice_columns</c> (<see cref="LoadPlan.Mappings"/>). A record's shape never affects another's.</item>
 /// <item>Every array element is a row, so level ids stay the element's index even around <c>null</c> elements.</item>
-/// <item>A table name met at two nesting depths (<c>a__b</c> as an array and <c>a</c>'s elements' <c>b</c>) rejects the
-/// later record with <c>Field collision on &lt;table&gt;</c>.</item>
+/// <item>With <c>table_from</c>, each root table has its own subtables; with a key, the newest record per root table and key
+/// wins.</item>
+/// <item>A key given twice in one object rejects the record (<see cref="RejectionReasons.DuplicateKey"/>): which value is
+/// meant cannot be told. A table of an older version met at another nesting depth than it has rejects the record with
+/// <c>Field collision on &lt;table&gt;</c>.</item>
 /// </list>
 /// </remarks>
 public sealed class LoadPlanner
@@ -81,6 +83,8 @@ public sealed class LoadPlanner
         private readonly List<(string Name, TableNode Node)> _recentNodes = [];
         private readonly List<RejectedRecord> _rejections = [];
         private readonly List<SchemaChange> _changes = [];
+        private readonly List<ColumnMapping> _mappings = [];
+        private RecordShredder _shredder = null!;
         private readonly List<TableWrite> _writes = [];
         private readonly DraftPool _drafts;
 
@@ -100,14 +104,17 @@ public sealed class LoadPlanner
             _keyType = ColumnType.Text;
             if (_upsert)
             {
-                var sanitized = ColumnNamer.Sanitize(context.PrimaryKey!);
-                var existingKey = _existing.GetValueOrDefault(RecordShredder.RootTable)?.Columns
-                    .FirstOrDefault(c => ColumnNamer.Comparer.Equals(c.Name, sanitized));
-                _keyColumn = existingKey?.Name ?? sanitized;
+                var key = context.PrimaryKey!;
+                var named = key.StartsWith(Sources.SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase) ? key : ColumnNamer.ClientName(key);
+                var existingKey = existingTables
+                    .Where(t => t.Mappings.Count == 0 ? ColumnNamer.Comparer.Equals(t.Name, RecordShredder.RootTable) : ColumnNamer.Comparer.Equals(t.Mappings[0].RootTable, t.Name))
+                    .SelectMany(t => t.Columns)
+                    .FirstOrDefault(c => ColumnNamer.Comparer.Equals(c.Name, named));
+                _keyColumn = existingKey?.Name ?? named;
                 _keyType = existingKey?.Type;
             }
 
-            Stats(RecordShredder.RootTable, RecordShredder.RootTable);
+            Stats(RecordShredder.RootTable, RecordShredder.RootTable, RecordShredder.RootTable);
         }
 
         public LoadPlan Run(IReadOnlyList<BufferedRecord> records)
@@ -140,7 +147,7 @@ public sealed class LoadPlanner
                 ordered.Max(r => r.Sequence),
                 ordered.Max(r => r.ReceivedAt).UtcDateTime,
                 _statsInOrder.Select(s => s.Build()).ToArray());
-            return new LoadPlan(summary, _changes, _writes, _rejections);
+            return new LoadPlan(summary, _changes, _writes, _rejections) { Mappings = _mappings };
         }
 
         private static IReadOnlyList<BufferedRecord> InSequenceOrder(IReadOnlyList<BufferedRecord> records)
@@ -158,15 +165,17 @@ public sealed class LoadPlanner
 
         private List<ShreddedRecord> Shred(IReadOnlyList<BufferedRecord> records)
         {
-            var shredder = new RecordShredder(_context.PrimaryKey, _drafts);
+            var shredder = _shredder = new RecordShredder(_context.PrimaryKey, _keyColumn, _context.Layout, _existingInOrder, _drafts);
             var accepted = new List<ShreddedRecord>(records.Count);
             foreach (var source in records)
             {
-                if (!shredder.TryShred(source, out var record, out var table, out var reason))
+                if (!shredder.TryShred(source, out var record, out var table, out var reason, out var root))
                 {
-                    RejectRecord(source, table, reason);
+                    RejectRecord(source, table, reason, root);
                     continue;
                 }
+
+                record.RootTable = root;
 
                 if (_upsert)
                 {
@@ -175,7 +184,7 @@ public sealed class LoadPlanner
                     {
                         var reasonText = RejectionReasons.PrimaryKeyTypeMismatch(
                             _context.PrimaryKey!, _keyColumn, ColumnTypes.SqlName(record.KeyType), ColumnTypes.SqlName(_keyType.Value));
-                        RejectRecord(source, RecordShredder.RootTable, reasonText);
+                        RejectRecord(source, root, reasonText, root);
                         continue;
                     }
                 }
@@ -186,28 +195,25 @@ public sealed class LoadPlanner
             return accepted;
         }
 
-        /// <summary>Keeps, per key, only the record with the highest sequence (BEHAVIOUR.md §4.1), in sequence order.</summary>
+        /// <summary>Keeps, per root table and key, only the record with the highest sequence (BEHAVIOUR.md §4.1), in sequence order.</summary>
         private static List<ShreddedRecord> NewestPerKey(List<ShreddedRecord> accepted)
         {
-            var newest = new Dictionary<object, ShreddedRecord>(accepted.Count);
+            var newest = new Dictionary<(string, object), ShreddedRecord>(accepted.Count);
             foreach (var record in accepted)
             {
-                var key = record.Key!;
+                var key = (record.RootTable, record.Key!);
                 if (!newest.TryGetValue(key, out var current) || record.Source.Sequence >= current.Source.Sequence)
                 {
                     newest[key] = record;
                 }
             }
 
-            return accepted.Where(r => ReferenceEquals(newest[r.Key!], r)).ToList();
+            return accepted.Where(r => ReferenceEquals(newest[(r.RootTable, r.Key!)], r)).ToList();
         }
 
         /// <summary>Assigns each winner's rows to their tables, parents before children.</summary>
         private void Group(List<ShreddedRecord> winners)
         {
-            var root = new TableNode(RecordShredder.RootTable, RecordShredder.RootTable, parent: null, depth: 0, winners.Count);
-            _tables.Add(root.Name, root);
-            _tablesInOrder.Add(root);
             var depths = new Dictionary<string, int>(ColumnNamer.Comparer);
             for (var r = 0; r < winners.Count; r++)
             {
@@ -225,7 +231,7 @@ public sealed class LoadPlanner
 
                 if (conflict is not null)
                 {
-                    RejectRecord(record.Source, conflict.Table, RejectionReasons.FieldCollision(conflict.Table));
+                    RejectRecord(record.Source, conflict.Table, RejectionReasons.FieldCollision(conflict.Table), record.RootTable);
                     continue;
                 }
 
@@ -233,12 +239,15 @@ public sealed class LoadPlanner
                 {
                     if (FindNode(row.Table) is not { } node)
                     {
-                        var parent = _tables[row.ParentTable!].Name;
+                        var parent = row.ParentTable is null ? null : _tables[row.ParentTable].Name;
                         var name = _existing.TryGetValue(row.Table, out var existing) ? existing.Name : row.Table;
 
                         // Records of one source tend to look alike: room for as many rows per record as this one has.
                         var perRecord = RowsIn(record, row.Table);
-                        node = new TableNode(name, row.SourceTableName, parent, row.Depth, Math.Min(perRecord * (winners.Count - r), 1 << 20));
+                        node = new TableNode(name, row.SourceTableName, parent, row.Depth, Math.Min(perRecord * (winners.Count - r), 1 << 20))
+                        {
+                            Root = record.RootTable,
+                        };
                         _tables.Add(name, node);
                         _tablesInOrder.Add(node);
                     }
@@ -318,89 +327,35 @@ public sealed class LoadPlanner
             }
 
             var isRoot = node.Parent is null;
-            var keyColumn = isRoot ? _keyColumn : SourceKeyPrefix + _keyColumn;
-            string? reason = null;
-            TableBuild? build = null;
-            if (ColumnNamer.IsTooLongForTable(node.Name))
-            {
-                reason = RejectionReasons.TableNameTooLong(node.Name);
-            }
-            else if (ColumnNamer.IsTooLongForColumn(keyColumn))
-            {
-                reason = RejectionReasons.ColumnNameTooLong(keyColumn);
-            }
-            else
-            {
-                var fixedColumns = new FixedColumns(keyColumn, _keyType ?? ColumnType.Text, node.Depth);
-                build = TableBuilder.Build(node.Name, _existing.GetValueOrDefault(node.Name), fixedColumns, KeyColumns(node), node.Rows, _batchedAt);
-                if (build.TooManyColumns)
-                {
-                    reason = RejectionReasons.TooManyColumns;
-                }
-            }
-
-            if (reason is not null)
-            {
-                RejectTable(node, reason);
-                return;
-            }
-
-            _changes.AddRange(build!.Changes);
+            var keyColumn = isRoot ? _keyColumn : SourceKeyColumn(_keyColumn);
+            var names = _shredder.Tables.Find(node.Name)!;
+            var fixedColumns = new FixedColumns(keyColumn, _keyType ?? ColumnType.Text, node.Depth, _context.TableVersion);
+            var keyPath = isRoot && _upsert && !_keyColumn.StartsWith(Sources.SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase)
+                ? _context.PrimaryKey
+                : null;
+            var build = TableBuilder.Build(node.Name, _existing.GetValueOrDefault(node.Name), fixedColumns, KeyColumns(node), node.Rows, _batchedAt, names, keyPath);
+            _changes.AddRange(build.Changes);
+            _mappings.AddRange(build.Mappings);
             _writes.Add(Write(node, build.WriteColumns, build.Rows));
-            var stats = Stats(node.Name, node.SourceTableName);
-            ShreddedRecord? previous = null;
+            var stats = Stats(node.Name, node.SourceTableName, node.Root);
             foreach (var row in node.Rows)
             {
                 stats.Loaded(row.Record.Source.Sequence, row.Record.ReceivedAtUtc);
-                if (!ReferenceEquals(row.Record, previous))
-                {
-                    previous = row.Record;
-                    LogDroppedColumns(node, row.Record);
-                }
             }
         }
 
-        private void LogDroppedColumns(TableNode node, ShreddedRecord record)
-        {
-            if (record.DroppedColumns is null)
-            {
-                return;
-            }
-
-            var logged = new HashSet<string>(ColumnNamer.Comparer);
-            foreach (var dropped in record.DroppedColumns)
-            {
-                if (ColumnNamer.Comparer.Equals(dropped.Table, node.Name) && logged.Add(dropped.Column))
-                {
-                    _rejections.Add(Rejection(record.Source, node.Name, RejectionReasons.ColumnNameTooLong(dropped.Column)));
-                }
-            }
-        }
-
-        private void RejectTable(TableNode node, string reason)
-        {
-            node.Rejected = true;
-            Stats(node.Name, node.SourceTableName).Rejected(node.Rows.Count);
-            ShreddedRecord? previous = null;
-            foreach (var row in node.Rows)
-            {
-                if (!ReferenceEquals(row.Record, previous))
-                {
-                    previous = row.Record;
-                    _rejections.Add(Rejection(row.Record.Source, node.Name, reason));
-                }
-            }
-        }
+        /// <summary>A subtable's copy of the root key: <c>_sdc_source_key_&lt;key&gt;</c>, shortened to 59 bytes when longer.</summary>
+        private static string SourceKeyColumn(string keyColumn) => ColumnNamer.Fit(SourceKeyPrefix + keyColumn, ColumnNamer.MaxColumnNameBytes);
 
         private TableWrite Write(TableNode node, IReadOnlyList<ColumnSpec> columns, IReadOnlyList<object?[]> rows)
         {
             var parentKeys = node.Parent is null
                 ? []
-                : new[] { KeyValuePair.Create(SourceKeyPrefix + _keyColumn, _keyColumn) };
+                : new[] { KeyValuePair.Create(SourceKeyColumn(_keyColumn), _keyColumn) };
             return new TableWrite(
                 node.Name,
                 node.SourceTableName,
-                RecordShredder.RootTable,
+                node.Root,
                 _upsert ? WriteMode.Upsert : WriteMode.Append,
                 KeyColumns(node),
                 parentKeys,
@@ -421,7 +376,7 @@ public sealed class LoadPlanner
                 return [_keyColumn];
             }
 
-            var keys = new List<string>(1 + node.Depth) { SourceKeyPrefix + _keyColumn };
+            var keys = new List<string>(1 + node.Depth) { SourceKeyColumn(_keyColumn) };
             for (var level = 0; level < node.Depth; level++)
             {
                 keys.Add(FixedColumns.LevelColumn(level));
@@ -436,41 +391,47 @@ public sealed class LoadPlanner
         /// </summary>
         private void AddEmptySubtableWrites()
         {
-            if (!_upsert || _writes.Count == 0 || !_writes[0].IsRoot)
+            if (!_upsert)
             {
                 return;
             }
 
-            foreach (var table in _existingInOrder)
+            var roots = _writes.Where(w => w.IsRoot).Select(w => w.Table).ToList();
+            foreach (var root in roots)
             {
-                if (!table.Name.StartsWith(RecordShredder.RootTable + "__", StringComparison.OrdinalIgnoreCase)
-                    || _writes.Any(w => ColumnNamer.Comparer.Equals(w.Table, table.Name)))
+                foreach (var table in _existingInOrder)
                 {
-                    continue;
-                }
+                    var belongs = table.Mappings.Count > 0
+                        ? ColumnNamer.Comparer.Equals(table.Mappings[0].RootTable, root) && !ColumnNamer.Comparer.Equals(table.Name, root)
+                        : table.Name.StartsWith(root + "__", StringComparison.OrdinalIgnoreCase);
+                    if (!belongs || _writes.Any(w => ColumnNamer.Comparer.Equals(w.Table, table.Name)))
+                    {
+                        continue;
+                    }
 
-                var depth = LevelCount(table);
-                var node = new TableNode(table.Name, table.Name, RecordShredder.RootTable, depth);
-                var fixedNames = new FixedColumns(SourceKeyPrefix + _keyColumn, _keyType ?? ColumnType.Text, depth).Columns();
-                var columns = table.Columns.Where(c => fixedNames.Any(f => ColumnNamer.Comparer.Equals(f.Name, c.Name))).ToArray();
-                _writes.Add(Write(node, columns, []));
+                    var depth = LevelCount(table);
+                    var node = new TableNode(table.Name, table.Name, root, depth) { Root = root };
+                    var fixedNames = new FixedColumns(SourceKeyColumn(_keyColumn), _keyType ?? ColumnType.Text, depth, _context.TableVersion).Columns();
+                    var columns = table.Columns.Where(c => fixedNames.Any(f => ColumnNamer.Comparer.Equals(f.Name, c.Name))).ToArray();
+                    _writes.Add(Write(node, columns, []));
+                }
             }
         }
 
-        private void RejectRecord(BufferedRecord source, string table, string reason)
+        private void RejectRecord(BufferedRecord source, string table, string reason, string root)
         {
             _rejections.Add(Rejection(source, table, reason));
-            Stats(RecordShredder.RootTable, RecordShredder.RootTable).Rejected();
+            Stats(root, root, root).Rejected();
         }
 
         private RejectedRecord Rejection(BufferedRecord source, string table, string reason) =>
             new(_batchedAt, table, reason, RejectedRecordText.Truncate(source.Json));
 
-        private TableStatsBuilder Stats(string table, string sourceTableName)
+        private TableStatsBuilder Stats(string table, string sourceTableName, string root)
         {
             if (!_stats.TryGetValue(table, out var stats))
             {
-                stats = new TableStatsBuilder(table, sourceTableName, RecordShredder.RootTable);
+                stats = new TableStatsBuilder(table, sourceTableName, root);
                 _stats.Add(table, stats);
                 _statsInOrder.Add(stats);
             }

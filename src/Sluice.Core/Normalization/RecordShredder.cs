@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sluice.Core.Buffering;
+using Sluice.Core.Sources;
 using Sluice.Core.Tables;
 
 namespace Sluice.Core.Normalization;
@@ -10,9 +11,16 @@ namespace Sluice.Core.Normalization;
 /// <c>&lt;table&gt;__&lt;key&gt;</c>; a scalar element fills <c>value</c>, and an array element becomes a row whose
 /// <c>value</c> is itself an array (subtable <c>&lt;table&gt;__value</c>).
 /// </summary>
+/// <remarks>
+/// Sluice's rules where Stitch would drop or reject for a name (DESIGN.md): names are shortened, changed or made distinct
+/// (<see cref="TableColumns"/>, <see cref="SchemaTables"/>), never a reason to reject. A source's <see cref="SourceLayout"/>
+/// routes records to a root table per event type, adds captured headers as <c>_sdc_header_*</c> columns and keeps objects
+/// and arrays deeper than <c>max_depth</c> as JSON (depth: a top-level field is 1, each object key below adds one; an
+/// array's elements are as deep as the array).
+/// </remarks>
 internal sealed class RecordShredder
 {
-    /// <summary>The root table of a webhook source (BEHAVIOUR.md §1.9).</summary>
+    /// <summary>The root table of a webhook source (BEHAVIOUR.md §1.9), and of records no route names a table for.</summary>
     public const string RootTable = "data";
 
     /// <summary>The generated key column of append-only sources.</summary>
@@ -22,28 +30,49 @@ internal sealed class RecordShredder
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
 
     private readonly string? _primaryKey;
+    private readonly string _keyColumn;
+    private readonly string? _keyHeader;
+    private readonly TableRoute? _route;
+    private readonly int _maxDepth;
+    private readonly (string Header, string Column)[] _headers;
     private readonly DraftPool _drafts;
-    private readonly Dictionary<string, TableColumns> _tables = new(ColumnNamer.Comparer);
-    private readonly Scope _root;
-    private readonly int _generatedKeyId;
+    private readonly SchemaTables _schema;
+    private readonly Dictionary<string, Root> _roots = new(ColumnNamer.Comparer);
     private int _lastStamp;
     private DateTimeOffset _lastReceivedAt;
     private object? _boxedReceivedAt;
     private string? _rejectTable;
     private string? _rejectReason;
+    private string _currentRoot = RootTable;
 
+    /// <param name="primaryKey">The configured key field, or null (append-only).</param>
+    /// <param name="keyColumn">The root key column: the key's column name, or <see cref="GeneratedKeyColumn"/>.</param>
+    /// <param name="layout">Routing, captured headers and depth limit.</param>
+    /// <param name="existing">The schema's tables as the destination has them, with their mappings.</param>
     /// <param name="drafts">Where the rows' drafts come from; they stay valid until the pool is recycled.</param>
-    public RecordShredder(string? primaryKey, DraftPool drafts)
+    public RecordShredder(string? primaryKey, string keyColumn, SourceLayout layout, IReadOnlyList<TableSchema> existing, DraftPool drafts)
     {
         _primaryKey = primaryKey;
+        _keyColumn = keyColumn;
         _drafts = drafts;
-        var data = Columns(RootTable);
-        _root = new Scope(data, RootTable, prefix: null);
-        _generatedKeyId = data.ColumnId(GeneratedKeyColumn);
+        _route = layout.TableFrom;
+        _maxDepth = layout.MaxDepth ?? int.MaxValue;
+        _headers = layout.CaptureHeaders.Select(h => (h.ToLowerInvariant(), SourceLayout.HeaderColumn(h))).ToArray();
+        if (primaryKey is not null && primaryKey.StartsWith(SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            _keyHeader = _headers.FirstOrDefault(h => ColumnNamer.Comparer.Equals(h.Column, primaryKey)).Header;
+        }
+
+        _schema = new SchemaTables(existing);
+        RootOf(RootTable, routeValue: null);
     }
 
+    /// <summary>The tables met so far, with the JSON path of every column id.</summary>
+    public SchemaTables Tables => _schema;
+
     /// <summary>Shreds <paramref name="source"/>; on rejection returns false with the table and reason for <c>_sdc_rejected</c>.</summary>
-    public bool TryShred(BufferedRecord source, out ShreddedRecord record, out string rejectTable, out string reason)
+    /// <param name="rootTable">The root table the record was routed to (also on rejection: <c>data</c> when the route was not read).</param>
+    public bool TryShred(BufferedRecord source, out ShreddedRecord record, out string rejectTable, out string reason, out string rootTable)
     {
         if (_boxedReceivedAt is null || source.ReceivedAt != _lastReceivedAt)
         {
@@ -54,6 +83,7 @@ internal sealed class RecordShredder
         record = _drafts.NextRecord().Reset(source, _boxedReceivedAt);
         _rejectTable = null;
         _rejectReason = null;
+        _currentRoot = RootTable;
         var ok = false;
         try
         {
@@ -61,71 +91,146 @@ internal sealed class RecordShredder
             using var document = source.HasUtf8Json
                 ? JsonDocument.Parse(source.Utf8Json, ParseOptions)
                 : JsonDocument.Parse(source.Json, ParseOptions);
-            ok = Shred(document.RootElement, record);
+            ok = Shred(document.RootElement, source, record);
         }
         catch (JsonException ex)
         {
-            Reject(RootTable, RejectionReasons.MalformedRecord(ex.Message));
+            Reject(_currentRoot, RejectionReasons.MalformedRecord(ex.Message));
         }
         catch (InvalidOperationException ex)
         {
             // System.Text.Json refuses to decode lone UTF-16 surrogates (e.g. "\ud800"); no database can store them as text.
-            Reject(RootTable, RejectionReasons.InvalidUnicode(ex.Message));
+            Reject(_currentRoot, RejectionReasons.InvalidUnicode(ex.Message));
         }
 
-        rejectTable = _rejectTable ?? RootTable;
+        rootTable = _currentRoot;
+        rejectTable = _rejectTable ?? _currentRoot;
         reason = _rejectReason ?? string.Empty;
         return ok;
     }
 
-    private TableColumns Columns(string table)
+    private Root RootOf(string name, string? routeValue)
     {
-        if (!_tables.TryGetValue(table, out var columns))
+        if (!_roots.TryGetValue(name, out var root))
         {
-            columns = new TableColumns();
-            _tables.Add(table, columns);
+            var table = _schema.Root(name, routeValue);
+            if (_primaryKey is null)
+            {
+                table.ReserveSystem(GeneratedKeyColumn);
+            }
+            else if (_keyHeader is null)
+            {
+                table.Reserve(_primaryKey, _keyColumn);
+            }
+
+            var headerIds = _headers.Select(h => table.ColumnId(h.Column)).ToArray();
+            root = new Root(table, new Scope(table, prefix: null, jsonPrefix: null), table.ColumnId(GeneratedKeyColumn), headerIds);
+            _roots.Add(name, root);
         }
 
-        return columns;
+        return root;
     }
 
-    private bool Shred(JsonElement root, ShreddedRecord record)
+    private bool Shred(JsonElement element, BufferedRecord source, ShreddedRecord record)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        if (element.ValueKind != JsonValueKind.Object)
         {
             return Reject(RootTable, RejectionReasons.NotAnObject);
         }
 
-        if (_primaryKey is not null && !ReadKey(root, record))
+        var root = Route(element, source);
+        _currentRoot = root.Table.Name;
+        if (_primaryKey is not null && !ReadKey(element, source, record))
         {
             return false;
         }
 
-        var row = _drafts.Next().AsRoot(record, RootTable, ++_lastStamp);
+        var row = _drafts.Next().AsRoot(record, root.Table.Name, ++_lastStamp);
         record.Rows.Add(row);
         if (_primaryKey is null)
         {
-            // A client field named like the generated key would collide with it.
-            _root.Table.TryClaimColumn(_generatedKeyId, row.Stamp, GeneratedKeyColumn, out _);
+            // A client field named like the generated key gets a name of its own (TableColumns), so this claim holds.
+            root.Table.TryClaimColumn(root.GeneratedKeyId, row.Stamp, GeneratedKeyColumn, out _);
         }
 
-        return WalkObject(root, row, _root);
+        if (_headers.Length > 0 && source.Headers is { } headers)
+        {
+            for (var i = 0; i < _headers.Length; i++)
+            {
+                if (headers.TryGetValue(_headers[i].Header, out var value))
+                {
+                    row.Fields.Add(new FieldValue(_headers[i].Column, root.HeaderIds[i], ColumnType.Text, value));
+                }
+            }
+        }
+
+        return WalkObject(element, row, root.Scope, depth: 0);
     }
 
-    private bool ReadKey(JsonElement root, ShreddedRecord record)
+    /// <summary>The root table of a record: by its <c>table_from</c> value, or <c>data</c> without one.</summary>
+    private Root Route(JsonElement element, BufferedRecord source)
+    {
+        if (_route is null)
+        {
+            return _roots[RootTable];
+        }
+
+        string? value = null;
+        if (_route.Kind == TableRouteKind.Header)
+        {
+            value = source.Headers?.GetValueOrDefault(_route.HeaderKey);
+        }
+        else
+        {
+            var at = element;
+            var found = true;
+            foreach (var key in _route.FieldPath)
+            {
+                if (at.ValueKind != JsonValueKind.Object || !at.TryGetProperty(key, out at))
+                {
+                    found = false;
+                    break;
+                }
+            }
+
+            value = !found ? null : at.ValueKind switch
+            {
+                JsonValueKind.String => at.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => at.GetRawText(),
+                _ => null,
+            };
+        }
+
+        var name = value is null ? null : ColumnNamer.RoutedTableName(value);
+        return name is null ? _roots[RootTable] : RootOf(name, value);
+    }
+
+    private bool ReadKey(JsonElement root, BufferedRecord source, ShreddedRecord record)
     {
         var key = _primaryKey!;
+        if (_keyHeader is not null)
+        {
+            if (source.Headers?.GetValueOrDefault(_keyHeader) is not { Length: > 0 } header)
+            {
+                return Reject(_currentRoot, RejectionReasons.PrimaryKeyHeaderMissing(key, _keyHeader));
+            }
+
+            record.Key = header;
+            record.KeyType = ColumnType.Text;
+            return true;
+        }
+
         if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            return Reject(RootTable, RejectionReasons.PrimaryKeyMissing(key));
+            return Reject(_currentRoot, RejectionReasons.PrimaryKeyMissing(key));
         }
 
         if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
-            return Reject(RootTable, RejectionReasons.PrimaryKeyNotScalar(key));
+            return Reject(_currentRoot, RejectionReasons.PrimaryKeyNotScalar(key));
         }
 
-        if (!TryConvert(value, RootTable, key, out var converted, out var type))
+        if (!TryConvert(value, _currentRoot, key, out var converted, out var type))
         {
             return false;
         }
@@ -135,7 +240,8 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private bool WalkObject(JsonElement obj, RowDraft row, Scope scope)
+    /// <param name="depth">The object's own depth: 0 for the record, 1 for a top-level field's object.</param>
+    private bool WalkObject(JsonElement obj, RowDraft row, Scope scope, int depth)
     {
         var hint = 0;
         foreach (var property in obj.EnumerateObject())
@@ -148,12 +254,14 @@ internal sealed class RecordShredder
             }
 
             var entry = scope.Find(property, ref hint);
-            var ok = kind switch
-            {
-                JsonValueKind.Object => WalkObject(value, row, entry.ObjectScope ??= new Scope(scope.Table, scope.TableName, entry.Path)),
-                JsonValueKind.Array => WalkArray(value, row, scope, entry),
-                _ => AddField(row, scope, entry, value),
-            };
+            var nested = kind is JsonValueKind.Object or JsonValueKind.Array;
+            var ok = nested && depth >= _maxDepth ? AddField(row, scope, entry, value)
+                : kind switch
+                {
+                    JsonValueKind.Object => WalkObject(value, row, entry.ObjectScope ??= new Scope(scope.Table, entry.JoinedKeys, entry.Path), depth + 1),
+                    JsonValueKind.Array => WalkArray(value, row, scope, entry, depth + 1),
+                    _ => AddField(row, scope, entry, value),
+                };
             if (!ok)
             {
                 return false;
@@ -163,30 +271,38 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private bool WalkArray(JsonElement array, RowDraft parent, Scope scope, Entry entry)
+    /// <param name="depth">The array's depth; its elements' fields are one deeper.</param>
+    private bool WalkArray(JsonElement array, RowDraft parent, Scope scope, Entry entry, int depth)
     {
         if (array.GetArrayLength() == 0)
         {
             return true;
         }
 
-        var name = entry.Name;
-        if (!CheckName(parent.Table, entry) || !Claim(scope.Table.TryClaimArray(entry.ArrayId, parent.Stamp, name.Value, out var earlier), parent.Table, earlier))
+        var elements = entry.ElementScope ??= ElementScope(scope.Table, entry);
+        if (entry.ArrayId < 0)
         {
-            return false;
+            entry.ArrayId = scope.Table.ArrayId(elements.Table.Name);
         }
 
-        var elements = entry.ElementScope ??= ElementScope(parent.Table + "__" + name.Value);
+        if (!scope.Table.TryClaimArray(entry.ArrayId, parent.Stamp, entry.Path, out _))
+        {
+            return Reject(parent.Table, RejectionReasons.DuplicateKey(entry.Path));
+        }
+
+        var tableName = elements.Table.Name;
+        var sourceName = elements.SourceName;
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var row = _drafts.Next().AsElement(parent, elements.TableName, name.Value, index++, ++_lastStamp);
+            var row = _drafts.Next().AsElement(parent, tableName, sourceName, index++, ++_lastStamp);
             parent.Record.Rows.Add(row);
             var ok = element.ValueKind switch
             {
                 JsonValueKind.Null => true,
-                JsonValueKind.Object => WalkObject(element, row, elements),
-                JsonValueKind.Array => WalkArray(element, row, elements, elements.ValueEntry),
+                JsonValueKind.Object => WalkObject(element, row, elements, depth),
+                JsonValueKind.Array when depth >= _maxDepth => AddField(row, elements, elements.ValueEntry, element),
+                JsonValueKind.Array => WalkArray(element, row, elements, elements.ValueEntry, depth + 1),
                 _ => AddField(row, elements, elements.ValueEntry, element),
             };
             if (!ok)
@@ -198,34 +314,44 @@ internal sealed class RecordShredder
         return true;
     }
 
-    private Scope ElementScope(string table)
+    private Scope ElementScope(TableColumns parent, Entry entry)
     {
-        var scope = new Scope(Columns(table), table, prefix: null);
-        scope.ValueEntry = scope.NewEntry(ScalarColumn, System.Text.Encoding.UTF8.GetBytes(ScalarColumn));
+        var table = _schema.Subtable(parent, entry.Path, entry.JoinedKeys);
+        var elementPath = entry.Path + "[]";
+        var scope = new Scope(table, prefix: null, jsonPrefix: elementPath)
+        {
+            SourceName = ColumnNamer.ClientName(entry.JoinedKeys),
+        };
+        table.Reserve(elementPath, ScalarColumn);
+        scope.ValueEntry = scope.NewEntry(elementPath, ScalarColumn, System.Text.Encoding.UTF8.GetBytes(ScalarColumn));
         return scope;
     }
 
     private bool AddField(RowDraft row, Scope scope, Entry entry, JsonElement value)
     {
-        var name = entry.Name;
-        if (!CheckName(row.Table, entry) || !Claim(scope.Table.TryClaimColumn(entry.ColumnId, row.Stamp, name.Value, out var earlier), row.Table, earlier))
+        if (entry.ColumnId < 0)
         {
-            return false;
+            entry.Column = scope.Table.BaseFor(entry.Path, entry.JoinedKeys);
+            entry.ColumnId = scope.Table.ColumnId(entry.Column, entry.Path);
         }
 
-        if (name.TooLong)
+        if (!scope.Table.TryClaimColumn(entry.ColumnId, row.Stamp, entry.Path, out _))
         {
-            // Documented PostgreSQL behaviour: the column is dropped, the rest of the record still loads.
-            (row.Record.DroppedColumns ??= []).Add(new DroppedColumn(row.Table, name.Value));
+            return Reject(row.Table, RejectionReasons.DuplicateKey(entry.Path));
+        }
+
+        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        {
+            row.Fields.Add(new FieldValue(entry.Column!, entry.ColumnId, ColumnType.Json, value.GetRawText()));
             return true;
         }
 
-        if (!TryConvert(value, row.Table, name.Value, out var converted, out var type, entry.Strings ??= new RecentStrings()))
+        if (!TryConvert(value, row.Table, entry.Column!, out var converted, out var type, entry.Strings ??= new RecentStrings()))
         {
             return false;
         }
 
-        row.Fields.Add(new FieldValue(name.Value, entry.ColumnId, type, converted));
+        row.Fields.Add(new FieldValue(entry.Column!, entry.ColumnId, type, converted));
         return true;
     }
 
@@ -259,20 +385,6 @@ internal sealed class RecordShredder
         }
     }
 
-    private bool CheckName(string table, Entry entry)
-    {
-        if (entry.Name.Value.Length == 0)
-        {
-            return Reject(table, RejectionReasons.EmptyName(entry.Path));
-        }
-
-        return !entry.Name.Reserved || Reject(table, RejectionReasons.ReservedName(entry.Name.Value));
-    }
-
-    // The reason names the column as the earlier field spelled it: {"id":1,"ID":"Paul"} -> Field collision on id.
-    private bool Claim(bool claimed, string table, string earlier) =>
-        claimed || Reject(table, RejectionReasons.FieldCollision(earlier));
-
     private bool Reject(string table, string reason)
     {
         if (_rejectReason is null)
@@ -284,23 +396,27 @@ internal sealed class RecordShredder
         return false;
     }
 
-    private readonly record struct SanitizedName(string Value, bool Reserved, bool TooLong);
+    /// <summary>A root table's names and the scope of its records' top-level fields.</summary>
+    private sealed record Root(TableColumns Table, Scope Scope, int GeneratedKeyId, int[] HeaderIds);
 
     /// <summary>
     /// The fields met so far at one place of the records (a table, and the object path inside its row), by their raw UTF-8
     /// names: looking a field up compares bytes, usually only with the entry that came at that position last time, so the
-    /// names of a batch's fields are decoded, joined and sanitized once per batch instead of once per record.
+    /// names of a batch's fields are decoded, joined and named once per batch instead of once per record.
     /// </summary>
-    private sealed class Scope(TableColumns table, string tableName, string? prefix)
+    /// <param name="prefix">The keys above this object inside the row, joined with <c>__</c>; null at the row's top.</param>
+    /// <param name="jsonPrefix">The JSON path of this object from the record's root; null for a root row's top.</param>
+    private sealed class Scope(TableColumns table, string? prefix, string? jsonPrefix)
     {
         private readonly List<Entry> _entries = [];
 
         public TableColumns Table { get; } = table;
 
-        public string TableName { get; } = tableName;
-
         /// <summary>An array element's <c>value</c> field (scalar elements, and arrays in arrays); element scopes only.</summary>
         public Entry ValueEntry { get; set; } = null!;
+
+        /// <summary>The array key the element table comes from (<c>items</c> for <c>data__items</c>); element scopes only.</summary>
+        public string SourceName { get; init; } = string.Empty;
 
         public Entry Find(JsonProperty property, ref int hint)
         {
@@ -319,33 +435,39 @@ internal sealed class RecordShredder
             }
 
             var name = property.Name;
-            var entry = NewEntry(prefix is null ? name : prefix + "__" + name, System.Text.Encoding.UTF8.GetBytes(name));
+            var entry = NewEntry(
+                jsonPrefix is null ? name : jsonPrefix + "." + name,
+                prefix is null ? name : prefix + "__" + name,
+                System.Text.Encoding.UTF8.GetBytes(name));
             hint = _entries.Count;
             return entry;
         }
 
-        public Entry NewEntry(string path, byte[] utf8Name)
+        public Entry NewEntry(string path, string joinedKeys, byte[] utf8Name)
         {
-            var value = ColumnNamer.Sanitize(path);
-            var name = new SanitizedName(value, ColumnNamer.IsReserved(value), ColumnNamer.IsTooLongForColumn(value));
-            var entry = new Entry(utf8Name, path, name, Table.ColumnId(value), Table.ArrayId(value));
+            var entry = new Entry(utf8Name, path, joinedKeys);
             _entries.Add(entry);
             return entry;
         }
     }
 
-    /// <summary>One field name of a <see cref="Scope"/>: its raw path, its sanitized name and ids, and the scopes below it.</summary>
-    private sealed class Entry(byte[] utf8Name, string path, SanitizedName name, int columnId, int arrayId)
+    /// <summary>One field name of a <see cref="Scope"/>: its JSON path, its keys joined, its column once named, and the scopes below it.</summary>
+    private sealed class Entry(byte[] utf8Name, string path, string joinedKeys)
     {
         public byte[] Utf8Name { get; } = utf8Name;
 
+        /// <summary>The keys from the record's root joined with <c>.</c>, <c>[]</c> for array elements (<see cref="ColumnMapping.JsonPath"/>).</summary>
         public string Path { get; } = path;
 
-        public SanitizedName Name { get; } = name;
+        /// <summary>The keys inside the row joined with <c>__</c>: what the column name is made of.</summary>
+        public string JoinedKeys { get; } = joinedKeys;
 
-        public int ColumnId { get; } = columnId;
+        /// <summary>The base column name, once the field held a scalar (or JSON kept whole).</summary>
+        public string? Column { get; set; }
 
-        public int ArrayId { get; } = arrayId;
+        public int ColumnId { get; set; } = -1;
+
+        public int ArrayId { get; set; } = -1;
 
         /// <summary>The fields of this field's object values: same table, path prefix <see cref="Path"/>.</summary>
         public Scope? ObjectScope { get; set; }

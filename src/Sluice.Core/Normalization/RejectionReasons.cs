@@ -19,6 +19,12 @@ public static class RejectionReasons
 
     public static string PrimaryKeyMissing(string key) => $"Primary key field {key} is missing or null";
 
+    public static string PrimaryKeyHeaderMissing(string key, string header) =>
+        $"Primary key {key} is the captured header {header}, which the request did not send (or sent empty)";
+
+    public static string DuplicateKey(string path) =>
+        $"Key {path} appears twice in one object; JSON object keys must be unique for the record to load";
+
     public static string PrimaryKeyNotScalar(string key) =>
         $"Primary key field {key} must be a string, a number or a boolean, not an object or an array";
 

@@ -9,9 +9,6 @@ namespace Sluice.Core.Normalization;
 /// </summary>
 internal readonly record struct FieldValue(string Column, int ColumnId, ColumnType Type, object Value);
 
-/// <summary>A column dropped from a record because its name is too long; logged once per record, table and column.</summary>
-internal readonly record struct DroppedColumn(string Table, string Column);
-
 /// <summary>
 /// One future row of one table, produced from one record: the root row or one array element. Drafts are reused from one
 /// batch to the next (<see cref="DraftPool"/>): a batch's drafts all live until its tables are built, so fresh ones would be
@@ -170,8 +167,8 @@ internal sealed class ShreddedRecord : IPooled
 
     public List<RowDraft> Rows { get; } = [];
 
-    /// <summary>Columns dropped for their too-long names; null when none (the usual case).</summary>
-    public List<DroppedColumn>? DroppedColumns { get; set; }
+    /// <summary>The root table the record was routed to (<c>data</c>, or its <c>table_from</c> table).</summary>
+    public string RootTable { get; set; } = null!;
 
     /// <summary>The root key value: the configured key's value (upsert) or the generated <c>__sdc_primary_key</c> (append).</summary>
     public object? Key { get; set; }
@@ -204,7 +201,7 @@ internal sealed class ShreddedRecord : IPooled
         BoxedReceivedAt = null!;
         _boxedSequence = null;
         Rows.Clear();
-        DroppedColumns = null;
+        RootTable = null!;
         Key = null;
         KeyType = default;
     }

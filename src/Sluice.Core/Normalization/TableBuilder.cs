@@ -5,7 +5,8 @@ namespace Sluice.Core.Normalization;
 
 /// <summary>The columns every row of a table carries besides its data: system columns, keys and level ids.</summary>
 /// <param name="KeyColumn">Root: the key column (<c>id</c> or <c>__sdc_primary_key</c>). Subtable: <c>_sdc_source_key_&lt;key&gt;</c>.</param>
-internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int Depth)
+/// <param name="TableVersion">The rows' <c>_sdc_table_version</c>.</param>
+internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int Depth, long Version = 0)
 {
     public const string ReceivedAt = "_sdc_received_at";
     public const string BatchedAt = "_sdc_batched_at";
@@ -36,15 +37,22 @@ internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int De
 
 /// <summary>What one table's part of a load comes to.</summary>
 internal sealed record TableBuild(
-    bool TooManyColumns,
     IReadOnlyList<SchemaChange> Changes,
+    IReadOnlyList<ColumnMapping> Mappings,
     IReadOnlyList<ColumnSpec> WriteColumns,
     IReadOnlyList<object?[]> Rows);
 
 /// <summary>
 /// Plans one table: the columns its rows need (typed from the values, split by the PostgreSQL rule when a column sees a
-/// second type), the schema changes that get the destination there, and the rows aligned with the written columns.
+/// second type), the schema changes that get the destination there, the <c>_sluice_columns</c> rows of the new columns,
+/// and the rows aligned with the written columns.
 /// </summary>
+/// <remarks>
+/// Width: a new field gets a column while the table has fewer than <see cref="ColumnNamer.OverflowAt"/> columns, and a new
+/// type of a field its split column while it has fewer than <see cref="ColumnNamer.MaxColumns"/> - 1; past that the value
+/// goes into the row's <see cref="ColumnNamer.OverflowColumn"/> (a JSON object keyed by JSON path), and so does every
+/// later value of that path (recorded in <c>_sluice_columns</c>). A table never refuses a record for its width.
+/// </remarks>
 internal static class TableBuilder
 {
     public static TableBuild Build(
@@ -53,27 +61,70 @@ internal static class TableBuilder
         FixedColumns fixedColumns,
         IReadOnlyList<string> primaryKey,
         IReadOnlyList<RowDraft> rows,
-        DateTime batchedAt)
+        DateTime batchedAt,
+        TableColumns names,
+        string? keyPath)
     {
         var schema = new SchemaState(table, existing);
         var fixedSpecs = fixedColumns.Columns();
+        var mappings = new List<ColumnMapping>();
+        var mapped = new HashSet<string>(existing?.Mappings.Where(m => !IsOverflowPath(m)).Select(m => m.Column) ?? [], ColumnNamer.Comparer);
+        var overflowPaths = new HashSet<(string, ColumnType)>(existing?.Mappings.Where(IsOverflowPath).Select(m => (m.JsonPath!, m.Type)) ?? []);
+        void Map(ColumnSpec column, string? path)
+        {
+            // A renamed column keeps its row: the destination renames it there too.
+            if (schema.RenamedFrom(column.Name) is { } from && mapped.Contains(from))
+            {
+                mapped.Add(column.Name);
+                return;
+            }
+
+            if (mapped.Add(column.Name))
+            {
+                mappings.Add(new ColumnMapping(table, column.Name, path, column.Type, names.RootTable, names.TablePath));
+            }
+        }
+
         foreach (var column in fixedSpecs)
         {
             if (!schema.Contains(column.Name))
             {
                 schema.Add(column);
             }
+
+            var path = keyPath is not null && column.Name == fixedColumns.KeyColumn ? keyPath : null;
+            Map(schema.Find(column.Name)!, path);
         }
 
-        var (bases, basesInOrder) = CollectBaseColumns(rows);
+        var (bases, basesInOrder) = CollectBaseColumns(rows, names);
+        var overflowing = false;
         foreach (var column in basesInOrder)
         {
-            Resolve(schema, column, fixedSpecs);
+            overflowing |= Resolve(schema, column, fixedSpecs);
+            foreach (var type in column.Types)
+            {
+                var index = column.IndexByType[(int)type];
+                if (index >= 0)
+                {
+                    Map(schema.Columns[index], column.Path);
+                }
+                else if (column.Path is not null && overflowPaths.Add((column.Path, type)))
+                {
+                    mappings.Add(new ColumnMapping(table, ColumnNamer.OverflowColumn, column.Path, type, names.RootTable, names.TablePath));
+                }
+            }
         }
 
-        if (schema.Columns.Count > ColumnNamer.MaxColumns)
+        var overflowIndex = -1;
+        if (overflowing)
         {
-            return new TableBuild(true, [], [], []);
+            overflowIndex = schema.IndexOf(ColumnNamer.OverflowColumn);
+            if (overflowIndex < 0)
+            {
+                overflowIndex = schema.Add(new ColumnSpec(ColumnNamer.OverflowColumn, ColumnType.Json));
+            }
+
+            Map(schema.Columns[overflowIndex], null);
         }
 
         var changes = existing is null
@@ -92,8 +143,16 @@ internal static class TableBuilder
         {
             foreach (var type in column.Types)
             {
-                used[column.IndexByType[(int)type]] = true;
+                if (column.IndexByType[(int)type] >= 0)
+                {
+                    used[column.IndexByType[(int)type]] = true;
+                }
             }
+        }
+
+        if (overflowIndex >= 0)
+        {
+            used[overflowIndex] = true;
         }
 
         var writeIndex = new int[used.Length];
@@ -116,7 +175,7 @@ internal static class TableBuilder
             for (var type = 0; type < ColumnTypes.Count; type++)
             {
                 var index = bases[id]?.IndexByType[type] ?? -1;
-                slots[(id * ColumnTypes.Count) + type] = index < 0 ? -1 : writeIndex[index];
+                slots[(id * ColumnTypes.Count) + type] = index == Overflow ? Overflow : index < 0 ? -1 : writeIndex[index];
             }
         }
 
@@ -128,26 +187,85 @@ internal static class TableBuilder
             values[fixedWrite[0]] = row.Record.BoxedReceivedAt;
             values[fixedWrite[1]] = boxedBatchedAt;
             values[fixedWrite[2]] = row.Record.BoxedSequence;
-            values[fixedWrite[3]] = Boxes.Int64(0);
+            values[fixedWrite[3]] = Boxes.Int64(fixedColumns.Version);
             values[fixedWrite[4]] = row.Record.Key;
             for (var level = 0; level < row.LevelIds.Length; level++)
             {
                 values[fixedWrite[5 + level]] = Boxes.Int64(row.LevelIds[level]);
             }
 
+            List<(string Path, FieldValue Field)>? overflow = null;
             foreach (var field in row.Fields)
             {
-                values[slots[(field.ColumnId * ColumnTypes.Count) + (int)field.Type]] = field.Value;
+                var slot = slots[(field.ColumnId * ColumnTypes.Count) + (int)field.Type];
+                if (slot >= 0)
+                {
+                    values[slot] = field.Value;
+                }
+                else
+                {
+                    (overflow ??= []).Add((bases[field.ColumnId]!.Path!, field));
+                }
+            }
+
+            if (overflow is not null)
+            {
+                values[writeIndex[overflowIndex]] = OverflowJson(overflow);
             }
 
             written.Add(values);
         }
 
-        return new TableBuild(false, changes, writeColumns, written);
+        return new TableBuild(changes, mappings, writeColumns, written);
+    }
+
+    /// <summary>Marks a type of a base column whose values go to <see cref="ColumnNamer.OverflowColumn"/>.</summary>
+    private const int Overflow = -2;
+
+    private static bool IsOverflowPath(ColumnMapping mapping) =>
+        mapping.JsonPath is not null && ColumnNamer.Comparer.Equals(mapping.Column, ColumnNamer.OverflowColumn);
+
+    /// <summary>One row's overflowing fields as a JSON object: the JSON path as the key, the value as it came.</summary>
+    private static string OverflowJson(List<(string Path, FieldValue Field)> fields)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (path, field) in fields)
+            {
+                json.WritePropertyName(path);
+                switch (field.Value)
+                {
+                    case long l:
+                        json.WriteNumberValue(l);
+                        break;
+                    case double d:
+                        json.WriteNumberValue(d);
+                        break;
+                    case bool b:
+                        json.WriteBooleanValue(b);
+                        break;
+                    case string text when field.Type == ColumnType.Json:
+                        json.WriteRawValue(text, skipInputValidation: true);
+                        break;
+                    case string text:
+                        json.WriteStringValue(text);
+                        break;
+                    default:
+                        json.WriteNullValue();
+                        break;
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Data columns by id (<see cref="FieldValue.ColumnId"/>), in first-seen order, with the types each received, in first-seen order.</summary>
-    private static (BaseColumn?[] ById, List<BaseColumn> InOrder) CollectBaseColumns(IReadOnlyList<RowDraft> rows)
+    private static (BaseColumn?[] ById, List<BaseColumn> InOrder) CollectBaseColumns(IReadOnlyList<RowDraft> rows, TableColumns names)
     {
         var bases = new BaseColumn?[16];
         var inOrder = new List<BaseColumn>();
@@ -163,7 +281,7 @@ internal static class TableBuilder
                 var column = bases[field.ColumnId];
                 if (column is null)
                 {
-                    bases[field.ColumnId] = column = new BaseColumn(field.Column);
+                    bases[field.ColumnId] = column = new BaseColumn(field.Column, names.PathOf(field.ColumnId));
                     inOrder.Add(column);
                 }
 
@@ -180,7 +298,8 @@ internal static class TableBuilder
         return (bases, inOrder);
     }
 
-    private static void Resolve(SchemaState schema, BaseColumn column, IReadOnlyList<ColumnSpec> fixedSpecs)
+    /// <summary>Finds or adds the columns of <paramref name="column"/>'s types; true when a type goes to the overflow column.</summary>
+    private static bool Resolve(SchemaState schema, BaseColumn column, IReadOnlyList<ColumnSpec> fixedSpecs)
     {
         // The key field of an upsert source is a fixed column; its type was checked against the key column already.
         if (fixedSpecs.Any(c => ColumnNamer.Comparer.Equals(c.Name, column.Name)))
@@ -191,7 +310,33 @@ internal static class TableBuilder
                 column.IndexByType[(int)type] = index;
             }
 
-            return;
+            return false;
+        }
+
+        // A path put into the overflow column once stays there; so does a new path of a full table (system columns and
+        // captured headers, which have no path, always get columns).
+        if (ColumnNamer.Comparer.Equals(column.Name, ColumnNamer.OverflowColumn)
+            || (column.Path is not null && schema.Find(column.Name) is null && !column.Types.Any(t => schema.Contains(ColumnTypes.SplitName(column.Name, t)))
+                && schema.Columns.Count >= ColumnNamer.OverflowAt))
+        {
+            foreach (var type in column.Types)
+            {
+                column.IndexByType[(int)type] = Overflow;
+            }
+
+            return true;
+        }
+
+        var overflowed = false;
+        int AddSplit(ColumnSpec spec)
+        {
+            if (column.Path is not null && schema.Columns.Count >= ColumnNamer.MaxColumns - 1)
+            {
+                overflowed = true;
+                return Overflow;
+            }
+
+            return schema.Add(spec);
         }
 
         var plain = schema.Find(column.Name);
@@ -210,10 +355,10 @@ internal static class TableBuilder
             foreach (var type in column.Types)
             {
                 var spec = new ColumnSpec(column.Types.Count == 1 ? name : ColumnTypes.SplitName(name, type), type);
-                column.IndexByType[(int)type] = schema.Add(spec);
+                column.IndexByType[(int)type] = AddSplit(spec);
             }
 
-            return;
+            return overflowed;
         }
 
         if (plain is not null && !anySplit && column.Types.Any(t => t != plain.Type))
@@ -236,18 +381,23 @@ internal static class TableBuilder
             }
             else
             {
-                column.IndexByType[(int)type] = schema.Add(new ColumnSpec(ColumnTypes.SplitName(name, type), type));
+                column.IndexByType[(int)type] = AddSplit(new ColumnSpec(ColumnTypes.SplitName(name, type), type));
             }
         }
+
+        return overflowed;
     }
 
-    private sealed class BaseColumn(string name)
+    private sealed class BaseColumn(string name, string? path)
     {
         public string Name { get; } = name;
 
+        /// <summary>The field's JSON path; null for system and captured-header columns.</summary>
+        public string? Path { get; } = path;
+
         public List<ColumnType> Types { get; } = new(1);
 
-        public int[] IndexByType { get; } = [-1, -1, -1, -1, -1];
+        public int[] IndexByType { get; } = [-1, -1, -1, -1, -1, -1];
     }
 
     /// <summary>The table's columns as they will be after this load's changes, and those changes for an existing table.</summary>
@@ -291,8 +441,13 @@ internal static class TableBuilder
             return index;
         }
 
+        private readonly Dictionary<string, string> _renamedFrom = new(ColumnNamer.Comparer);
+
+        public string? RenamedFrom(string name) => _renamedFrom.GetValueOrDefault(name);
+
         public int Rename(string from, string to)
         {
+            _renamedFrom[to] = from;
             var index = _index[from];
             _index.Remove(from);
             _index.Add(to, index);

@@ -15,4 +15,7 @@ internal sealed class TableNode(string name, string sourceTableName, string? par
     public List<RowDraft> Rows { get; } = new(expectedRows);
 
     public bool Rejected { get; set; }
+
+    /// <summary>The root table the table belongs to (itself for a root).</summary>
+    public string Root { get; init; } = name;
 }

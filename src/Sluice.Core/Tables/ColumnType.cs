@@ -17,4 +17,10 @@ public enum ColumnType
 
     /// <summary>Only for system columns such as <c>_sdc_received_at</c>: <c>timestamp</c> (UTC, without time zone); suffix <c>__ti</c>.</summary>
     Timestamp,
+
+    /// <summary>
+    /// JSON kept whole: a value nested deeper than a source's <c>max_depth</c>, and <c>_sdc_overflow</c>. PostgreSQL
+    /// <c>jsonb</c>, DuckDB <c>JSON</c>; suffix <c>__js</c>. Values are JSON texts.
+    /// </summary>
+    Json,
 }
