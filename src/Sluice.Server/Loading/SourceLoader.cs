@@ -253,7 +253,7 @@ public sealed partial class SourceLoader(
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
         var batchedAt = batchedAtUtc ?? time.GetUtcNow().UtcDateTime;
-        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid);
+        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid) { Layout = target.Layout ?? Core.Sources.SourceLayout.Default };
         var started = time.GetTimestamp();
         var plan = planner.Plan(context, records, tables, batchedAt);
         metrics?.PartPlanned(time.GetElapsedTime(started));

@@ -202,12 +202,16 @@ public class DenestingTests
     }
 
     [Fact]
-    public void Plan_SameTableNameAtTwoDepths_RejectsTheLaterRecordAsACollision()
+    public void Plan_SameTableNameAtTwoDepths_GivesTheLaterArrayATableOfItsOwn()
     {
         var plan = Plan(null, """{"a":[{"b":[1]}]}""", """{"a__b":[2]}""");
 
-        var rejected = Assert.Single(plan.Rejections);
-        Assert.Equal("Field collision on data__a__b", rejected.Reason);
+        Assert.Empty(plan.Rejections);
         Assert.Equal([1L], plan.RowsOf("data__a__b").Select(r => r["value"]));
+        Assert.Equal([2L], plan.RowsOf("data__a__b_2").Select(r => r["value"]));
+        Assert.Equal(2, plan.TableAfter("data__a__b").Columns.Count(c => c.Name.StartsWith("_sdc_level_", StringComparison.Ordinal)));
+        Assert.Equal(1, plan.TableAfter("data__a__b_2").Columns.Count(c => c.Name.StartsWith("_sdc_level_", StringComparison.Ordinal)));
+        Assert.Equal("a[].b", plan.Mappings.First(m => m.Table == "data__a__b").TablePath);
+        Assert.Equal("a__b", plan.Mappings.First(m => m.Table == "data__a__b_2").TablePath);
     }
 }

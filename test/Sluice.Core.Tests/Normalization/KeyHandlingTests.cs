@@ -121,7 +121,7 @@ public class KeyHandlingTests
     [Fact]
     public void Plan_NewestRecordOfAKeyRejected_TheNewestValidOneWins()
     {
-        var plan = Plan("id", """{"id":1,"v":"valid"}""", """{"id":1,"v__st":"reserved"}""");
+        var plan = Plan("id", """{"id":1,"v":"valid"}""", """{"id":1,"v":"nul \u0000 inside"}""");
 
         Assert.Single(plan.Rejections);
         Assert.Equal("valid", Assert.Single(plan.RowsOf("data"))["v"]);
@@ -222,12 +222,14 @@ public class KeyHandlingTests
     }
 
     [Fact]
-    public void Plan_FieldsDifferingOnlyInCaseAcrossRecords_ShareTheFirstSpellingsColumn()
+    public void Plan_FieldsDifferingOnlyInCaseAcrossRecords_AreDistinctFieldsWithDistinctColumns()
     {
         var plan = Plan(null, """{"Name":"a"}""", """{"name":"b"}""");
 
         Assert.Contains("Name", plan.TableAfter("data").ColumnNames());
-        Assert.DoesNotContain("name", plan.TableAfter("data").ColumnNames());
-        Assert.Equal(["a", "b"], plan.RowsOf("data").Select(r => r["Name"]));
+        Assert.Contains("name_2", plan.TableAfter("data").ColumnNames());
+        Assert.Equal(["a", null], plan.RowsOf("data").Select(r => r["Name"]));
+        Assert.Equal([null, "b"], plan.RowsOf("data").Select(r => r["name_2"]));
+        Assert.Equal("name", plan.Mappings.Single(m => m.Column == "name_2").JsonPath);
     }
 }

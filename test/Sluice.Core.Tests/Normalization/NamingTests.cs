@@ -37,45 +37,42 @@ public class NamingTests
     }
 
     [Theory]
-    [InlineData("_sdc_extra")]
-    [InlineData("_SDC_extra")]
-    [InlineData("_rjm_x")]
-    [InlineData("price__st")]
-    [InlineData("price__BI")]
-    [InlineData("x__bo")]
-    [InlineData("x__de")]
-    [InlineData("x__do")]
-    [InlineData("x__it")]
-    [InlineData("x__ti")]
-    public void Plan_ReservedPrefixOrSuffix_RejectsTheRecord(string field)
+    [InlineData("_sdc_extra", "__sdc_extra")]
+    [InlineData("_SDC_extra", "__SDC_extra")]
+    [InlineData("_rjm_x", "__rjm_x")]
+    [InlineData("price__st", "price__st_")]
+    [InlineData("price__BI", "price__BI_")]
+    [InlineData("x__bo", "x__bo_")]
+    [InlineData("x__de", "x__de_")]
+    [InlineData("x__do", "x__do_")]
+    [InlineData("x__it", "x__it_")]
+    [InlineData("x__ti", "x__ti_")]
+    [InlineData("x__js", "x__js_")]
+    public void Plan_ReservedPrefixOrSuffix_IsRenamedAndTheRecordLoads(string field, string column)
     {
         var plan = Plan(null, $$"""{"ok":1,"{{field}}":2}""", """{"ok":3}""");
 
-        var rejected = Assert.Single(plan.Rejections);
-        Assert.Equal($"column names from client should not include reserved datatype suffix on {field}", rejected.Reason);
-        Assert.Equal("data", rejected.TableName);
-        Assert.Equal([3L], plan.RowsOf("data").Select(r => r["ok"]));
-        Assert.Equal(1, plan.FindStats("data")!.RowsRejected);
+        Assert.Empty(plan.Rejections);
+        Assert.Equal([2L, null], plan.RowsOf("data").Select(r => r[column]));
+        Assert.Equal(field, plan.Mappings.Single(m => m.Column == column).JsonPath);
     }
 
     [Fact]
-    public void Plan_ReservedSuffixInsideASubtable_RejectsTheWholeRecordNamingTheSubtable()
+    public void Plan_ReservedSuffixInsideASubtable_IsRenamed()
     {
         var plan = Plan(null, """{"items":[{"qty__it":1}]}""");
 
-        var rejected = Assert.Single(plan.Rejections);
-        Assert.Equal("data__items", rejected.TableName);
-        Assert.EndsWith("on qty__it", rejected.Reason, StringComparison.Ordinal);
-        Assert.Empty(plan.Writes);
-        Assert.Equal(1, plan.FindStats("data")!.RowsRejected);
+        Assert.Empty(plan.Rejections);
+        Assert.Equal(1L, Assert.Single(plan.RowsOf("data__items"))["qty__it_"]);
     }
 
     [Fact]
-    public void Plan_ReservedSuffixOnAnArrayKey_RejectsTheRecord()
+    public void Plan_ReservedSuffixOnAnArrayKey_NamesTheSubtableWithoutIt()
     {
         var plan = Plan(null, """{"tags__st":["a"]}""");
 
-        Assert.Equal("column names from client should not include reserved datatype suffix on tags__st", Assert.Single(plan.Rejections).Reason);
+        Assert.Empty(plan.Rejections);
+        Assert.Equal("a", Assert.Single(plan.RowsOf("data__tags__st_"))["value"]);
     }
 
     [Fact]
@@ -88,29 +85,67 @@ public class NamingTests
     }
 
     [Theory]
-    [InlineData("""{"id":1,"i!d":2}""", "id")]
-    [InlineData("""{"id":1,"ID":"Paul"}""", "id")]
-    [InlineData("""{"a__b":1,"a":{"b":2}}""", "a__b")]
-    [InlineData("""{"x":[1],"x!":[2]}""", "x")]
-    [InlineData("""{"__sdc_primary_key":"mine"}""", "__sdc_primary_key")]
-    public void Plan_TwoFieldsMappingToOneColumn_RejectsTheRecordWithFieldCollision(string json, string column)
+    [InlineData("""{"id":1,"i!d":2}""", "id", "i!d", "id_2")]
+    [InlineData("""{"id":1,"ID":"Paul"}""", "id", "ID", "ID_2")]
+    [InlineData("""{"a__b":1,"a":{"b":2}}""", "a__b", "a.b", "a__b_2")]
+    [InlineData("""{"reactions":{"+1":3,"-1":1}}""", "reactions__1", "reactions.-1", "reactions__1_2")]
+    [InlineData("""{"__sdc_primary_key":"mine"}""", "__sdc_primary_key", "__sdc_primary_key", "__sdc_primary_key_2")]
+    public void Plan_TwoKeysComingToOneName_GetDistinctColumnsAndTheRecordLoads(string json, string first, string secondPath, string second)
     {
         var plan = Plan(null, json, """{"other":1}""");
 
-        var rejected = Assert.Single(plan.Rejections);
-        Assert.Equal($"Field collision on {column}", rejected.Reason);
-        Assert.Equal(json, rejected.Record);
-        Assert.Single(plan.RowsOf("data"));
+        Assert.Empty(plan.Rejections);
+        var row = plan.RowsOf("data")[0];
+        Assert.NotNull(row[first]);
+        Assert.NotNull(row[second]);
+        Assert.Equal(secondPath, plan.Mappings.Single(m => m.Column == second).JsonPath);
     }
 
     [Fact]
-    public void Plan_ManyFieldsWithALateCollision_IsStillDetected()
+    public void Plan_TwoArraysComingToOneTableName_GetDistinctSubtables()
+    {
+        var plan = Plan(null, """{"x":[1],"x!":[2]}""");
+
+        Assert.Empty(plan.Rejections);
+        Assert.Equal(1L, Assert.Single(plan.RowsOf("data__x"))["value"]);
+        Assert.Equal(2L, Assert.Single(plan.RowsOf("data__x_2"))["value"]);
+        Assert.Equal("x!", plan.Mappings.First(m => m.Table == "data__x_2").TablePath);
+    }
+
+    [Fact]
+    public void Plan_CollisionResolution_IsStableAcrossBatchesWhateverOrderTheKeysComeIn()
+    {
+        var first = Plan(null, """{"reactions":{"+1":3,"-1":1}}""");
+        var tables = first.TablesAfter([]);
+
+        // The next batch sends -1 first: it keeps reactions__1_2, decided once and read back from the mappings.
+        var second = Plan(null, tables, """{"reactions":{"-1":7,"+1":8}}""");
+
+        Assert.Empty(second.SchemaChanges);
+        Assert.Empty(second.Mappings);
+        var row = Assert.Single(second.RowsOf("data"));
+        Assert.Equal((8L, 7L), (row["reactions__1"], row["reactions__1_2"]));
+    }
+
+    [Fact]
+    public void Plan_KeyGivenTwiceInOneObject_RejectsTheRecordSayingSo()
+    {
+        var plan = Plan(null, """{"a":1,"a":2}""", """{"a":3}""");
+
+        var rejected = Assert.Single(plan.Rejections);
+        Assert.StartsWith("Key a appears twice in one object", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal([3L], plan.RowsOf("data").Select(r => r["a"]));
+    }
+
+    [Fact]
+    public void Plan_ManyFieldsWithALateCaseCollision_GetsItsOwnColumn()
     {
         var fields = string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"f{i}\":{i}"));
 
         var plan = Plan(null, $$"""{{{fields}},"F7":1}""");
 
-        Assert.Equal("Field collision on f7", Assert.Single(plan.Rejections).Reason);
+        Assert.Empty(plan.Rejections);
+        Assert.Equal((7L, 1L), (plan.RowsOf("data")[0]["f7"], plan.RowsOf("data")[0]["F7_2"]));
     }
 
     [Fact]
@@ -123,7 +158,35 @@ public class NamingTests
     }
 
     [Fact]
-    public void Plan_ColumnNameOver59Bytes_DropsTheColumnLogsItAndLoadsTheRest()
+    public void Fit_LongName_IsAReadablePrefixAndAHashWithinTheLimit()
+    {
+        var name = "check_run__check_suite__app__permissions__organization_administration";
+
+        var fitted = ColumnNamer.Fit(name, ColumnNamer.MaxColumnNameBytes);
+
+        Assert.Equal(ColumnNamer.MaxColumnNameBytes, fitted.Length);
+        Assert.StartsWith(name[..(ColumnNamer.MaxColumnNameBytes - 9)] + "_", fitted, StringComparison.Ordinal);
+        Assert.Matches("_[0-9a-f]{8}$", fitted);
+        Assert.Equal(fitted, ColumnNamer.Fit(name, ColumnNamer.MaxColumnNameBytes));
+        Assert.NotEqual(fitted, ColumnNamer.Fit(name + "x", ColumnNamer.MaxColumnNameBytes));
+        Assert.Equal("short", ColumnNamer.Fit("short", ColumnNamer.MaxColumnNameBytes));
+        Assert.True(ColumnTypes.SplitName(fitted, ColumnType.BigInt).Length <= ColumnNamer.MaxTableNameBytes, "a split suffix still fits");
+        Assert.False(ColumnNamer.IsReserved(fitted));
+    }
+
+    [Fact]
+    public void Fit_MultiByteName_CountsUtf8BytesAndNeverSplitsACharacter()
+    {
+        var name = new string('é', 30); // 30 characters, 60 bytes
+
+        var fitted = ColumnNamer.Fit(name, ColumnNamer.MaxColumnNameBytes);
+
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(fitted) <= ColumnNamer.MaxColumnNameBytes);
+        Assert.StartsWith(new string('é', 25) + "_", fitted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ColumnNameOver59Bytes_IsShortenedNeverDroppedAndMapped()
     {
         var longName = new string('c', 60);
         var fits = new string('f', 59);
@@ -131,129 +194,98 @@ public class NamingTests
 
         var plan = Plan(null, json, $$"""{"id":2,"{{longName}}":"z"}""");
 
-        Assert.Equal([1L, 2L], plan.RowsOf("data").Select(r => r["id"]));
-        Assert.DoesNotContain(longName, plan.TableAfter("data").ColumnNames());
+        Assert.Empty(plan.Rejections);
+        var shortened = ColumnNamer.Fit(longName, ColumnNamer.MaxColumnNameBytes);
+        Assert.Equal(["x", "z"], plan.RowsOf("data").Select(r => r[shortened]));
         Assert.Contains(fits, plan.TableAfter("data").ColumnNames());
-        Assert.Equal(2, plan.Rejections.Count);
-        Assert.All(plan.Rejections, r => Assert.Equal($"Column name {longName} is too long for PostgreSQL", r.Reason));
-        Assert.Equal(json, plan.Rejections[0].Record);
+        Assert.Equal(longName, plan.Mappings.Single(m => m.Column == shortened).JsonPath);
         Assert.Equal((2L, 0L), (plan.FindStats("data")!.RowsLoaded, plan.FindStats("data")!.RowsRejected));
     }
 
     [Fact]
-    public void Plan_LongColumnInManyElementsOfOneRecord_IsLoggedOncePerRecord()
+    public void Plan_SeventyCharacterNestedPath_LoadsIntoAShortenedColumnWithItsFullPathMapped()
     {
-        var longName = new string('c', 60);
+        var json = """{"check_run":{"check_suite":{"app":{"permissions":{"organization_administration":"read"}}}}}""";
 
-        var plan = Plan(null, $$"""{"items":[{"{{longName}}":1,"q":1},{"{{longName}}":2,"q":2}]}""");
+        var plan = Plan(null, json);
 
-        var logged = Assert.Single(plan.Rejections);
-        Assert.Equal("data__items", logged.TableName);
-        Assert.Equal(2, plan.RowsOf("data__items").Count);
+        var mapping = plan.Mappings.Single(m => m.JsonPath == "check_run.check_suite.app.permissions.organization_administration");
+        Assert.Equal(ColumnNamer.MaxColumnNameBytes, mapping.Column.Length);
+        Assert.Equal("read", Assert.Single(plan.RowsOf("data"))[mapping.Column]);
     }
 
     [Fact]
-    public void Plan_MultiByteColumnName_IsMeasuredInUtf8Bytes()
-    {
-        var name = new string('é', 30); // 30 characters, 60 bytes
-
-        var plan = Plan(null, $$"""{"{{name}}":1}""");
-
-        Assert.Equal($"Column name {name} is too long for PostgreSQL", Assert.Single(plan.Rejections).Reason);
-    }
-
-    [Fact]
-    public void Plan_TableNameOver63Bytes_RejectsThatTablesRowsAndStillLoadsTheRoot()
+    public void Plan_TableNameOver63Bytes_IsShortenedAndLoadsWithItsSubtables()
     {
         var key = new string('k', 60); // data__ + 60 = 66
-        var json = $$"""{"id":1,"{{key}}":[{"a":1},{"a":2}],"ok":[1]}""";
+        var json = $$"""{"id":1,"{{key}}":[{"a":1,"b":[true]},{"a":2}],"ok":[1]}""";
 
         var plan = Plan(null, json, """{"id":2}""");
 
-        var table = "data__" + key;
-        var rejected = Assert.Single(plan.Rejections);
-        Assert.Equal($"Table name {table} is too long for PostgreSQL", rejected.Reason);
-        Assert.Equal(table, rejected.TableName);
-        Assert.Equal(json, rejected.Record);
-        Assert.Equal([1L, 2L], plan.RowsOf("data").Select(r => r["id"]));
-        Assert.Single(plan.RowsOf("data__ok"));
-        Assert.Null(plan.FindWrite(table));
-        Assert.DoesNotContain(plan.SchemaChanges, c => c.Table == table);
-        var stats = plan.FindStats(table)!;
-        Assert.Equal((0L, 2L, (long?)null), (stats.RowsLoaded, stats.RowsRejected, stats.MaxSequence));
-    }
-
-    [Fact]
-    public void Plan_SubtableOfATooLongTable_GoesWithIt()
-    {
-        var key = new string('k', 60);
-
-        var plan = Plan(null, $$"""{"{{key}}":[{"b":[1]}]}""");
-
-        Assert.Single(plan.Rejections);
-        Assert.Equal(["data"], plan.Writes.Select(w => w.Table));
-    }
-
-    [Fact]
-    public void Plan_MoreThan1600Columns_RejectsTheTablesRowsWithTooManyColumns()
-    {
-        var fields = string.Join(",", Enumerable.Range(0, 1600).Select(i => $"\"f{i}\":{i}"));
-        var wide = $$"""{"id":1,"wide":[{{{fields}}}]}""";
-
-        var plan = Plan(null, wide, """{"id":2,"wide":[{"f1":1}]}""");
-
-        Assert.Equal(2, plan.Rejections.Count);
-        Assert.All(plan.Rejections, r => Assert.Equal(("ERROR: too many columns", "data__wide"), (r.Reason, r.TableName)));
-        Assert.Equal(2, plan.RowsOf("data").Count);
-        Assert.Null(plan.FindWrite("data__wide"));
-        Assert.Equal(2, plan.FindStats("data__wide")!.RowsRejected);
-    }
-
-    [Fact]
-    public void Plan_RootOver1600Columns_RejectsEveryRecordAndChangesNothing()
-    {
-        var fields = string.Join(",", Enumerable.Range(0, 1600).Select(i => $"\"f{i}\":{i}"));
-
-        var plan = Plan(null, $$"""{{{fields}},"items":[1]}""", """{"f1":1}""");
-
-        Assert.Equal(2, plan.Rejections.Count);
-        Assert.All(plan.Rejections, r => Assert.Equal(("ERROR: too many columns", "data"), (r.Reason, r.TableName)));
-        Assert.Empty(plan.Writes);
-        Assert.Empty(plan.SchemaChanges);
-        Assert.Equal(["data"], plan.Tables.Select(t => t.Table));
-    }
-
-    [Fact]
-    public void Plan_ExactlyTheColumnLimit_Loads()
-    {
-        // 1600 columns in all: 5 fixed + 1595 data.
-        var fields = string.Join(",", Enumerable.Range(0, 1595).Select(i => $"\"f{i}\":{i}"));
-
-        var plan = Plan(null, $$"""{{{fields}}}""");
-
         Assert.Empty(plan.Rejections);
-        Assert.Equal(1600, plan.TableAfter("data").Columns.Count);
+        var table = ColumnNamer.Fit("data__" + ColumnNamer.ClientName(key), ColumnNamer.MaxTableNameBytes);
+        Assert.Equal(63, table.Length);
+        Assert.StartsWith("data__kkk", table, StringComparison.Ordinal);
+        Assert.Equal([1L, 2L], plan.RowsOf(table).Select(r => r["a"]));
+        Assert.Single(plan.RowsOf("data__ok"));
+        var nested = plan.Writes.Single(w => w.Table.StartsWith(table[..40], StringComparison.Ordinal) && w.Table != table);
+        Assert.True(nested.Table.Length <= 63);
+        Assert.Equal(key, plan.Mappings.First(m => m.Table == table).TablePath);
     }
 
     [Fact]
-    public void Plan_FieldNameWithNoUsableCharacters_RejectsTheRecord()
-    {
-        var plan = Plan(null, """{"123":1}""");
-
-        Assert.StartsWith("Column name for field \"123\" is empty", Assert.Single(plan.Rejections).Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Plan_PrimaryKeyNearThe50CharacterLimit_RejectsSubtableRowsWhoseSourceKeyColumnIsTooLong()
+    public void Plan_PrimaryKeyAtThe50CharacterLimit_ShortensTheSourceKeyColumnOfSubtables()
     {
         var key = new string('k', 50);
 
         var plan = Plan(key, $$"""{"{{key}}":1,"items":[{"a":1}]}""");
 
-        var rejected = Assert.Single(plan.Rejections);
-        Assert.Equal($"Column name _sdc_source_key_{key} is too long for PostgreSQL", rejected.Reason);
-        Assert.Equal("data__items", rejected.TableName);
-        Assert.Single(plan.RowsOf("data"));
+        Assert.Empty(plan.Rejections);
+        var sourceKey = ColumnNamer.Fit("_sdc_source_key_" + key, ColumnNamer.MaxColumnNameBytes);
+        Assert.Equal(1L, Assert.Single(plan.RowsOf("data__items"))[sourceKey]);
+        Assert.Equal([sourceKey, "_sdc_level_0_id"], plan.FindWrite("data__items")!.KeyColumns);
+    }
+
+    [Theory]
+    [InlineData("123", "_123")]
+    [InlineData("+1", "_1")]
+    [InlineData("🎉", null)]
+    public void Plan_FieldNameWithNoUsableLeadingCharacters_GetsAName(string field, string? column)
+    {
+        var plan = Plan(null, $$"""{"{{field}}":1}""");
+
+        Assert.Empty(plan.Rejections);
+        var mapping = plan.Mappings.Single(m => m.JsonPath == field);
+        if (column is not null)
+        {
+            Assert.Equal(column, mapping.Column);
+        }
+        else
+        {
+            Assert.Matches("^_[0-9a-f]{8}$", mapping.Column);
+        }
+
+        Assert.Equal(1L, Assert.Single(plan.RowsOf("data"))[mapping.Column]);
+    }
+
+    [Fact]
+    public void Plan_EveryColumnCreated_HasAMappingRow()
+    {
+        var plan = Plan("id", """{"id":1,"customer":{"email":"a@example.com"},"items":[{"sku":"A-1"}],"tags":["x"]}""");
+
+        foreach (var change in plan.SchemaChanges.OfType<CreateTable>())
+        {
+            Assert.Equal(
+                change.Columns.Select(c => c.Name).Order(StringComparer.Ordinal),
+                plan.Mappings.Where(m => m.Table == change.Table).Select(m => m.Column).Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal("customer.email", plan.Mappings.Single(m => m.Column == "customer__email").JsonPath);
+        Assert.Equal("items[].sku", plan.Mappings.Single(m => m.Table == "data__items" && m.Column == "sku").JsonPath);
+        Assert.Equal("tags[]", plan.Mappings.Single(m => m.Table == "data__tags" && m.Column == "value").JsonPath);
+        Assert.Equal("id", plan.Mappings.Single(m => m.Table == "data" && m.Column == "id").JsonPath);
+        Assert.Null(plan.Mappings.Single(m => m.Table == "data" && m.Column == "_sdc_sequence").JsonPath);
+        Assert.All(plan.Mappings, m => Assert.Equal("data", m.RootTable));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Sluice.Core.Buffering;
 using Sluice.Core.Normalization;
+using Sluice.Core.Sources;
 using Sluice.Core.Tables;
 
 namespace Sluice.Core.Tests.Normalization;
@@ -27,6 +28,21 @@ internal static class Planning
         var guids = new GuidSequence();
         return new LoadPlanner().Plan(new LoadContext(SourceId, Schema, primaryKey, guids.Next), records, existing, BatchedAt);
     }
+
+    /// <summary>Plans with a source layout (routing, captured headers, depth) and a table version.</summary>
+    public static LoadPlan Plan(SourceLayout layout, string? primaryKey, IReadOnlyList<TableSchema> existing, IReadOnlyList<BufferedRecord> records, long tableVersion = 0)
+    {
+        var guids = new GuidSequence();
+        var context = new LoadContext(SourceId, Schema, primaryKey, guids.Next) { Layout = layout, TableVersion = tableVersion };
+        return new LoadPlanner().Plan(context, records, existing, BatchedAt);
+    }
+
+    /// <summary>Records of one request each, with the request's kept headers (lowercased names).</summary>
+    public static BufferedRecord[] Requests(params (string Json, (string Name, string Value)[] Headers)[] requests) =>
+        requests.Select((r, i) => new BufferedRecord(SourceId, FirstSequence + i, FirstReceivedAt.AddSeconds(i), r.Json)
+        {
+            Headers = r.Headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value),
+        }).ToArray();
 
     /// <summary>The table as the destination would hold it after applying the plan's schema changes to <paramref name="existing"/>.</summary>
     public static TableSchema TableAfter(this LoadPlan plan, string table, IReadOnlyList<TableSchema>? existing = null)
