@@ -8,7 +8,7 @@ namespace Sluice.Destinations.Tests;
 /// The contract every destination honours, run unchanged against DuckDB and a real PostgreSQL server. Rows are checked
 /// through the destination's own read-only query path, as a user would see them.
 /// </summary>
-public abstract class DestinationContractTests : IAsyncLifetime
+public abstract partial class DestinationContractTests : IAsyncLifetime
 {
     private static readonly ColumnSpec Id = new("id", ColumnType.BigInt);
     private static readonly ColumnSpec Name = new("name", ColumnType.Text);
