@@ -28,4 +28,9 @@ public sealed class TimedBuffer(IRecordBuffer inner, LoadTimings timings) : IRec
         timings.Pending(start);
         return pending;
     }
+
+    public Task<IReadOnlyList<BufferedRecord>> ReadArchivedAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken) =>
+        inner.ReadArchivedAsync(sourceId, afterSequence, maxRecords, maxBytes, cancellationToken);
+
+    public Task<ArchiveStats> GetArchiveAsync(long sourceId, CancellationToken cancellationToken) => inner.GetArchiveAsync(sourceId, cancellationToken);
 }

@@ -7,13 +7,15 @@ namespace Sluice.Core.Buffering;
 public interface IIngestWriter
 {
     /// <summary>
-    /// Appends <paramref name="records"/> (raw JSON object texts, in order) for <paramref name="sourceId"/>.
+    /// Appends <paramref name="records"/> (raw JSON object texts, in order) for <paramref name="sourceId"/>, each kept with
+    /// <paramref name="headers"/>: the request headers the source keeps (lowercased name to value, a header sent several
+    /// times joined with <c>", "</c>), shared by every record of the request; null or empty keeps none and costs nothing.
     /// Sequences are assigned by the writer: epoch nanoseconds, strictly increasing per source, array order kept.
     /// No records complete at once. Once accepted into the queue the append is not cancelled: the task completes when
     /// the records are durable (or the commit failed), so the buffer behind <paramref name="records"/> may be reused then.
     /// </summary>
     /// <returns><see cref="AppendOutcome.Accepted"/> once durable, or <see cref="AppendOutcome.Overloaded"/> when the writer's queue is full.</returns>
-    ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, CancellationToken cancellationToken);
+    ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken);
 }
 
 public enum AppendOutcome

@@ -10,7 +10,10 @@ namespace Sluice.Server.Buffering;
 /// data)</c> keyed by (source_id, last_sequence), one row per commit and source holding that commit's records of the source
 /// (<see cref="RecordBlock"/>: each record's sequence, receive time and raw JSON); and <c>source_sequences(source_id,
 /// last_sequence)</c>, the high-water mark of every source's sequences, written in the same transaction as the records so
-/// sequences keep increasing across restarts even when the clock steps back. Receive times are Unix epoch microseconds (UTC).
+/// sequences keep increasing across restarts even when the clock steps back. Loaded records move (in the loader's delete
+/// transaction) to <c>archived_blocks</c>, the same columns and blocks plus <c>archived_at</c>, kept for <c>Buffer:Retention</c>;
+/// <c>archive_sources(source_id, records, bytes)</c> totals them per source, updated in the same transactions, so the stats
+/// need no scan. Receive and archive times are Unix epoch microseconds (UTC).
 /// A file of an earlier version, with one row per record in <c>records</c>, is converted on first open.
 /// </summary>
 public sealed class BufferDatabase
@@ -27,6 +30,24 @@ public sealed class BufferDatabase
             last_received_at  INTEGER NOT NULL,
             data              BLOB    NOT NULL,
             PRIMARY KEY (source_id, last_sequence)
+        );
+        CREATE TABLE IF NOT EXISTS archived_blocks (
+            source_id         INTEGER NOT NULL,
+            last_sequence     INTEGER NOT NULL,
+            first_sequence    INTEGER NOT NULL,
+            records           INTEGER NOT NULL,
+            bytes             INTEGER NOT NULL,
+            first_received_at INTEGER NOT NULL,
+            last_received_at  INTEGER NOT NULL,
+            data              BLOB    NOT NULL,
+            archived_at       INTEGER NOT NULL,
+            PRIMARY KEY (source_id, last_sequence)
+        );
+        CREATE INDEX IF NOT EXISTS archived_blocks_by_archived_at ON archived_blocks (archived_at);
+        CREATE TABLE IF NOT EXISTS archive_sources (
+            source_id INTEGER PRIMARY KEY,
+            records   INTEGER NOT NULL,
+            bytes     INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS source_sequences (
             source_id     INTEGER PRIMARY KEY,

@@ -54,7 +54,7 @@ public abstract partial class GroupCommitQueue : IHostedService, IDisposable, II
     /// <summary>What the writer commits into, for its log messages (a file path).</summary>
     protected abstract string StoreName { get; }
 
-    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, CancellationToken cancellationToken)
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
@@ -65,7 +65,7 @@ public abstract partial class GroupCommitQueue : IHostedService, IDisposable, II
         // Cancellation counts only before the records are queued: once queued they are committed, and the caller's
         // buffer must stay untouched until then, so the returned task always waits for the commit.
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingAppend(sourceId, records, _time.GetUtcNow());
+        var pending = new PendingAppend(sourceId, records, headers is { Count: > 0 } ? headers : null, _time.GetUtcNow());
         lock (_gate)
         {
             if (_closed || _waiting.Count >= _capacity)
@@ -84,9 +84,13 @@ public abstract partial class GroupCommitQueue : IHostedService, IDisposable, II
         return new ValueTask<AppendOutcome>(pending.Completion.Task);
     }
 
-    /// <summary>Appends records given as strings (tests, tools); see <see cref="AppendAsync(long, Utf8Records, CancellationToken)"/>.</summary>
+    /// <summary>Appends records given as strings, without headers (tests, tools); see <see cref="AppendAsync(long, Utf8Records, IReadOnlyDictionary{string, string}?, CancellationToken)"/>.</summary>
     public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, CancellationToken cancellationToken) =>
-        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), cancellationToken);
+        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), null, cancellationToken);
+
+    /// <summary>Appends records given as strings with their request's headers (tests, tools).</summary>
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken) =>
+        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), headers, cancellationToken);
 
     /// <summary>Starts the writer thread. It is not tied to a cancellation token: it must run, even when a stop follows at once, to commit what is queued.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -263,12 +267,14 @@ internal interface IBatchCommitter : IDisposable
     int Commit(IReadOnlyList<PendingAppend> batch);
 }
 
-/// <summary>One request's records waiting for a commit.</summary>
-internal sealed class PendingAppend(long sourceId, Utf8Records records, DateTimeOffset receivedAt)
+/// <summary>One request's records waiting for a commit, with the request headers they keep (null: none).</summary>
+internal sealed class PendingAppend(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, DateTimeOffset receivedAt)
 {
     public long SourceId { get; } = sourceId;
 
     public Utf8Records Records { get; } = records;
+
+    public IReadOnlyDictionary<string, string>? Headers { get; } = headers;
 
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
 

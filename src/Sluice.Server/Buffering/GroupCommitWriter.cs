@@ -13,7 +13,8 @@ namespace Sluice.Server.Buffering;
 /// </summary>
 /// <remarks>
 /// It inserts through one prepared SQLite statement: each source's records of a commit go into one block row
-/// (<see cref="RecordBlock"/>), their UTF-8 bytes as they were posted (no strings, no re-encoding).
+/// (<see cref="RecordBlock"/>), their UTF-8 bytes as they were posted (no strings, no re-encoding), and a request's kept
+/// headers once per run of its records in a block.
 /// </remarks>
 public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
     : GroupCommitQueue(options.Value.QueueCapacity, time, logger, "Sluice buffer writer")
@@ -116,9 +117,10 @@ public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOp
                     }
 
                     _touched.Add(item.SourceId);
+                    var headers = item.Headers;
                     for (var i = 0; i < count; i++)
                     {
-                        block.Add(first + i, receivedAt, item.Records[i]);
+                        block.Add(first + i, receivedAt, item.Records[i], headers);
                         if (block.Full)
                         {
                             RecordBlock.Insert(_db, _insertBlock, item.SourceId, block);

@@ -1,20 +1,38 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using SQLitePCL;
 using static Sluice.Server.Buffering.SqliteNative;
 
 namespace Sluice.Server.Buffering;
 
 /// <summary>
-/// The records of one source that one commit wrote, kept as one row of <c>record_blocks</c>: each record as its sequence
-/// (int64), its receive time (Unix epoch microseconds, int64), the length of its JSON (int32), all little-endian, then the
-/// JSON's UTF-8 bytes as they were posted; records in sequence order. One row per commit and source instead of one per
-/// record makes the buffer's inserts, reads and deletes per row, not per record: deleting 1,000,000 records of 340 bytes
-/// costs SQLite ~1.1 s of CPU one row each, ~0.14 s in blocks of 20 and ~0.07 s in blocks of 100.
+/// The records of one source that one commit wrote, kept as one row of <c>record_blocks</c> (and, once loaded, of
+/// <c>archived_blocks</c>): each record as its sequence (int64), its receive time (Unix epoch microseconds, int64), the
+/// length of its JSON (int32) with two flags in its top bits, all little-endian, then, when the record's headers are stored
+/// here, their encoding, then the JSON's UTF-8 bytes as they were posted; records in sequence order. One row per commit and
+/// source instead of one per record makes the buffer's inserts, reads and deletes per row, not per record: deleting
+/// 1,000,000 records of 340 bytes costs SQLite ~1.1 s of CPU one row each, ~0.14 s in blocks of 20 and ~0.07 s in blocks of 100.
 /// </summary>
+/// <remarks>
+/// Headers (<see cref="Sluice.Core.Buffering.BufferedRecord.Headers"/>): flag <see cref="HeadersFollow"/> says an encoding
+/// follows the record header: its length (int32), then per header the name's and the value's UTF-8, each behind its length
+/// (int32). Flag <see cref="SameHeaders"/> says the record has the headers of the record before it in the block, so the
+/// records of one request store them once. Without either flag the record has none: blocks written before headers were
+/// kept (lengths below 2^30, top bits clear) read exactly as before, and a source that keeps no headers writes that format.
+/// </remarks>
 internal static class RecordBlock
 {
     public const int HeaderSize = 20;
+
+    /// <summary>In the length field: the record's headers are encoded between its header and its JSON.</summary>
+    public const uint HeadersFollow = 0x8000_0000;
+
+    /// <summary>In the length field: the record has the same headers as the record before it in the block.</summary>
+    public const uint SameHeaders = 0x4000_0000;
+
+    /// <summary>The bits of the length field that hold the JSON's length.</summary>
+    private const uint LengthMask = 0x3FFF_FFFF;
 
     /// <summary>The one statement that writes a block row (the writer, a delete's trimmed block, an older file's conversion).</summary>
     public const string InsertSql = """
@@ -22,8 +40,17 @@ internal static class RecordBlock
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
         """;
 
-    /// <summary>Writes <paramref name="block"/> as one row through <paramref name="insert"/> (prepared from <see cref="InsertSql"/>) and empties it.</summary>
-    public static void Insert(sqlite3 db, sqlite3_stmt insert, long sourceId, Builder block)
+    /// <summary>The statement that writes an archived block row: as <see cref="InsertSql"/>, and when it was archived (?9).</summary>
+    public const string ArchiveInsertSql = """
+        INSERT INTO archived_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, archived_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        """;
+
+    /// <summary>
+    /// Writes <paramref name="block"/> as one row through <paramref name="insert"/> (prepared from <see cref="InsertSql"/>, or
+    /// from <see cref="ArchiveInsertSql"/> with <paramref name="archivedAtMicroseconds"/>) and empties it.
+    /// </summary>
+    public static void Insert(sqlite3 db, sqlite3_stmt insert, long sourceId, Builder block, long? archivedAtMicroseconds = null)
     {
         Check(db, raw.sqlite3_bind_int64(insert, 1, sourceId));
         Check(db, raw.sqlite3_bind_int64(insert, 2, block.LastSequence));
@@ -33,37 +60,148 @@ internal static class RecordBlock
         Check(db, raw.sqlite3_bind_int64(insert, 6, block.FirstReceivedAt));
         Check(db, raw.sqlite3_bind_int64(insert, 7, block.LastReceivedAt));
         Check(db, raw.sqlite3_bind_blob(insert, 8, block.Data));
+        if (archivedAtMicroseconds is { } archivedAt)
+        {
+            Check(db, raw.sqlite3_bind_int64(insert, 9, archivedAt));
+        }
+
         Step(db, insert);
         block.Clear();
     }
 
-    /// <summary>Reads the record at <paramref name="offset"/> of <paramref name="block"/> and moves past it; false at the end.</summary>
+    /// <summary>Reads the record at <paramref name="offset"/> of <paramref name="block"/> and moves past it, skipping its headers; false at the end.</summary>
     /// <exception cref="InvalidDataException">The block ends inside a record (the file was damaged).</exception>
     public static bool TryRead(ReadOnlySpan<byte> block, ref int offset, out long sequence, out long receivedAtMicroseconds, out ReadOnlySpan<byte> json)
     {
-        if (offset >= block.Length)
+        var reader = new Reader(block, offset);
+        var read = reader.MoveNext();
+        (offset, sequence, receivedAtMicroseconds) = (reader.Offset, reader.Sequence, reader.ReceivedAtMicroseconds);
+        json = reader.Json;
+        return read;
+    }
+
+    /// <summary>Reads a block's records in order; a record's headers are decoded only when asked for, once per request's run.</summary>
+    public ref struct Reader
+    {
+        private readonly ReadOnlySpan<byte> _block;
+        private int _headersStart;
+        private int _headersLength = -1;
+        private IReadOnlyDictionary<string, string>? _decoded;
+
+        public Reader(ReadOnlySpan<byte> block, int offset = 0)
         {
-            (sequence, receivedAtMicroseconds) = (0, 0);
-            json = default;
-            return false;
+            _block = block;
+            Offset = offset;
         }
 
-        if (block.Length - offset < HeaderSize)
+        /// <summary>Where the next record starts.</summary>
+        public int Offset { get; private set; }
+
+        public long Sequence { get; private set; }
+
+        public long ReceivedAtMicroseconds { get; private set; }
+
+        public ReadOnlySpan<byte> Json { get; private set; }
+
+        /// <summary>
+        /// The current record's headers, null when it has none. Records that share them (one request's) get the same
+        /// instance, which <see cref="Builder.Add"/> recognises to store them once again.
+        /// </summary>
+        public IReadOnlyDictionary<string, string>? Headers
         {
-            throw new InvalidDataException($"A buffer block ends inside a record header at byte {offset} of {block.Length}.");
+            get
+            {
+                if (_headersLength < 0)
+                {
+                    return null;
+                }
+
+                return _decoded ??= DecodeHeaders(_block.Slice(_headersStart, _headersLength));
+            }
         }
 
-        sequence = BinaryPrimitives.ReadInt64LittleEndian(block[offset..]);
-        receivedAtMicroseconds = BinaryPrimitives.ReadInt64LittleEndian(block[(offset + 8)..]);
-        var length = BinaryPrimitives.ReadInt32LittleEndian(block[(offset + 16)..]);
-        if (length < 0 || length > block.Length - offset - HeaderSize)
+        /// <summary>Moves to the next record; false at the end.</summary>
+        /// <exception cref="InvalidDataException">The block ends inside a record (the file was damaged).</exception>
+        public bool MoveNext()
         {
-            throw new InvalidDataException($"A buffer block's record at byte {offset} says {length} bytes, but {block.Length - offset - HeaderSize} are left.");
+            var offset = Offset;
+            if (offset >= _block.Length)
+            {
+                (Sequence, ReceivedAtMicroseconds) = (0, 0);
+                Json = default;
+                return false;
+            }
+
+            if (_block.Length - offset < HeaderSize)
+            {
+                throw new InvalidDataException($"A buffer block ends inside a record header at byte {offset} of {_block.Length}.");
+            }
+
+            Sequence = BinaryPrimitives.ReadInt64LittleEndian(_block[offset..]);
+            ReceivedAtMicroseconds = BinaryPrimitives.ReadInt64LittleEndian(_block[(offset + 8)..]);
+            var field = BinaryPrimitives.ReadUInt32LittleEndian(_block[(offset + 16)..]);
+            var left = _block.Length - offset - HeaderSize;
+            var position = offset + HeaderSize;
+            if ((field & HeadersFollow) != 0)
+            {
+                var headersLength = left >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(_block[position..]) : -1;
+                if (headersLength < 0 || headersLength > left - 4)
+                {
+                    throw new InvalidDataException($"A buffer block's record at byte {offset} says its headers take {headersLength} bytes, but {left - 4} are left.");
+                }
+
+                (_headersStart, _headersLength, _decoded) = (position + 4, headersLength, null);
+                position += 4 + headersLength;
+                left -= 4 + headersLength;
+            }
+            else if ((field & SameHeaders) != 0)
+            {
+                if (_headersLength < 0)
+                {
+                    throw new InvalidDataException($"A buffer block's record at byte {offset} says it has the headers of the record before it, which has none.");
+                }
+            }
+            else
+            {
+                (_headersLength, _decoded) = (-1, null);
+            }
+
+            var length = (int)(field & LengthMask);
+            if (length > left)
+            {
+                throw new InvalidDataException($"A buffer block's record at byte {offset} says {length} bytes, but {left} are left.");
+            }
+
+            Json = _block.Slice(position, length);
+            Offset = position + length;
+            return true;
         }
 
-        json = block.Slice(offset + HeaderSize, length);
-        offset += HeaderSize + length;
-        return true;
+        private static Dictionary<string, string> DecodeHeaders(ReadOnlySpan<byte> encoded)
+        {
+            var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+            var position = 0;
+            while (position < encoded.Length)
+            {
+                var name = ReadString(encoded, ref position);
+                headers[name] = ReadString(encoded, ref position);
+            }
+
+            return headers;
+        }
+
+        private static string ReadString(ReadOnlySpan<byte> encoded, ref int position)
+        {
+            var length = encoded.Length - position >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(encoded[position..]) : -1;
+            if (length < 0 || length > encoded.Length - position - 4)
+            {
+                throw new InvalidDataException($"A buffer block's record headers are cut at byte {position} of {encoded.Length}.");
+            }
+
+            var text = Encoding.UTF8.GetString(encoded.Slice(position + 4, length));
+            position += 4 + length;
+            return text;
+        }
     }
 
     /// <summary>A block being written: its records' bytes and what the row says about them.</summary>
@@ -79,6 +217,9 @@ internal static class RecordBlock
         public const int MaxBytes = 64 * 1024;
 
         private ArrayBufferWriter<byte> _data = new(16 * 1024);
+
+        // The headers of the last record added, so that the next record with the same instance (the same request) refers to them.
+        private IReadOnlyDictionary<string, string>? _lastHeaders;
 
         public long FirstSequence { get; private set; }
 
@@ -101,8 +242,17 @@ internal static class RecordBlock
         /// </summary>
         public bool Full => Records >= MaxRecords || _data.WrittenCount >= MaxBytes;
 
-        public void Add(long sequence, long receivedAtMicroseconds, ReadOnlySpan<byte> json)
+        /// <summary>
+        /// Adds a record; <paramref name="headers"/> (null or empty: none) are stored with it, or referred to when the record
+        /// before it in the block had the same instance.
+        /// </summary>
+        public void Add(long sequence, long receivedAtMicroseconds, ReadOnlySpan<byte> json, IReadOnlyDictionary<string, string>? headers = null)
         {
+            if ((uint)json.Length > LengthMask)
+            {
+                throw new ArgumentOutOfRangeException(nameof(json), json.Length, "A buffered record holds at most 1 GiB of JSON.");
+            }
+
             if (Records == 0)
             {
                 FirstSequence = sequence;
@@ -113,12 +263,44 @@ internal static class RecordBlock
             Bytes += json.Length;
             FirstReceivedAt = Math.Min(FirstReceivedAt, receivedAtMicroseconds);
             LastReceivedAt = Math.Max(LastReceivedAt, receivedAtMicroseconds);
-            var span = _data.GetSpan(HeaderSize + json.Length);
+            var field = (uint)json.Length;
+            var headersSize = 0;
+            if (headers is { Count: > 0 })
+            {
+                if (Records > 1 && ReferenceEquals(headers, _lastHeaders))
+                {
+                    field |= SameHeaders;
+                }
+                else
+                {
+                    field |= HeadersFollow;
+                    headersSize = 4 + EncodedSize(headers);
+                }
+
+                _lastHeaders = headers;
+            }
+            else
+            {
+                _lastHeaders = null;
+            }
+
+            var span = _data.GetSpan(HeaderSize + headersSize + json.Length);
             BinaryPrimitives.WriteInt64LittleEndian(span, sequence);
             BinaryPrimitives.WriteInt64LittleEndian(span[8..], receivedAtMicroseconds);
-            BinaryPrimitives.WriteInt32LittleEndian(span[16..], json.Length);
-            json.CopyTo(span[HeaderSize..]);
-            _data.Advance(HeaderSize + json.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(span[16..], field);
+            if (headersSize > 0)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(span[HeaderSize..], headersSize - 4);
+                var position = HeaderSize + 4;
+                foreach (var (name, value) in headers!)
+                {
+                    position += WriteString(span[position..], name);
+                    position += WriteString(span[position..], value);
+                }
+            }
+
+            json.CopyTo(span[(HeaderSize + headersSize)..]);
+            _data.Advance(HeaderSize + headersSize + json.Length);
         }
 
         public void Clear()
@@ -134,6 +316,25 @@ internal static class RecordBlock
 
             (FirstSequence, LastSequence, Records, Bytes) = (0, 0, 0, 0);
             (FirstReceivedAt, LastReceivedAt) = (long.MaxValue, long.MinValue);
+            _lastHeaders = null;
+        }
+
+        private static int EncodedSize(IReadOnlyDictionary<string, string> headers)
+        {
+            var size = 0;
+            foreach (var (name, value) in headers)
+            {
+                size += 8 + Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
+            }
+
+            return size;
+        }
+
+        private static int WriteString(Span<byte> span, string text)
+        {
+            var written = Encoding.UTF8.GetBytes(text, span[4..]);
+            BinaryPrimitives.WriteInt32LittleEndian(span, written);
+            return 4 + written;
         }
     }
 }

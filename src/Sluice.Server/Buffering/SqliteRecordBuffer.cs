@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using SQLitePCL;
 using static Sluice.Server.Buffering.SqliteNative;
@@ -6,33 +7,193 @@ using static Sluice.Server.Buffering.SqliteNative;
 namespace Sluice.Server.Buffering;
 
 /// <summary>
-/// The loader's view of <c>buffer.db</c>: read pending records in sequence order, delete through a checkpoint, and what is
-/// pending per source (counted incrementally in memory, see <see cref="PendingTracker"/>). One instance per buffer file:
-/// records deleted behind its back are only noticed once a source has none left.
+/// The loader's view of <c>buffer.db</c>: read pending records in sequence order, move them to the raw archive (or delete
+/// them) through a checkpoint, what is pending per source (counted incrementally in memory, see <see cref="PendingTracker"/>),
+/// and the archive's records, totals and sweep. One instance per buffer file: records deleted behind its back are only
+/// noticed once a source has none left.
 /// </summary>
-public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
+public sealed class SqliteRecordBuffer : IRecordBuffer
 {
-    private readonly PendingTracker _pending = new();
+    /// <summary>Archived blocks deleted per sweep transaction, so a large sweep never holds the write lock ingest waits for long.</summary>
+    private const int SweepChunk = 1000;
 
-    private const string ReadSql = """
+    private const string PendingReadSql = """
         SELECT data FROM record_blocks
         WHERE source_id = ?1 AND last_sequence > ?2
         ORDER BY last_sequence
         """;
 
+    private const string ArchivedReadSql = """
+        SELECT data FROM archived_blocks
+        WHERE source_id = ?1 AND last_sequence > ?2
+        ORDER BY last_sequence
+        """;
+
+    private readonly PendingTracker _pending = new();
+    private readonly BufferDatabase _database;
+    private readonly TimeSpan _retention;
+    private readonly TimeProvider _time;
+
+    public SqliteRecordBuffer(BufferDatabase database, IOptions<BufferOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _database = database;
+        _retention = options.Value.Retention;
+        _time = time;
+    }
+
+    /// <summary>A buffer with the default options (a 7-day archive) on the system clock (tools, benchmarks).</summary>
+    public SqliteRecordBuffer(BufferDatabase database)
+        : this(database, Options.Create(new BufferOptions()), TimeProvider.System)
+    {
+    }
+
+    public Task<IReadOnlyList<BufferedRecord>> ReadAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken) =>
+        ReadBlocksAsync(PendingReadSql, track: true, sourceId, afterSequence, maxRecords, maxBytes, cancellationToken);
+
+    public Task<IReadOnlyList<BufferedRecord>> ReadArchivedAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken) =>
+        ReadBlocksAsync(ArchivedReadSql, track: false, sourceId, afterSequence, maxRecords, maxBytes, cancellationToken);
+
+    public async Task<long> DeleteThroughAsync(long sourceId, long throughSequence, CancellationToken cancellationToken)
+    {
+        await _pending.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = _database.Open();
+            await using var command = connection.CreateCommand();
+
+            // No fsync for deletes: they follow the destination commit, whose checkpoint is what counts. A delete lost in a
+            // crash is redone by the next load (SourceLoader drops everything up to the destination's checkpoint first),
+            // and the next fsync'd ingest commit makes it durable anyway. Open() sets FULL again for the next user.
+            // The move to the archive is in the same transaction, so a record is always pending or archived, never both.
+            command.CommandText = "PRAGMA synchronous = NORMAL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            long? archivedAt = _retention > TimeSpan.Zero ? ToEpochMicroseconds(_time.GetUtcNow()) : null;
+            var deleted = DeleteThrough(connection, sourceId, throughSequence, archivedAt);
+            _pending.Deleted(sourceId, throughSequence, deleted);
+            return deleted;
+        }
+        finally
+        {
+            _pending.Gate.Release();
+        }
+    }
+
+    /// <summary>Cheap after the first call: only what arrived since the last call is read (<see cref="PendingTracker"/>).</summary>
+    public async Task<IReadOnlyList<PendingSource>> GetPendingAsync(CancellationToken cancellationToken)
+    {
+        await _pending.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = _database.Open();
+            return _pending.Refresh(connection);
+        }
+        finally
+        {
+            _pending.Gate.Release();
+        }
+    }
+
+    /// <summary>Two index lookups: the source's totals row and its first archived block.</summary>
+    public async Task<ArchiveStats> GetArchiveAsync(long sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.Open();
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$source", sourceId);
+        command.CommandText = "SELECT records, bytes FROM archive_sources WHERE source_id = $source";
+        long records = 0, bytes = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                (records, bytes) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+        }
+
+        // The lowest sequence is the oldest record (unless the clock stepped back), as for the pending ones.
+        command.CommandText = "SELECT first_received_at FROM archived_blocks WHERE source_id = $source ORDER BY last_sequence LIMIT 1";
+        var oldest = await command.ExecuteScalarAsync(cancellationToken) is long microseconds ? FromEpochMicroseconds(microseconds) : (DateTimeOffset?)null;
+        return oldest is null ? ArchiveStats.Empty : new ArchiveStats(records, bytes, oldest);
+    }
+
+    /// <summary>
+    /// Deletes the archived blocks whose newest record was received, and which were archived, more than
+    /// <see cref="BufferOptions.Retention"/> ago (everything archived, when the retention is zero); returns how many records.
+    /// </summary>
+    public async Task<long> SweepArchiveAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var cutoff = _retention >= now - DateTimeOffset.UnixEpoch ? long.MinValue : ToEpochMicroseconds(now - _retention);
+        await using var connection = _database.Open();
+        await using (var pragma = connection.CreateCommand())
+        {
+            // As for deletes: a sweep lost in a crash is done again by the next one.
+            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long swept = 0;
+        int blocks;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (blocks, var records) = SweepChunkOf(connection, cutoff);
+            swept += records;
+        }
+        while (blocks == SweepChunk);
+
+        return swept;
+    }
+
+    /// <summary>One transaction of the sweep: up to <see cref="SweepChunk"/> blocks and their totals; returns the blocks and records.</summary>
+    private static (int Blocks, long Records) SweepChunkOf(SqliteConnection connection, long cutoff)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$cutoff", cutoff);
+        command.Parameters.AddWithValue("$chunk", SweepChunk);
+        command.CommandText = """
+            DELETE FROM archived_blocks WHERE rowid IN (
+                SELECT rowid FROM archived_blocks WHERE archived_at < $cutoff AND last_received_at < $cutoff LIMIT $chunk)
+            RETURNING source_id, records, bytes
+            """;
+        var blocks = 0;
+        var removed = new Dictionary<long, (long Records, long Bytes)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                blocks++;
+                var (records, bytes) = removed.GetValueOrDefault(reader.GetInt64(0));
+                removed[reader.GetInt64(0)] = (records + reader.GetInt64(1), bytes + reader.GetInt64(2));
+            }
+        }
+
+        foreach (var (sourceId, (records, bytes)) in removed)
+        {
+            AddToTotals(connection, transaction, sourceId, -records, -bytes);
+        }
+
+        transaction.Commit();
+        return (blocks, removed.Values.Sum(r => r.Records));
+    }
+
     /// <summary>
     /// Reads through one raw prepared statement and copies the records' UTF-8 into a few shared chunks
     /// (<see cref="RecordArena"/>) rather than one array per record: a batch's bytes live until its load commits, and tens of
-    /// thousands of small arrays would be copied by every garbage collection on the way.
+    /// thousands of small arrays would be copied by every garbage collection on the way. <paramref name="track"/>: note the
+    /// batch for the pending counts (pending records only).
     /// </summary>
-    public async Task<IReadOnlyList<BufferedRecord>> ReadAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BufferedRecord>> ReadBlocksAsync(
+        string sql, bool track, long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         cancellationToken.ThrowIfCancellationRequested();
         var records = new List<BufferedRecord>(Math.Min(maxRecords, 1024));
-        await using var connection = database.Open();
+        await using var connection = _database.Open();
         var db = connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, ReadSql, out var statement));
+        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
         using (statement)
         {
             Check(db, raw.sqlite3_bind_int64(statement, 1, sourceId));
@@ -54,15 +215,15 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
                 }
 
                 // The stored UTF-8 as it is: the planner parses bytes, and the text is decoded only if a rejection needs it.
-                var block = raw.sqlite3_column_blob(statement, 0);
-                var offset = 0;
-                while (RecordBlock.TryRead(block, ref offset, out var sequence, out var receivedAt, out var json))
+                var block = new RecordBlock.Reader(raw.sqlite3_column_blob(statement, 0));
+                while (block.MoveNext())
                 {
-                    if (sequence <= afterSequence)
+                    if (block.Sequence <= afterSequence)
                     {
                         continue;
                     }
 
+                    var json = block.Json;
                     if (records.Count > 0 && bytes + json.Length > maxBytes)
                     {
                         full = true;
@@ -70,7 +231,10 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
                     }
 
                     bytes += json.Length;
-                    records.Add(new BufferedRecord(sourceId, sequence, FromEpochMicroseconds(receivedAt), arena.Copy(json)));
+                    records.Add(new BufferedRecord(sourceId, block.Sequence, FromEpochMicroseconds(block.ReceivedAtMicroseconds), arena.Copy(json))
+                    {
+                        Headers = block.Headers,
+                    });
                     if (records.Count == maxRecords)
                     {
                         full = true;
@@ -79,7 +243,7 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
                 }
             }
 
-            if (records.Count > 0)
+            if (track && records.Count > 0)
             {
                 _pending.Read(sourceId, records[0].Sequence, records[^1].Sequence, records.Count, bytes);
             }
@@ -88,52 +252,44 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
         return records;
     }
 
-    public async Task<long> DeleteThroughAsync(long sourceId, long throughSequence, CancellationToken cancellationToken)
-    {
-        await _pending.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = database.Open();
-            await using var command = connection.CreateCommand();
-
-            // No fsync for deletes: they follow the destination commit, whose checkpoint is what counts. A delete lost in a
-            // crash is redone by the next load (SourceLoader drops everything up to the destination's checkpoint first),
-            // and the next fsync'd ingest commit makes it durable anyway. Open() sets FULL again for the next user.
-            command.CommandText = "PRAGMA synchronous = NORMAL";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            var deleted = DeleteThrough(connection, sourceId, throughSequence);
-            _pending.Deleted(sourceId, throughSequence, deleted);
-            return deleted;
-        }
-        finally
-        {
-            _pending.Gate.Release();
-        }
-    }
-
     /// <summary>
-    /// In one write transaction: drops the source's blocks that end at or before <paramref name="throughSequence"/>, and trims
-    /// the block it ends inside of (if any) to the records after it; returns how many records that removed.
+    /// In one write transaction: moves the source's blocks that end at or before <paramref name="throughSequence"/> to the
+    /// archive (stamped <paramref name="archivedAt"/>; deletes them when it is null), and splits the block it ends inside of
+    /// (if any) into the loaded records, archived likewise, and the ones after them, kept; returns how many records left.
     /// </summary>
-    private static long DeleteThrough(SqliteConnection connection, long sourceId, long throughSequence)
+    private static long DeleteThrough(SqliteConnection connection, long sourceId, long throughSequence, long? archivedAt)
     {
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.Parameters.AddWithValue("$source", sourceId);
         command.Parameters.AddWithValue("$through", throughSequence);
-        long deleted = 0;
-        command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through RETURNING records";
+        command.Parameters.AddWithValue("$archived", archivedAt ?? 0);
+        if (archivedAt is not null)
+        {
+            // Whole blocks move as they are, inside SQLite: nothing is decoded.
+            command.CommandText = """
+                INSERT INTO archived_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, archived_at)
+                SELECT source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, $archived
+                FROM record_blocks WHERE source_id = $source AND last_sequence <= $through
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        long deleted = 0, deletedBytes = 0;
+        command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through RETURNING records, bytes";
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 deleted += reader.GetInt64(0);
+                deletedBytes += reader.GetInt64(1);
             }
         }
 
         // The block the checkpoint falls inside of (blocks do not overlap: at most one) goes too, and what follows the
-        // checkpoint in it is written again as a block of its own, under the same last sequence.
+        // checkpoint in it is written again as a block of its own, under the same last sequence; what it loaded is archived
+        // as a block ending at the checkpoint's side.
         command.CommandText = """
             DELETE FROM record_blocks
             WHERE source_id = $source AND first_sequence <= $through
@@ -141,29 +297,33 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
             RETURNING data
             """;
         var kept = new RecordBlock.Builder();
+        var loaded = new RecordBlock.Builder();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var block = reader.GetFieldValue<byte[]>(0);
-                var offset = 0;
-                while (RecordBlock.TryRead(block, ref offset, out var sequence, out var receivedAt, out var json))
+                var block = new RecordBlock.Reader(reader.GetFieldValue<byte[]>(0));
+                while (block.MoveNext())
                 {
-                    if (sequence <= throughSequence)
+                    if (block.Sequence > throughSequence)
                     {
-                        deleted++;
+                        kept.Add(block.Sequence, block.ReceivedAtMicroseconds, block.Json, block.Headers);
+                    }
+                    else if (archivedAt is not null)
+                    {
+                        loaded.Add(block.Sequence, block.ReceivedAtMicroseconds, block.Json, block.Headers);
                     }
                     else
                     {
-                        kept.Add(sequence, receivedAt, json);
+                        deleted++;
                     }
                 }
             }
         }
 
+        var db = connection.Handle!;
         if (kept.Records > 0)
         {
-            var db = connection.Handle!;
             Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert));
             using (insert)
             {
@@ -171,56 +331,42 @@ public sealed class SqliteRecordBuffer(BufferDatabase database) : IRecordBuffer
             }
         }
 
+        if (loaded.Records > 0)
+        {
+            (deleted, deletedBytes) = (deleted + loaded.Records, deletedBytes + loaded.Bytes);
+            Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.ArchiveInsertSql, out var archive));
+            using (archive)
+            {
+                RecordBlock.Insert(db, archive, sourceId, loaded, archivedAt);
+            }
+        }
+
+        if (archivedAt is not null && deleted > 0)
+        {
+            AddToTotals(connection, transaction, sourceId, deleted, deletedBytes);
+        }
+
         transaction.Commit();
         return deleted;
     }
 
-    /// <summary>Cheap after the first call: only what arrived since the last call is read (<see cref="PendingTracker"/>).</summary>
-    public async Task<IReadOnlyList<PendingSource>> GetPendingAsync(CancellationToken cancellationToken)
+    /// <summary>Adds to (or, negative, takes from) a source's archive totals; a source left with none loses its row.</summary>
+    private static void AddToTotals(SqliteConnection connection, SqliteTransaction transaction, long sourceId, long records, long bytes)
     {
-        await _pending.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = database.Open();
-            return _pending.Refresh(connection);
-        }
-        finally
-        {
-            _pending.Gate.Release();
-        }
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$source", sourceId);
+        command.Parameters.AddWithValue("$records", records);
+        command.Parameters.AddWithValue("$bytes", bytes);
+        command.CommandText = """
+            INSERT INTO archive_sources (source_id, records, bytes) VALUES ($source, $records, $bytes)
+            ON CONFLICT (source_id) DO UPDATE SET records = records + excluded.records, bytes = bytes + excluded.bytes;
+            DELETE FROM archive_sources WHERE source_id = $source AND records <= 0;
+            """;
+        command.ExecuteNonQuery();
     }
 
     private static DateTimeOffset FromEpochMicroseconds(long microseconds) => PendingTracker.FromEpochMicroseconds(microseconds);
 
-    /// <summary>
-    /// Copies of one read's records, packed into 64 KiB chunks (below the large-object threshold, so a chunk is an ordinary
-    /// young object that dies with its batch); a record larger than a chunk gets an array of its own. Chunks are never
-    /// reused: a record's memory stays valid for as long as anything refers to it.
-    /// </summary>
-    private sealed class RecordArena
-    {
-        private const int ChunkSize = 64 * 1024;
-
-        private byte[] _chunk = [];
-        private int _used;
-
-        public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes)
-        {
-            if (bytes.Length > ChunkSize / 4)
-            {
-                return bytes.ToArray();
-            }
-
-            if (_chunk.Length - _used < bytes.Length)
-            {
-                _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
-                _used = 0;
-            }
-
-            var memory = _chunk.AsMemory(_used, bytes.Length);
-            bytes.CopyTo(memory.Span);
-            _used += bytes.Length;
-            return memory;
-        }
-    }
+    private static long ToEpochMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 }

@@ -52,14 +52,58 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             return;
         }
 
-        await StoreAsync(context, writer, target.SourceId, _options, metrics);
+        // Only a source whose layout keeps headers looks at them; every other request costs nothing more.
+        IReadOnlyDictionary<string, string>? headers = null;
+        if (target.Layout is { IsDefault: false } layout && layout.StoredHeaders is { Count: > 0 } names)
+        {
+            headers = CaptureHeaders(request.Headers, names, _options.MaxHeaderBytes, out var tooLarge);
+            if (tooLarge is { } refused)
+            {
+                await IngestResponses.WriteHeaderTooLargeAsync(context, refused.Name, refused.Bytes, _options.MaxHeaderBytes);
+                return;
+            }
+        }
+
+        await StoreAsync(context, writer, target.SourceId, headers, _options, metrics);
     }
 
     /// <summary>
-    /// Reads the body, splits it into records and appends them through <paramref name="writer"/>, answering 200 once they
-    /// are durable (413, 400 or 503 otherwise). <paramref name="metrics"/> is null for the benchmark's floor, which is not ingest.
+    /// The request's values of <paramref name="names"/> (lowercased; header names are case-insensitive), by lowercased name,
+    /// several values of one header joined with <c>", "</c>; a header the request lacks is left out; null when it has none
+    /// of them. A value over <paramref name="maxBytes"/> of UTF-8 is refused rather than cut (<paramref name="tooLarge"/>).
     /// </summary>
-    internal static async Task StoreAsync(HttpContext context, IIngestWriter writer, long sourceId, IngestOptions options, SluiceMetrics? metrics)
+    internal static Dictionary<string, string>? CaptureHeaders(IHeaderDictionary requestHeaders, IReadOnlyList<string> names, int maxBytes, out (string Name, int Bytes)? tooLarge)
+    {
+        tooLarge = null;
+        Dictionary<string, string>? captured = null;
+        foreach (var name in names)
+        {
+            if (!requestHeaders.TryGetValue(name, out var values) || values.Count == 0)
+            {
+                continue;
+            }
+
+            var value = values.Count == 1 ? values[0] ?? string.Empty : string.Join(", ", values.ToArray());
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(value);
+            if (bytes > maxBytes)
+            {
+                tooLarge = (name, bytes);
+                return null;
+            }
+
+            (captured ??= new Dictionary<string, string>(names.Count, StringComparer.Ordinal))[name] = value;
+        }
+
+        return captured;
+    }
+
+    /// <summary>
+    /// Reads the body, splits it into records and appends them with <paramref name="headers"/> through <paramref name="writer"/>,
+    /// answering 200 once they are durable (413, 400 or 503 otherwise). <paramref name="metrics"/> is null for the benchmark's
+    /// floor, which is not ingest.
+    /// </summary>
+    internal static async Task StoreAsync(
+        HttpContext context, IIngestWriter writer, long sourceId, IReadOnlyDictionary<string, string>? headers, IngestOptions options, SluiceMetrics? metrics)
     {
         using (var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted))
         {
@@ -80,7 +124,7 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
 
             // The writer stores the records straight from the body's buffer, so the body is returned to the pool only
             // after the append has completed (an accepted append always completes: committed or failed).
-            var outcome = await writer.AppendAsync(sourceId, new Utf8Records(body.Memory, parsed.Records), context.RequestAborted);
+            var outcome = await writer.AppendAsync(sourceId, new Utf8Records(body.Memory, parsed.Records), headers, context.RequestAborted);
             if (outcome == AppendOutcome.Overloaded)
             {
                 metrics?.IngestOverloaded();

@@ -37,6 +37,15 @@ public static class IngestResponses
             string.Create(CultureInfo.InvariantCulture, $"Request rejected: request size ({size} bytes) exceeds the maximum"),
             string.Create(CultureInfo.InvariantCulture, $"Bodies must be smaller than {limit} bytes; send fewer records per request."));
 
+    public static Task WriteHeaderTooLargeAsync(HttpContext context, string header, int bytes, int limit) =>
+        WriteErrorAsync(
+            context,
+            StatusCodes.Status400BadRequest,
+            "Request header too large to keep!",
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Header '{header}' is {bytes} bytes long; this source keeps it with each record, and a kept header holds at most {limit} bytes. Nothing was stored."));
+
     public static Task WriteOverloadedAsync(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));

@@ -4,7 +4,7 @@ using Sluice.Storage;
 
 namespace Sluice.Server.Loading;
 
-/// <summary>Computes <see cref="SourceStats"/> from the buffer (what is pending), the destination's load log and the loader's state.</summary>
+/// <summary>Computes <see cref="SourceStats"/> from the buffer (what is pending and what its archive keeps), the destination's load log and the loader's state.</summary>
 public sealed class SourceStatsService(
     IRecordBuffer buffer,
     IDestinationProvider destinations,
@@ -18,6 +18,7 @@ public sealed class SourceStatsService(
     {
         ArgumentNullException.ThrowIfNull(source);
         var pending = (await buffer.GetPendingAsync(cancellationToken)).FirstOrDefault(p => p.SourceId == source.Id);
+        var archive = await buffer.GetArchiveAsync(source.Id, cancellationToken);
         var status = statuses.Get(source.Id);
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -49,7 +50,10 @@ public sealed class SourceStatsService(
             lastTable is null ? status.LastTableLoaded : $"{last!.Schema}.{lastTable.Table}",
             last?.BatchedAt ?? status.LastLoadAt?.UtcDateTime,
             error,
-            status.LastErrorAt?.UtcDateTime ?? (destinationError is null ? null : now));
+            status.LastErrorAt?.UtcDateTime ?? (destinationError is null ? null : now),
+            archive.Records,
+            archive.Bytes,
+            archive.OldestReceivedAt?.UtcDateTime);
     }
 
     private static DateTime? Max(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a > b ? a : b;

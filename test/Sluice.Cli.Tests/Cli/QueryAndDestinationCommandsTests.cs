@@ -39,6 +39,8 @@ public sealed class QueryAndDestinationCommandsTests : IClassFixture<PostgresSer
         stats.AssertSuccess();
         Assert.Matches(@"rows_to_be_loaded\s+0", stats.Out);
         Assert.Matches(@"rows_loaded_today\s+2", stats.Out);
+        Assert.Matches(@"archive_records\s+2", stats.Out);
+        Assert.Matches(@"archive_oldest_received_at\s+\d{4}-", stats.Out);
     }
 
     [Fact]

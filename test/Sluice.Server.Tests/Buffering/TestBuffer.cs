@@ -13,13 +13,15 @@ internal sealed class TestBuffer : IAsyncDisposable
     private readonly string _directory;
     private readonly List<GroupCommitWriter> _writers = [];
 
-    public TestBuffer(DateTimeOffset? start = null, int queueCapacity = 1024)
+    /// <param name="retention">The archive's <c>Buffer:Retention</c> (default 7 days, as configured by default).</param>
+    public TestBuffer(DateTimeOffset? start = null, int queueCapacity = 1024, TimeSpan? retention = null)
     {
         _directory = Path.Combine(Path.GetTempPath(), "sluice-buffer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         Time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         Database = new BufferDatabase(Path.Combine(_directory, "buffer.db"));
-        Buffer = new SqliteRecordBuffer(Database);
+        BufferOptions = new BufferOptions { Retention = retention ?? new BufferOptions().Retention };
+        Buffer = new SqliteRecordBuffer(Database, Options.Create(BufferOptions), Time);
         Writer = CreateWriter(queueCapacity);
     }
 
@@ -27,7 +29,16 @@ internal sealed class TestBuffer : IAsyncDisposable
 
     public BufferDatabase Database { get; }
 
-    public SqliteRecordBuffer Buffer { get; }
+    public BufferOptions BufferOptions { get; }
+
+    public SqliteRecordBuffer Buffer { get; private set; }
+
+    /// <summary>A new reader on the same file, as after a restart or a crash: nothing it knew in memory is kept.</summary>
+    public void ReopenBuffer()
+    {
+        SqliteConnection.ClearAllPools();
+        Buffer = new SqliteRecordBuffer(Database, Options.Create(BufferOptions), Time);
+    }
 
     public GroupCommitWriter Writer { get; private set; }
 

@@ -87,5 +87,10 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
                 : inner.DeleteThroughAsync(sourceId, throughSequence, cancellationToken);
 
         public Task<IReadOnlyList<PendingSource>> GetPendingAsync(CancellationToken cancellationToken) => inner.GetPendingAsync(cancellationToken);
+
+        public Task<IReadOnlyList<BufferedRecord>> ReadArchivedAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken) =>
+            inner.ReadArchivedAsync(sourceId, afterSequence, maxRecords, maxBytes, cancellationToken);
+
+        public Task<ArchiveStats> GetArchiveAsync(long sourceId, CancellationToken cancellationToken) => inner.GetArchiveAsync(sourceId, cancellationToken);
     }
 }

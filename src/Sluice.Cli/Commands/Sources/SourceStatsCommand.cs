@@ -4,13 +4,13 @@ using Sluice.Cli.Api;
 
 namespace Sluice.Cli.Commands.Sources;
 
-/// <summary><c>sluice sources stats ID</c>: what the dashboard shows (rows received, to be loaded, loaded today, last error).</summary>
+/// <summary><c>sluice sources stats ID</c>: what the dashboard shows (rows received, to be loaded, loaded today, last error) and the raw archive.</summary>
 public sealed class SourceStatsCommand : ApiCommand
 {
     private readonly Argument<long> _id = SourceIdArgument.Create();
 
     public SourceStatsCommand(CliEnvironment env)
-        : base("stats", "Show a source's loading figures: rows to be loaded, rows loaded today (UTC), last table loaded, last error.", env)
+        : base("stats", "Show a source's loading figures: rows to be loaded, rows loaded today (UTC), last table loaded, last error, and its raw archive (records, bytes, oldest).", env)
     {
         Arguments.Add(_id);
     }
