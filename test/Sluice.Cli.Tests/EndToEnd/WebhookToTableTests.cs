@@ -157,7 +157,11 @@ public sealed class WebhookToTableTests : IAsyncLifetime
 
         var (_, tables, _) = await QueryAsync(server.Api,
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'shop_orders' ORDER BY table_name");
-        Assert.Equal("_sdc_rejected\ndata\ndata__line_items\ndata__line_items__discounts", Render(tables));
+        Assert.Equal("_sdc_rejected\n_sluice_columns\ndata\ndata__line_items\ndata__line_items__discounts", Render(tables));
+        var (_, mapped, mappedError) = await QueryAsync(server.Api,
+            "SELECT column_name, json_path FROM shop_orders._sluice_columns WHERE table_name = 'data__line_items__discounts' AND column_name = 'code'");
+        Assert.Null(mappedError);
+        Assert.Equal("code|line_items[].discounts[].code", Render(mapped));
         var (_, rejected, _) = await QueryAsync(server.Api, "SELECT count(*) FROM shop_orders._sdc_rejected");
         Assert.Equal("0", Render(rejected));
     }
