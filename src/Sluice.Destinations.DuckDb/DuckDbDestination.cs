@@ -47,6 +47,13 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             return command.ExecuteScalar() is long sequence ? sequence : 0L;
         }, cancellationToken);
 
+    public Task<long> GetTableVersionAsync(long sourceId, CancellationToken cancellationToken) =>
+        WithWriterAsync(connection =>
+        {
+            using var command = Command(connection, SelectTableVersion(sourceId));
+            return command.ExecuteScalar() is long version ? version : 0L;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken) =>
         WithWriterAsync(connection => (IReadOnlyList<TableSchema>)Tables(connection, schema).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(), cancellationToken);
 
@@ -62,11 +69,17 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             try
             {
                 Dictionary<string, TableSchema>? tables = null;
+                var superseded = 0L;
                 var load = await LoadParts.ApplyAsync(
                     parts,
                     (part, first) =>
                     {
-                        var known = part.SchemaChanges.Count > 0 || part.Mappings.Count > 0 ? null
+                        if (part.Reload is { } reload)
+                        {
+                            superseded = StartReload(connection, appenders, part, reload);
+                        }
+
+                        var known = part.Reload is not null || part.SchemaChanges.Count > 0 || part.Mappings.Count > 0 ? null
                             : first ? _tables.GetValueOrDefault(part.Schema) : tables;
                         tables = ApplyPart(connection, appenders, part, known, first, cancellationToken);
                         return Task.CompletedTask;
@@ -76,7 +89,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                 Finish(connection, load.SourceId, load.Checkpoint, load.Summary);
                 Execute(connection, "COMMIT");
                 _tables[load.Schema] = tables!;
-                return load.Summary;
+                return load.Summary with { SupersededRejections = superseded };
             }
             catch
             {
@@ -234,7 +247,8 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                 $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, CheckpointsTable)} (source_id BIGINT PRIMARY KEY, sequence BIGINT NOT NULL); " +
                 $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, LoadsTable)} (load_id UUID PRIMARY KEY, source_id BIGINT NOT NULL, " +
                 "\"schema\" VARCHAR NOT NULL, batched_at TIMESTAMP NOT NULL, min_sequence BIGINT NOT NULL, max_sequence BIGINT NOT NULL, " +
-                "max_received_at TIMESTAMP NOT NULL, tables JSON NOT NULL)");
+                "max_received_at TIMESTAMP NOT NULL, tables JSON NOT NULL); " +
+                CreateVersionsTable());
             return connection;
         }
         catch
@@ -254,6 +268,27 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         return tables;
     }
 
+    /// <summary>
+    /// The start of a reload inside the load's transaction (<see cref="LoadRequest.Reload"/>): the schema's data tables dropped,
+    /// its mappings cleared, the superseded rejections deleted (returns how many) and the new table version stored. Readers
+    /// keep seeing the old tables until the commit.
+    /// </summary>
+    private static long StartReload(DuckDBConnection connection, OpenAppenders appenders, LoadRequest load, LoadReload reload)
+    {
+        appenders.CloseAll();
+        var schema = load.Schema;
+        Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");
+        Execute(connection, CreateRejectedTable(schema, DuckDbTypes.Name));
+        Execute(connection, CreateColumnsTable(schema, DuckDbTypes.Name));
+        var superseded = (long)ExecuteCount(connection, SupersedeRejections(schema, load.SourceId, reload));
+        foreach (var statement in ReloadStatements(schema, load.SourceId, ReadTables(connection, schema).Keys, reload))
+        {
+            Execute(connection, statement);
+        }
+
+        return superseded;
+    }
+
     /// <summary>Applies one part of a load inside the open transaction (all but checkpoint and summary); returns the schema's tables as they are now.</summary>
     /// <param name="known">The schema's tables, when known to be current (no schema changes in this part); else read after the changes.</param>
     /// <param name="firstPart">Whether this is the load's first part, which makes sure the schema and its <c>_sdc_rejected</c> exist.</param>
@@ -262,6 +297,12 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         DuckDBConnection connection, OpenAppenders appenders, LoadRequest load, Dictionary<string, TableSchema>? known, bool firstPart, CancellationToken cancellationToken)
     {
         var schema = load.Schema;
+        if (!firstPart && load.SchemaChanges.Count > 0)
+        {
+            // A later part of a reload that adds tables or columns: DDL goes after what the appenders hold.
+            appenders.CloseAll();
+        }
+
         if (firstPart)
         {
             Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}");

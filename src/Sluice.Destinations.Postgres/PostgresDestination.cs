@@ -55,6 +55,13 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long sequence ? sequence : 0L;
         }, cancellationToken);
 
+    public Task<long> GetTableVersionAsync(long sourceId, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(SelectTableVersion(sourceId), connection);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long version ? version : 0L;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
             (IReadOnlyList<TableSchema>)(await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false)).Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(),
@@ -70,14 +77,24 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using var copy = new OpenCopy(connection);
             Dictionary<string, TableSchema>? tables = null;
+            var superseded = 0L;
             var load = await LoadParts.ApplyAsync(
                 parts,
-                async (part, first) => tables = await ApplyPartAsync(connection, copy, part, first ? null : tables, ct).ConfigureAwait(false),
+                async (part, first) =>
+                {
+                    if (part.Reload is { } reload)
+                    {
+                        superseded = await StartReloadAsync(connection, part, reload, ct).ConfigureAwait(false);
+                    }
+
+                    // A later part of a reload may add tables and columns: it goes the first part's way.
+                    tables = await ApplyPartAsync(connection, copy, part, first || part.SchemaChanges.Count > 0 ? null : tables, ct).ConfigureAwait(false);
+                },
                 ct).ConfigureAwait(false);
             await copy.CompleteAsync(ct).ConfigureAwait(false);
             await FinishAsync(connection, load.SourceId, load.Checkpoint, load.Summary, ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return load.Summary;
+            return load.Summary with { SupersededRejections = superseded };
         }, cancellationToken);
     }
 
@@ -172,7 +189,8 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             }
 
             await using (var check = new NpgsqlCommand(
-                $"SELECT to_regclass('{Table(BookkeepingSchema, CheckpointsTable)}') IS NOT NULL AND to_regclass('{Table(BookkeepingSchema, LoadsTable)}') IS NOT NULL",
+                $"SELECT to_regclass('{Table(BookkeepingSchema, CheckpointsTable)}') IS NOT NULL AND to_regclass('{Table(BookkeepingSchema, LoadsTable)}') IS NOT NULL " +
+                $"AND to_regclass('{Table(BookkeepingSchema, VersionsTable)}') IS NOT NULL",
                 connection))
             {
                 if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
@@ -188,7 +206,8 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
                 $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, LoadsTable)} (load_id uuid PRIMARY KEY, source_id bigint NOT NULL, " +
                 "\"schema\" text NOT NULL, batched_at timestamp NOT NULL, min_sequence bigint NOT NULL, max_sequence bigint NOT NULL, " +
                 "max_received_at timestamp NOT NULL, tables jsonb NOT NULL); " +
-                $"CREATE INDEX IF NOT EXISTS \"_sluice_loads_batched_at\" ON {Table(BookkeepingSchema, LoadsTable)} (batched_at)",
+                $"CREATE INDEX IF NOT EXISTS \"_sluice_loads_batched_at\" ON {Table(BookkeepingSchema, LoadsTable)} (batched_at); " +
+                CreateVersionsTable(),
                 connection);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _bookkeepingReady = true;
@@ -197,6 +216,32 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         {
             _bookkeepingGate.Release();
         }
+    }
+
+    /// <summary>
+    /// The start of a reload inside the load's transaction (<see cref="LoadRequest.Reload"/>): the schema's data tables dropped,
+    /// its mappings cleared, the superseded rejections deleted (returns how many) and the new table version stored. Queries of
+    /// the old tables wait for the commit (the drop's lock) and then see the new ones: never a half-built table.
+    /// </summary>
+    private static async Task<long> StartReloadAsync(NpgsqlConnection connection, LoadRequest load, LoadReload reload, CancellationToken ct)
+    {
+        var schema = load.Schema;
+        await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, CreateRejectedTable(schema, PostgresTypes.Name), ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, CreateColumnsTable(schema, PostgresTypes.Name), ct).ConfigureAwait(false);
+        long superseded;
+        await using (var delete = new NpgsqlCommand(SupersedeRejections(schema, load.SourceId, reload), connection))
+        {
+            superseded = await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var tables = await ReadTablesAsync(connection, schema, ct).ConfigureAwait(false);
+        foreach (var statement in ReloadStatements(schema, load.SourceId, tables.Keys, reload))
+        {
+            await ExecuteAsync(connection, statement, ct).ConfigureAwait(false);
+        }
+
+        return superseded;
     }
 
     /// <summary>Applies one part of a load inside the open transaction (all but checkpoint and summary); returns the schema's tables.</summary>
@@ -219,6 +264,8 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
             return tables;
         }
 
+        // What an earlier part of this load still streams goes in before DDL (a later part of a reload).
+        await copy.CompleteAsync(ct).ConfigureAwait(false);
         await using (var check = new NpgsqlCommand(
             "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1) > 0, to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL", connection))
         {

@@ -23,7 +23,8 @@ public sealed record PostLoadPayload(
     /// <summary>
     /// The payloads of a load: one per root table that loaded or rejected rows. <c>integration_name</c> is the schema;
     /// <c>max_time_extracted</c> the latest <c>_sdc_received_at</c>; <c>bookmark_metadata</c> the <c>_sdc_sequence</c> range
-    /// of the loaded rows, so a receiver can select exactly them, and null when every row was rejected.
+    /// of the loaded rows, so a receiver can select exactly them, and null when every row was rejected; <c>table_version</c>
+    /// the rows' <c>_sdc_table_version</c>, and <c>new_version</c> true for a reload, which replaced the tables.
     /// </summary>
     public static IReadOnlyList<PostLoadPayload> FromLoad(LoadSummary load)
     {
@@ -36,8 +37,10 @@ public sealed record PostLoadPayload(
             {
                 // The root first, then its subtables in the order the load listed them.
                 var tables = group.OrderBy(t => t.Table == group.Key ? 0 : 1).Select(t => Table(t, load)).ToList();
-                var rootSource = group.FirstOrDefault(t => t.Table == group.Key)?.SourceTableName ?? group.Key;
-                return new PostLoadPayload(CurrentVersion, batchedAt, load.Schema, false, rootSource, group.Key, 0, tables);
+                var root = group.FirstOrDefault(t => t.Table == group.Key);
+                var rootSource = root?.SourceTableName ?? group.Key;
+                var version = root?.TableVersion ?? group.Max(t => t.TableVersion);
+                return new PostLoadPayload(CurrentVersion, batchedAt, load.Schema, group.Any(t => t.NewVersion), rootSource, group.Key, version, tables);
             })
             .ToList();
     }

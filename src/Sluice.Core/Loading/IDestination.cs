@@ -6,12 +6,16 @@ namespace Sluice.Core.Loading;
 /// One account's warehouse (a DuckDB file or a PostgreSQL database). Names passed in are final destination names;
 /// the destination quotes them. Bookkeeping tables live outside source schemas: <c>_sluice_checkpoints</c>
 /// (source_id, sequence) and <c>_sluice_loads</c> (one row per load: load id, source id, schema, batched at,
-/// min/max sequence, max received at, and the per-table stats as JSON), in schema <c>_sluice</c>.
+/// min/max sequence, max received at, and the per-table stats as JSON) and <c>_sluice_versions</c> (source_id, table_version:
+/// set by a reload), in schema <c>_sluice</c>.
 /// </summary>
 public interface IDestination : IAsyncDisposable
 {
     /// <summary>The highest sequence of <paramref name="sourceId"/> already loaded, or 0.</summary>
     Task<long> GetCheckpointAsync(long sourceId, CancellationToken cancellationToken);
+
+    /// <summary>The source's table version (the <c>_sdc_table_version</c> its rows get): 0 until a reload, one more after each.</summary>
+    Task<long> GetTableVersionAsync(long sourceId, CancellationToken cancellationToken);
 
     /// <summary>The tables of <paramref name="schema"/> (not <c>_sdc_rejected</c>), with columns in table order; empty when the schema does not exist.</summary>
     Task<IReadOnlyList<TableSchema>> GetTablesAsync(string schema, CancellationToken cancellationToken);

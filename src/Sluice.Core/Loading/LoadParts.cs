@@ -48,7 +48,8 @@ public static class LoadParts
     /// <summary>
     /// Checks that <paramref name="part"/> may follow <paramref name="first"/> in one load: same source and schema, sequences
     /// after the part before (<paramref name="previousCheckpoint"/>), and the same batched-at (BEHAVIOUR.md: identical for
-    /// every row of a batch). Schema changes are allowed in the first part only.
+    /// every row of a batch). Schema changes are allowed in the first part only, except in a reload, which builds its tables
+    /// from nothing in one transaction.
     /// </summary>
     public static void CheckNext(LoadRequest first, long previousCheckpoint, LoadRequest part)
     {
@@ -58,7 +59,8 @@ public static class LoadParts
             part.SourceId != first.SourceId || part.Schema != first.Schema ? $"belongs to source {part.SourceId} ({part.Schema}), not {first.SourceId} ({first.Schema})"
             : part.Summary.MinSequence <= previousCheckpoint ? $"starts at sequence {part.Summary.MinSequence}, not after the previous part's {previousCheckpoint}"
             : part.Summary.BatchedAt != first.Summary.BatchedAt ? $"was batched at {part.Summary.BatchedAt:O}, not {first.Summary.BatchedAt:O} as the first part"
-            : part.SchemaChanges.Count > 0 ? "changes the schema, which only a load's first part may do"
+            : part.SchemaChanges.Count > 0 && first.Reload is null ? "changes the schema, which only a load's first part (or any part of a reload) may do"
+            : part.Reload is not null ? "asks for a reload, which only a load's first part may do"
             : null;
         if (problem is not null)
         {

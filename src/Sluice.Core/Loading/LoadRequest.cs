@@ -18,4 +18,18 @@ public sealed record LoadRequest(
 {
     /// <summary>New rows of <c>{Schema}._sluice_columns</c>, written in the same transaction after the schema changes.</summary>
     public IReadOnlyList<ColumnMapping> Mappings { get; init; } = [];
+
+    /// <summary>
+    /// Set on the first part of a reload (<see cref="LoadReload"/>): before anything else in the transaction the destination
+    /// drops the schema's tables and its <c>_sluice_columns</c> rows, replaces the superseded rejections and stores the new
+    /// table version; later parts of that load may then change the schema too.
+    /// </summary>
+    public LoadReload? Reload { get; init; }
 }
+
+/// <summary>
+/// What a reload replaces. <paramref name="FirstSequence"/> is the lowest sequence it loads again: the rejections of the
+/// source's loads that started at or after it (by <c>_sdc_rejected_at</c>, their batched-at) are deleted, since the reload
+/// rejects again whatever still fails. <paramref name="TableVersion"/> is stored as the source's table version.
+/// </summary>
+public sealed record LoadReload(long TableVersion, long FirstSequence);

@@ -17,6 +17,9 @@ public static class LoadSql
     public const string CheckpointsTable = "_sluice_checkpoints";
     public const string LoadsTable = "_sluice_loads";
 
+    /// <summary>Per source: the table version a reload set (<see cref="IDestination.GetTableVersionAsync"/>).</summary>
+    public const string VersionsTable = "_sluice_versions";
+
     /// <summary>Per source schema: which JSON path every column holds (<see cref="ColumnMapping"/>).</summary>
     public const string ColumnsTable = "_sluice_columns";
 
@@ -147,6 +150,46 @@ public static class LoadSql
         $"WHERE \"table_name\" = {Literal(rename.Table)} AND \"column_name\" = {Literal(rename.From)}";
 
     /// <summary>A SQL string literal (both engines treat backslashes literally in standard strings).</summary>
+    /// <summary><c>_sluice._sluice_versions</c>, the same in both engines.</summary>
+    public static string CreateVersionsTable() =>
+        $"CREATE TABLE IF NOT EXISTS {Table(BookkeepingSchema, VersionsTable)} (source_id BIGINT PRIMARY KEY, table_version BIGINT NOT NULL)";
+
+    public static string SelectTableVersion(long sourceId) =>
+        $"SELECT table_version FROM {Table(BookkeepingSchema, VersionsTable)} WHERE source_id = {sourceId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The statements a reload's first part runs before anything else (<see cref="LoadRequest.Reload"/>): drop every table of
+    /// the schema in <paramref name="tables"/> (its data tables; never <c>_sdc_rejected</c> or <c>_sluice_columns</c>), clear
+    /// <c>_sluice_columns</c> and store the new table version. The superseded rejections are deleted by <see cref="SupersedeRejections"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ReloadStatements(string schema, long sourceId, IEnumerable<string> tables, LoadReload reload)
+    {
+        ArgumentNullException.ThrowIfNull(reload);
+        var statements = tables
+            .Where(t => t != RejectedTable && t != ColumnsTable)
+            .OrderByDescending(t => t.Length)
+            .Select(t => $"DROP TABLE {Table(schema, t)}")
+            .ToList();
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        statements.Add($"DELETE FROM {Table(schema, ColumnsTable)}");
+        statements.Add(
+            $"INSERT INTO {Table(BookkeepingSchema, VersionsTable)} (source_id, table_version) VALUES ({sourceId.ToString(invariant)}, {reload.TableVersion.ToString(invariant)}) " +
+            "ON CONFLICT (source_id) DO UPDATE SET table_version = excluded.table_version");
+        return statements;
+    }
+
+    /// <summary>
+    /// Deletes the rejections a reload replaces: those of the source's loads that began at or after the reload's first
+    /// sequence, found by their batched-at (a rejection's <c>_sdc_rejected_at</c>). Loads partly before it keep theirs.
+    /// </summary>
+    public static string SupersedeRejections(string schema, long sourceId, LoadReload reload)
+    {
+        ArgumentNullException.ThrowIfNull(reload);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return $"DELETE FROM {Table(schema, RejectedTable)} WHERE \"_sdc_rejected_at\" >= (SELECT min(batched_at) FROM {Table(BookkeepingSchema, LoadsTable)} " +
+            $"WHERE source_id = {sourceId.ToString(invariant)} AND min_sequence >= {reload.FirstSequence.ToString(invariant)})";
+    }
+
     public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>

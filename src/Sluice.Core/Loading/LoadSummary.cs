@@ -15,6 +15,12 @@ public sealed record LoadSummary(
     IReadOnlyList<TableLoadStats> Tables)
 {
     /// <summary>
+    /// Set by the destination on the summary a reload's commit returns (not stored): how many rows of <c>_sdc_rejected</c>
+    /// the reload replaced (the rejections of loads whose records it loaded again). 0 otherwise.
+    /// </summary>
+    public long SupersededRejections { get; init; }
+
+    /// <summary>
     /// The summary of one load made of consecutive parts of one source (<see cref="IDestination.CommitLoadAsync(IAsyncEnumerable{LoadRequest}, CancellationToken)"/>):
     /// the first part's load id and batched-at (every part of a load is planned with the same one), the lowest and highest
     /// sequences, the latest received-at, and per table the rows added up, tables in the order they first appear.
@@ -59,6 +65,7 @@ public sealed record LoadSummary(
                     MinSequence = Min(sum.MinSequence, table.MinSequence),
                     MaxSequence = Max(sum.MaxSequence, table.MaxSequence),
                     MaxReceivedAt = Max(sum.MaxReceivedAt, table.MaxReceivedAt),
+                    NewVersion = sum.NewVersion || table.NewVersion,
                 };
             }
         }
@@ -81,7 +88,11 @@ public sealed record LoadSummary(
         a is null ? b : b is null ? a : a.Value.CompareTo(b.Value) >= 0 ? a : b;
 }
 
-/// <summary>Per table of a load. <see cref="MinSequence"/>/<see cref="MaxSequence"/> are null when every row was rejected.</summary>
+/// <summary>
+/// Per table of a load. <see cref="MinSequence"/>/<see cref="MaxSequence"/> are null when every row was rejected.
+/// <see cref="TableVersion"/> is the rows' <c>_sdc_table_version</c>; <see cref="NewVersion"/> is true when the load rebuilt
+/// the table (a reload), which its post-load hook says as <c>new_version</c>. Both are absent (0, false) in loads stored before them.
+/// </summary>
 public sealed record TableLoadStats(
     string Table,
     string SourceTableName,
@@ -90,4 +101,6 @@ public sealed record TableLoadStats(
     long RowsRejected,
     long? MinSequence,
     long? MaxSequence,
-    DateTime? MaxReceivedAt);
+    DateTime? MaxReceivedAt,
+    long TableVersion = 0,
+    bool NewVersion = false);

@@ -14,4 +14,7 @@ public sealed record LoadContext(long SourceId, string Schema, string? PrimaryKe
 
     /// <summary>The rows' <c>_sdc_table_version</c>: 0, and one more after every reload of the source.</summary>
     public long TableVersion { get; init; }
+
+    /// <summary>Whether this load rebuilds the source's tables (a reload): its hooks say <c>new_version: true</c>.</summary>
+    public bool NewVersion { get; init; }
 }

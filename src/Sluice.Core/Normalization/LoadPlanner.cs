@@ -431,7 +431,7 @@ public sealed class LoadPlanner
         {
             if (!_stats.TryGetValue(table, out var stats))
             {
-                stats = new TableStatsBuilder(table, sourceTableName, root);
+                stats = new TableStatsBuilder(table, sourceTableName, root, _context.TableVersion, _context.NewVersion);
                 _stats.Add(table, stats);
                 _statsInOrder.Add(stats);
             }

@@ -3,7 +3,7 @@ using Sluice.Core.Loading;
 namespace Sluice.Core.Normalization;
 
 /// <summary>Accumulates one table's figures during planning.</summary>
-internal sealed class TableStatsBuilder(string table, string sourceTableName, string rootTable)
+internal sealed class TableStatsBuilder(string table, string sourceTableName, string rootTable, long tableVersion, bool newVersion)
 {
     private long _loaded;
     private long _rejected;
@@ -22,5 +22,5 @@ internal sealed class TableStatsBuilder(string table, string sourceTableName, st
     public void Rejected(long rows = 1) => _rejected += rows;
 
     public TableLoadStats Build() =>
-        new(table, sourceTableName, rootTable, _loaded, _rejected, _minSequence, _maxSequence, _maxReceivedAt);
+        new(table, sourceTableName, rootTable, _loaded, _rejected, _minSequence, _maxSequence, _maxReceivedAt, tableVersion, newVersion);
 }

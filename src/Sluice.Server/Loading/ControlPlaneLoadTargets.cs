@@ -26,4 +26,11 @@ public sealed class ControlPlaneLoadTargets(IDbContextFactory<ControlDbContext> 
             .FirstOrDefaultAsync(cancellationToken);
         return target is null ? null : _cache.GetOrAdd(sourceId, target);
     }
+
+    // TEMPORARY until the control-plane branch lands: no reload requests are stored yet.
+    public ValueTask<IReadOnlyList<LoadTarget>> GetReloadsRequestedAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<LoadTarget>>([]);
+
+    public ValueTask CompleteReloadAsync(long sourceId, DateTime requestedAt, ReloadOutcome outcome, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
 }
