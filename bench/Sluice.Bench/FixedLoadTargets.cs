@@ -17,6 +17,13 @@ public sealed class FixedLoadTargets(LoadTarget target, IDestination destination
     ValueTask<IDestination> IDestinationProvider.GetAsync(long clientId, CancellationToken cancellationToken) =>
         clientId == target.ClientId ? ValueTask.FromResult(destination) : throw new InvalidOperationException($"No destination for account {clientId}.");
 
+    /// <summary>The bench never asks for a reload.</summary>
+    ValueTask<IReadOnlyList<LoadTarget>> ILoadTargetCatalog.GetReloadsRequestedAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<LoadTarget>>([]);
+
+    ValueTask ILoadTargetCatalog.CompleteReloadAsync(long sourceId, DateTime requestedAt, ReloadOutcome outcome, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The bench never asks for a reload.");
+
     public ValueTask InvalidateAsync(long clientId) => ValueTask.CompletedTask;
 
     public Task LoadFailedAsync(LoadTarget target, string error, CancellationToken cancellationToken)

@@ -8,6 +8,14 @@ public sealed class TimedDestination(IDestination inner, LoadTimings timings) : 
 {
     public IDestination Inner => inner;
 
+    public async Task<long> GetTableVersionAsync(long sourceId, CancellationToken cancellationToken)
+    {
+        var start = LoadTimings.Now;
+        var version = await inner.GetTableVersionAsync(sourceId, cancellationToken);
+        timings.Checkpoint(start);
+        return version;
+    }
+
     public async Task<long> GetCheckpointAsync(long sourceId, CancellationToken cancellationToken)
     {
         var start = LoadTimings.Now;

@@ -10,8 +10,11 @@ namespace Sluice.Server.Loading;
 public sealed record LoadTarget(
     long SourceId, long ClientId, string Schema, string? PrimaryKey, SourceLayout? Layout = null, DateTime? ReloadRequestedAt = null);
 
-/// <summary>What a reload did: when it committed, the table version it wrote, how many records it loaded and how many of them had been rejected before.</summary>
-public sealed record ReloadOutcome(DateTime CompletedAt, int TableVersion, long Records, long Recovered);
+/// <summary>
+/// What a reload did: when it committed, the table version it wrote, how many records it loaded and how many of them had been
+/// rejected before. <paramref name="Refused"/> says why a reload did not run (the tables are as they were).
+/// </summary>
+public sealed record ReloadOutcome(DateTime CompletedAt, int TableVersion, long Records, long Recovered, string? Refused = null);
 
 /// <summary>Looks up sources for the loader. Implemented over the control plane.</summary>
 public interface ILoadTargetCatalog

@@ -7,7 +7,8 @@ namespace Sluice.Server.Loading;
 
 /// <summary>
 /// Watches the buffer and starts a load for each source whose oldest pending record is <see cref="LoadingOptions.Interval"/>
-/// old, or whose pending records or bytes reach the limits. One load per source at a time; failing sources back off.
+/// old, or whose pending records or bytes reach the limits, and a reload for each source that asked for one (checked about
+/// once a second; <see cref="SourceLoader.ReloadAsync"/>). One load or reload per source at a time; failing sources back off.
 /// </summary>
 public sealed partial class LoaderWorker(
     IRecordBuffer buffer,
@@ -22,17 +23,36 @@ public sealed partial class LoaderWorker(
 {
     private readonly HashSet<long> _running = [];
 
+    /// <summary>How often the control plane is asked for requested reloads.</summary>
+    private static readonly TimeSpan ReloadCheckInterval = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
         using var slots = new SemaphoreSlim(o.MaxConcurrentLoads);
         var inFlight = new List<Task>();
+        var reloadsCheckedAt = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var pending = await buffer.GetPendingAsync(stoppingToken);
                 var now = time.GetUtcNow();
+                if (now - reloadsCheckedAt >= ReloadCheckInterval)
+                {
+                    reloadsCheckedAt = now;
+                    foreach (var target in await catalog.GetReloadsRequestedAsync(stoppingToken))
+                    {
+                        if (statuses.IsBackingOff(target.SourceId) || !TryClaim(target.SourceId))
+                        {
+                            continue;
+                        }
+
+                        await slots.WaitAsync(stoppingToken);
+                        inFlight.Add(RunReloadAsync(target, slots, stoppingToken));
+                    }
+                }
+
+                var pending = await buffer.GetPendingAsync(stoppingToken);
                 foreach (var source in pending)
                 {
                     if (!IsDue(source, now, o) || statuses.IsBackingOff(source.SourceId))
@@ -40,12 +60,9 @@ public sealed partial class LoaderWorker(
                         continue;
                     }
 
-                    lock (_running)
+                    if (!TryClaim(source.SourceId))
                     {
-                        if (!_running.Add(source.SourceId))
-                        {
-                            continue;
-                        }
+                        continue;
                     }
 
                     await slots.WaitAsync(stoppingToken);
@@ -75,6 +92,54 @@ public sealed partial class LoaderWorker(
 
         // Let loads in flight finish or be cancelled; their records stay in the buffer either way.
         await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private bool TryClaim(long sourceId)
+    {
+        lock (_running)
+        {
+            return _running.Add(sourceId);
+        }
+    }
+
+    private void Release(long sourceId, SemaphoreSlim slots)
+    {
+        lock (_running)
+        {
+            _running.Remove(sourceId);
+        }
+
+        slots.Release();
+    }
+
+    /// <summary>
+    /// One reload; its outcome goes to the control plane (the request cleared unless a newer one came meanwhile). A failure
+    /// leaves the old tables and the request, which runs again after the source's back-off, and is told like a load's.
+    /// </summary>
+    private async Task RunReloadAsync(LoadTarget target, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var outcome = await loader.ReloadAsync(target, cancellationToken);
+            if (outcome.Refused is null)
+            {
+                statuses.Succeeded(target.SourceId, null);
+            }
+
+            await catalog.CompleteReloadAsync(target.SourceId, target.ReloadRequestedAt ?? outcome.CompletedAt, outcome, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            await FailedAsync(target.SourceId, ex, cancellationToken);
+        }
+        finally
+        {
+            Release(target.SourceId, slots);
+        }
     }
 
     internal static bool IsDue(PendingSource source, DateTimeOffset now, LoadingOptions o) =>
@@ -141,25 +206,26 @@ public sealed partial class LoaderWorker(
         }
         catch (Exception ex)
         {
-            var message = DestinationErrors.Describe(ex);
-            var status = statuses.Failed(sourceId, message);
-            metrics?.LoadFailed();
-            LogLoadFailed(logger, sourceId, status.ConsecutiveFailures, status.NextAttemptAt, ex);
-            var inApp = status.ConsecutiveFailures == 1;
-            var emailSince = statuses.ClaimErrorEmail(sourceId);
-            if (inApp || emailSince is not null)
-            {
-                await NotifyAsync(sourceId, message, inApp, emailSince, cancellationToken);
-            }
+            await FailedAsync(sourceId, ex, cancellationToken);
         }
         finally
         {
-            lock (_running)
-            {
-                _running.Remove(sourceId);
-            }
+            Release(sourceId, slots);
+        }
+    }
 
-            slots.Release();
+    /// <summary>A failed load or reload: the source's status and back-off, the log, and the notifications of the streak.</summary>
+    private async Task FailedAsync(long sourceId, Exception ex, CancellationToken cancellationToken)
+    {
+        var message = DestinationErrors.Describe(ex);
+        var status = statuses.Failed(sourceId, message);
+        metrics?.LoadFailed();
+        LogLoadFailed(logger, sourceId, status.ConsecutiveFailures, status.NextAttemptAt, ex);
+        var inApp = status.ConsecutiveFailures == 1;
+        var emailSince = statuses.ClaimErrorEmail(sourceId);
+        if (inApp || emailSince is not null)
+        {
+            await NotifyAsync(sourceId, message, inApp, emailSince, cancellationToken);
         }
     }
 

@@ -57,7 +57,8 @@ public sealed partial class SourceLoader(
             await buffer.DeleteThroughAsync(sourceId, checkpoint, cancellationToken);
         }
 
-        return await PlanAsync(target, destination, checkpoint, tables: null, batchedAtUtc: null, cancellationToken);
+        var version = await destination.GetTableVersionAsync(sourceId, cancellationToken);
+        return await PlanAsync(target, destination, checkpoint, version, tables: null, batchedAtUtc: null, cancellationToken);
     }
 
     /// <summary>
@@ -101,7 +102,8 @@ public sealed partial class SourceLoader(
         var summary = await destination.CommitLoadAsync(parts, cancellationToken);
         committed.LoadCommitted(target.ClientId, summary);
         LogLoaded(logger, target.SourceId, target.Schema, records, summary.Tables.Sum(t => t.RowsLoaded), rejected);
-        return new CommittedLoad(target, destination, summary, checkpoints[^1], tablesAfter, DeletePartsAsync(target.SourceId, checkpoints, cancellationToken));
+        return new CommittedLoad(
+            target, destination, summary, checkpoints[^1], tablesAfter, DeletePartsAsync(target.SourceId, checkpoints, cancellationToken), first.TableVersion);
     }
 
     /// <summary>
@@ -112,7 +114,7 @@ public sealed partial class SourceLoader(
     public Task<PreparedLoad?> PrepareAfterAsync(CommittedLoad previous, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        return PlanAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TablesAfter, batchedAtUtc: null, cancellationToken, backlogOnly: true);
+        return PlanAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TableVersion, previous.TablesAfter, batchedAtUtc: null, cancellationToken, backlogOnly: true);
     }
 
     /// <summary>
@@ -198,12 +200,12 @@ public sealed partial class SourceLoader(
                 {
                     // Within the first MaxRecords / MaxBytes a load takes what is pending, as one read of that size would.
                     var (maxRecords, maxBytes) = (Math.Min(PartRecords(o), o.MaxRecords - records), o.MaxBytes - bytes);
-                    next = await PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, maxRecords, maxBytes);
+                    next = await PlanAsync(target, destination, checkpoint, first.TableVersion, tables, batchedAt, cancellationToken, maxRecords, maxBytes);
                 }
                 else if (records + PartRecords(o) <= o.MaxRecordsPerLoad && rows < o.MaxRowsPerLoad)
                 {
                     // Past them, only a backlog's full parts.
-                    next = await PlanAsync(target, destination, checkpoint, tables, batchedAt, cancellationToken, backlogOnly: true);
+                    next = await PlanAsync(target, destination, checkpoint, first.TableVersion, tables, batchedAt, cancellationToken, backlogOnly: true);
                 }
                 else
                 {
@@ -234,8 +236,8 @@ public sealed partial class SourceLoader(
     /// <param name="maxRecords">The most records to read; default <see cref="PartRecords"/>.</param>
     /// <param name="maxBytes">The most bytes of JSON to read past the first record; default <see cref="LoadingOptions.MaxBytes"/>.</param>
     private async Task<PreparedLoad?> PlanAsync(
-        LoadTarget target, IDestination destination, long checkpoint, IReadOnlyList<TableSchema>? tables, DateTime? batchedAtUtc, CancellationToken cancellationToken,
-        int? maxRecords = null, long? maxBytes = null, bool backlogOnly = false)
+        LoadTarget target, IDestination destination, long checkpoint, long tableVersion, IReadOnlyList<TableSchema>? tables, DateTime? batchedAtUtc,
+        CancellationToken cancellationToken, int? maxRecords = null, long? maxBytes = null, bool backlogOnly = false)
     {
         var o = options.Value;
         var partRecords = maxRecords ?? PartRecords(o);
@@ -252,12 +254,24 @@ public sealed partial class SourceLoader(
         }
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
-        var batchedAt = batchedAtUtc ?? time.GetUtcNow().UtcDateTime;
-        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid) { Layout = target.Layout ?? Core.Sources.SourceLayout.Default };
+        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false);
+    }
+
+    /// <summary>Plans read <paramref name="records"/> against <paramref name="tables"/> with the source's layout; rows at <paramref name="tableVersion"/>.</summary>
+    private PreparedLoad Plan(
+        LoadTarget target, IDestination destination, IReadOnlyList<BufferedRecord> records, long bytes, IReadOnlyList<TableSchema> tables, DateTime batchedAt,
+        long tableVersion, bool newVersion)
+    {
+        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid)
+        {
+            Layout = target.Layout ?? Core.Sources.SourceLayout.Default,
+            TableVersion = tableVersion,
+            NewVersion = newVersion,
+        };
         var started = time.GetTimestamp();
         var plan = planner.Plan(context, records, tables, batchedAt);
         metrics?.PartPlanned(time.GetElapsedTime(started));
-        return new PreparedLoad(target, destination, plan.ToLoadRequest(), records.Count, bytes, plan.TablesAfter(tables));
+        return new PreparedLoad(target, destination, plan.ToLoadRequest(), records.Count, bytes, plan.TablesAfter(tables), tableVersion);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded source {SourceId} into schema {Schema}: {Records} records, {Rows} rows, {Rejected} rejected")]
