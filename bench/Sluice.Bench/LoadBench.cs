@@ -14,8 +14,17 @@ using Sluice.Server.Operations;
 
 namespace Sluice.Bench;
 
+/// <summary>What a load bench loads: flat events, nested orders, or the wide stream (into <c>data</c>, or one root table per type).</summary>
+public enum LoadShape
+{
+    Flat,
+    Nested,
+    Wide,
+    WideRouted,
+}
+
 /// <summary>
-/// <c>load-flat</c> / <c>load-nested</c>: fills a real buffer.db (untimed), then times the server's own loader worker
+/// <c>load-flat</c> / <c>load-nested</c> / <c>load-wide</c> / <c>load-wide-routed</c>: fills a real buffer.db (untimed), then times the server's own loader worker
 /// (LoaderWorker → SourceLoader → LoadPlanner → destination, default Loading options) until the buffer is empty.
 /// Before that, an untimed warm-up loads <c>warmup</c> records of the same shape for another source into another schema of
 /// the same destination, so the timed part measures the loader as it runs in a server that has been up for a while (its code
@@ -27,12 +36,21 @@ public static class LoadBench
     public const long ClientId = 1;
     public const long WarmupSourceId = 2;
 
-    public static async Task<int> RunAsync(bool nested, string destinationKind, long count, long warmup, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(LoadShape shape, string destinationKind, long count, long warmup, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, CancellationToken cancellationToken)
     {
-        var mode = nested ? "load-nested" : "load-flat";
-        var schema = nested ? "bench_orders" : "bench_events";
+        var nested = shape == LoadShape.Nested;
+        var mode = shape switch { LoadShape.Nested => "load-nested", LoadShape.Wide => "load-wide", LoadShape.WideRouted => "load-wide-routed", _ => "load-flat" };
+        var schema = shape switch { LoadShape.Nested => "bench_orders", LoadShape.Wide or LoadShape.WideRouted => "bench_wide", _ => "bench_events" };
         string? primaryKey = nested ? "order_id" : null;
-        Func<long, string> make = nested ? n => Payloads.NestedOrder(n) : n => Payloads.FlatEvent(n);
+        Func<long, string> make = shape switch
+        {
+            LoadShape.Nested => n => Payloads.NestedOrder(n),
+            LoadShape.Wide or LoadShape.WideRouted => n => Payloads.WideEvent(n),
+            _ => n => Payloads.FlatEvent(n),
+        };
+        var layout = shape == LoadShape.WideRouted
+            ? new Sluice.Core.Sources.SourceLayout(new Sluice.Core.Sources.TableRoute(Sluice.Core.Sources.TableRouteKind.Field, "type"), [], null)
+            : null;
 
         var database = new BufferDatabase(Path.Combine(workDir, "buffer.db"));
         await using var postgres = destinationKind == "postgres" ? await LocalPostgres.StartAsync(cancellationToken) : null;
@@ -45,7 +63,7 @@ public static class LoadBench
         {
             var warmClock = Stopwatch.StartNew();
             await BufferFill.FillAsync(database, WarmupSourceId, warmup, make, nested ? 100 : 1000, cancellationToken);
-            var warmupTargets = new FixedLoadTargets(new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey), destination);
+            var warmupTargets = new FixedLoadTargets(new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey, layout), destination);
             await LoadUntilEmptyAsync(database, new SqliteRecordBuffer(database), warmupTargets, WarmupSourceId, loading, timings: null, cancellationToken);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{mode}] warm-up: {warmup:N0} records of the same shape loaded into {schema}_warmup in {warmClock.Elapsed.TotalSeconds:F1} s (untimed)"));
@@ -59,7 +77,7 @@ public static class LoadBench
         var timings = new LoadTimings();
         var timed = new TimedDestination(destination, timings);
         var buffer = new TimedBuffer(new SqliteRecordBuffer(database), timings);
-        var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey), timed);
+        var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey, layout), timed);
 
         MemoryMeter.ResetOwnPeak();
         var baseline = MemoryMeter.ReadMb(Environment.ProcessId, "VmRSS");
@@ -70,10 +88,16 @@ public static class LoadBench
         var gcUsed = gc.Stop();
         var peak = MemoryMeter.ReadMb(Environment.ProcessId, "VmHWM");
 
-        var counts = await CountRowsAsync((IQueryableDestination)destination, schema, nested, cancellationToken);
-        if (counts[0] != count)
+        var counts = await CountRowsAsync((IQueryableDestination)destination, schema, shape, cancellationToken);
+        var roots = shape == LoadShape.WideRouted ? counts.Sum() : counts[0];
+        var rejected = await CountAsync((IQueryableDestination)destination, schema, LoadSql.RejectedTable, cancellationToken);
+        if (roots != count || rejected != 0)
         {
-            throw new InvalidOperationException($"Expected {count} rows in {schema}.data after the load, found {counts[0]}.");
+            var reasons = await ((IQueryableDestination)destination).QueryAsync(
+                $"SELECT reason, count(*) FROM {LoadSql.Table(schema, LoadSql.RejectedTable)} GROUP BY reason ORDER BY 2 DESC LIMIT 3", 3, cancellationToken);
+            throw new InvalidOperationException(
+                $"Expected {count} root rows in {schema} and nothing in _sdc_rejected after the load, found {roots} and {rejected} rejected: " +
+                string.Join("; ", reasons.Rows.Select(r => $"{r[1]} x {r[0]}")));
         }
 
         var rows = counts.Sum();
@@ -164,21 +188,28 @@ public static class LoadBench
         return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
     }
 
-    private static async Task<long[]> CountRowsAsync(IQueryableDestination destination, string schema, bool nested, CancellationToken cancellationToken)
+    private static async Task<long[]> CountRowsAsync(IQueryableDestination destination, string schema, LoadShape shape, CancellationToken cancellationToken)
     {
-        string[] tables = nested ? ["data", "data__items", "data__items__tags"] : ["data"];
+        string[] tables = shape switch
+        {
+            LoadShape.Nested => ["data", "data__items", "data__items__tags"],
+            LoadShape.WideRouted => [.. Enumerable.Range(0, Payloads.WideTypes).Select(t => $"evt_type_{t}")],
+            _ => ["data"],
+        };
         var counts = new long[tables.Length];
         for (var i = 0; i < tables.Length; i++)
         {
-            var result = await destination.QueryAsync($"SELECT count(*) FROM {LoadSql.Table(schema, tables[i])}", 1, cancellationToken);
-            if (!result.Succeeded)
-            {
-                throw new InvalidOperationException($"Counting {schema}.{tables[i]} failed: {result.Error}");
-            }
-
-            counts[i] = Convert.ToInt64(result.Rows[0][0], CultureInfo.InvariantCulture);
+            counts[i] = await CountAsync(destination, schema, tables[i], cancellationToken);
         }
 
         return counts;
+    }
+
+    private static async Task<long> CountAsync(IQueryableDestination destination, string schema, string table, CancellationToken cancellationToken)
+    {
+        var result = await destination.QueryAsync($"SELECT count(*) FROM {LoadSql.Table(schema, table)}", 1, cancellationToken);
+        return result.Succeeded
+            ? Convert.ToInt64(result.Rows[0][0], CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Counting {schema}.{table} failed: {result.Error}");
     }
 }

@@ -64,6 +64,61 @@ public static class Payloads
         return sb.ToString();
     }
 
+    /// <summary>How many event types <see cref="WideEvent"/> has, and how many fields each: 2,000 distinct fields in all.</summary>
+    public const int WideTypes = 50;
+    public const int WideFieldsPerType = 40;
+
+    /// <summary>
+    /// Event <paramref name="n"/> of a wide heterogeneous stream: <c>type</c> <c>evt_type_{n % 50}</c> and that type's 40 fields
+    /// of its own (30 top level, 10 in a <c>detail</c> object, text, integers, decimals and booleans), about 1.2 KB: the stream
+    /// has 50 event types and 2,000 distinct fields, as a provider with many event types posts to one source.
+    /// </summary>
+    public static string WideEvent(long n)
+    {
+        var type = (int)(n % WideTypes);
+        var sb = new StringBuilder(1400);
+        sb.Append(CultureInfo.InvariantCulture, $"{{\"id\":\"evt_{n:D12}\",\"type\":\"evt_type_{type}\",\"created\":{1_763_900_000 + n},");
+        for (var f = 0; f < 30; f++)
+        {
+            AppendWideField(sb, type, f, n);
+            sb.Append(',');
+        }
+
+        sb.Append("\"detail\":{");
+        for (var f = 30; f < WideFieldsPerType; f++)
+        {
+            if (f > 30)
+            {
+                sb.Append(',');
+            }
+
+            AppendWideField(sb, type, f, n);
+        }
+
+        sb.Append("}}");
+        return sb.ToString();
+    }
+
+    private static void AppendWideField(StringBuilder sb, int type, int field, long n)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"\"t{type}_f{field}\":");
+        switch (field % 4)
+        {
+            case 0:
+                sb.Append(CultureInfo.InvariantCulture, $"\"{Cities[(n + field) % Cities.Length]}-{n % 1000}\"");
+                break;
+            case 1:
+                sb.Append(CultureInfo.InvariantCulture, $"{(n * 31) + field}");
+                break;
+            case 2:
+                sb.Append(CultureInfo.InvariantCulture, $"{((n + field) % 10_000) / 100.0 + 0.01:0.00}");
+                break;
+            default:
+                sb.Append((n + field) % 3 == 0 ? "true" : "false");
+                break;
+        }
+    }
+
     private static string Hex(long n, uint salt)
     {
         var x = unchecked((ulong)n * salt) ^ 0x9E3779B97F4A7C15UL;

@@ -5,6 +5,9 @@ using Sluice.Bench;
 const string Usage = """
     usage: sluice-bench load-flat   --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench load-nested --destination duckdb|postgres [--orders N]   (default 100,000)
+           sluice-bench load-wide | load-wide-routed --destination duckdb|postgres [--events N]   (default 100,000: 50 event types,
+             2,000 distinct fields; load-wide into data, past 1,500 columns into _sdc_overflow; load-wide-routed with table_from
+             field:type, a root table per type)
              what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--part-records 10000] [--max-records-per-load 0] [--max-rows-per-load 0] [--checkpoint-threshold 16MiB] [--duckdb-threads 1]
              untimed warm-up first (load-flat and ceiling 200,000 records, load-nested 100,000; 0 = none): [--warmup N]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
@@ -53,10 +56,15 @@ loading.MaxRecords = (int)Number("max-records", loading.MaxRecords);
 loading.PartRecords = (int)Number("part-records", loading.PartRecords);
 loading.MaxRecordsPerLoad = (int)Number("max-records-per-load", loading.MaxRecordsPerLoad);
 loading.MaxRowsPerLoad = Number("max-rows-per-load", loading.MaxRowsPerLoad);
-var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLimit = "256MB" }; // as DestinationRegistry opens an account's file
+var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLimit = Sluice.Server.Loading.DestinationRegistry.DuckDbMemoryLimit }; // as DestinationRegistry opens an account's file
 if (options.TryGetValue("checkpoint-threshold", out var threshold))
 {
     duckDb = duckDb with { CheckpointThreshold = threshold };
+}
+
+if (options.TryGetValue("duckdb-memory", out var memory))
+{
+    duckDb = duckDb with { MemoryLimit = memory };
 }
 
 if (options.ContainsKey("duckdb-threads"))
@@ -70,8 +78,10 @@ try
 {
     return args[0] switch
     {
-        "load-flat" => await LoadBench.RunAsync(nested: false, destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, loading, duckDb, cancel.Token),
-        "load-nested" => await LoadBench.RunAsync(nested: true, destination, Number("orders", 100_000), Number("warmup", 100_000), workDir, loading, duckDb, cancel.Token),
+        "load-flat" => await LoadBench.RunAsync(LoadShape.Flat, destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, loading, duckDb, cancel.Token),
+        "load-wide" or "load-wide-routed" => await LoadBench.RunAsync(
+            args[0] == "load-wide" ? LoadShape.Wide : LoadShape.WideRouted, destination, Number("events", 100_000), Number("warmup", 20_000), workDir, loading, duckDb, cancel.Token),
+        "load-nested" => await LoadBench.RunAsync(LoadShape.Nested, destination, Number("orders", 100_000), Number("warmup", 100_000), workDir, loading, duckDb, cancel.Token),
         "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, cancel.Token),
         "profile" => await ProfileBench.RunAsync(
             options.ContainsKey("orders"), destination, options.ContainsKey("orders") ? Number("orders", 100_000) : Number("events", 1_000_000), workDir, cancel.Token),

@@ -42,7 +42,8 @@ internal sealed class TableColumns
             }
             else if (ColumnNamer.Comparer.Equals(mapping.Column, ColumnNamer.OverflowColumn))
             {
-                _baseByPath.TryAdd(path, ColumnNamer.OverflowColumn);
+                // A field kept in _sdc_overflow gets a base of its own again (each its own id and path); the table is full,
+                // so the builder puts it back in the overflow under its path.
             }
             else
             {
