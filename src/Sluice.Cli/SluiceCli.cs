@@ -42,6 +42,8 @@ public static class SluiceCli
                 new ShowSourceCommand(env),
                 new SourceStatsCommand(env),
                 new RenameSourceCommand(env),
+                new LayoutSourceCommand(env),
+                new ReloadSourceCommand(env),
                 new PauseSourceCommand(env, paused: true),
                 new PauseSourceCommand(env, paused: false),
                 new DeleteSourceCommand(env),

@@ -25,4 +25,27 @@ public sealed class Source
     public DateTime? PausedAt { get; set; }
 
     public DateTime? DeletedAt { get; set; }
+
+    /// <summary>Where a record's root table comes from: <c>header:&lt;Name&gt;</c> or <c>field:&lt;dotted.path&gt;</c>; null: <c>data</c>.</summary>
+    public string? TableFrom { get; set; }
+
+    /// <summary>The request headers kept as <c>_sdc_header_*</c> columns, as a JSON array of names; null: none.</summary>
+    public string? CaptureHeaders { get; set; }
+
+    /// <summary>Objects and arrays nested deeper than this are kept as JSON; null: no limit.</summary>
+    public int? MaxDepth { get; set; }
+
+    /// <summary>When a reload (rebuild from the raw archive) was asked for and not yet done.</summary>
+    public DateTime? ReloadRequestedAt { get; set; }
+
+    public DateTime? LastReloadAt { get; set; }
+
+    public int? LastReloadVersion { get; set; }
+
+    public long? LastReloadRecords { get; set; }
+
+    public long? LastReloadRecovered { get; set; }
+
+    /// <summary>Why the last reload asked for did not run (the tables were left as they were); null when it ran.</summary>
+    public string? LastReloadRefused { get; set; }
 }

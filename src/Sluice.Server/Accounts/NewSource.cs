@@ -1,4 +1,16 @@
+using Sluice.Core.Sources;
+
 namespace Sluice.Server.Accounts;
 
-/// <summary>What a user asks for when creating a source. <paramref name="Name"/> (schema) is derived from the display name when null.</summary>
-public sealed record NewSource(string DisplayName, string Type, string? Name, string? PrimaryKey);
+/// <summary>
+/// What a user asks for when creating a source. <paramref name="Name"/> (schema) is derived from the display name when null.
+/// The layout properties are validated with <see cref="SourceLayout.Validate"/>.
+/// </summary>
+public sealed record NewSource(string DisplayName, string Type, string? Name, string? PrimaryKey)
+{
+    public string? TableFrom { get; init; }
+
+    public IReadOnlyList<string>? CaptureHeaders { get; init; }
+
+    public int? MaxDepth { get; init; }
+}

@@ -56,6 +56,16 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
             return ControlPlaneError.BadRequest(keyError);
         }
 
+        if (SourceLayout.Validate(request.TableFrom, request.CaptureHeaders, request.MaxDepth, out var layout) is { } layoutError)
+        {
+            return ControlPlaneError.BadRequest(layoutError);
+        }
+
+        if (StoredLayout.PrimaryKeyError(request.PrimaryKey, layout!) is { } headerKeyError)
+        {
+            return ControlPlaneError.BadRequest(headerKeyError);
+        }
+
         await writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -76,6 +86,7 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
                 CreatedAt = now,
                 UpdatedAt = now,
             };
+            StoredLayout.Store(source, layout!);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Sources.Add(source);
             try
@@ -156,6 +167,26 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
             source.DisplayName = update.DisplayName.Trim();
         }
 
+        if (update.HasTableFrom || update.HasCaptureHeaders || update.HasMaxDepth)
+        {
+            var current = StoredLayout.Of(source);
+            var tableFrom = update.HasTableFrom ? update.TableFrom : current.TableFrom?.ToString();
+            var headers = update.HasCaptureHeaders ? update.CaptureHeaders : current.CaptureHeaders;
+            var depth = update.HasMaxDepth ? update.MaxDepth : current.MaxDepth;
+            if (SourceLayout.Validate(tableFrom, headers, depth, out var layout) is { } layoutError)
+            {
+                return ControlPlaneError.BadRequest(layoutError);
+            }
+
+            if (StoredLayout.PrimaryKeyError(source.PrimaryKey, layout!) is { } headerKeyError)
+            {
+                return ControlPlaneError.BadRequest(headerKeyError);
+            }
+
+            // Applies to the records loaded from now on; a reload applies it to what the archive holds.
+            StoredLayout.Store(source, layout!);
+        }
+
         var now = ControlClock.Now(time);
         if (update.Paused is { } paused && paused != source.PausedAt.HasValue)
         {
@@ -165,6 +196,26 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
         source.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         resolver.InvalidateSource(source.Id);
+        return source;
+    }
+
+    /// <summary>
+    /// Asks for a reload: the loader rebuilds the source's tables from its raw archive (and what is pending) within a few
+    /// seconds. A paused source may be reloaded; a deleted one is not found. Asking again while one waits keeps one request.
+    /// </summary>
+    public async Task<ControlPlaneResult<Source>> RequestReloadAsync(long clientId, long sourceId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken);
+        if (source is null)
+        {
+            return SourceNotFound(sourceId);
+        }
+
+        var now = ControlClock.Now(time);
+        source.ReloadRequestedAt ??= now;
+        source.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
         return source;
     }
 

@@ -18,4 +18,19 @@ public sealed record SourceUpdate
     public bool HasPrimaryKey { get; init; }
 
     public string? PrimaryKey { get; init; }
+
+    /// <summary>True when the request said anything about table_from; null then clears it.</summary>
+    public bool HasTableFrom { get; init; }
+
+    public string? TableFrom { get; init; }
+
+    /// <summary>True when the request said anything about capture_headers; null then clears them.</summary>
+    public bool HasCaptureHeaders { get; init; }
+
+    public IReadOnlyList<string>? CaptureHeaders { get; init; }
+
+    /// <summary>True when the request said anything about max_depth; null then removes the limit.</summary>
+    public bool HasMaxDepth { get; init; }
+
+    public int? MaxDepth { get; init; }
 }

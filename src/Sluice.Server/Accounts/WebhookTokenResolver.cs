@@ -102,14 +102,15 @@ public sealed class WebhookTokenResolver(IDbContextFactory<ControlDbContext> con
                 from t in db.WebhookTokens.AsNoTracking()
                 join s in db.Sources.AsNoTracking() on t.SourceId equals s.Id
                 where t.TokenHash == hash && t.RevokedAt == null
-                select new { t.TokenHash, s.AccountId, SourceId = s.Id, s.PausedAt, s.DeletedAt })
+                select new { t.TokenHash, s.AccountId, SourceId = s.Id, s.PausedAt, s.DeletedAt, s.TableFrom, s.CaptureHeaders, s.MaxDepth })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null || !SecretTokens.Matches(token, row.TokenHash))
         {
             return null;
         }
 
-        return new WebhookTarget(row.AccountId, row.SourceId, row.PausedAt is null && row.DeletedAt is null);
+        return new WebhookTarget(
+            row.AccountId, row.SourceId, row.PausedAt is null && row.DeletedAt is null, StoredLayout.Of(row.TableFrom, row.CaptureHeaders, row.MaxDepth));
     }
 
     private sealed record CachedTarget(WebhookTarget Target, DateTimeOffset ExpiresAt);

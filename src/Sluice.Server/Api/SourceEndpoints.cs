@@ -6,7 +6,7 @@ using Sluice.Server.Accounts;
 
 namespace Sluice.Server.Api;
 
-/// <summary><c>/v4/sources</c>: create, list, read, update (display name, pause), delete.</summary>
+/// <summary><c>/v4/sources</c>: create, list, read, update (display name, pause, layout), delete, reload.</summary>
 internal static class SourceEndpoints
 {
     private static readonly string[] CreateFields = ["display_name", "type", "name", "properties", "destination_id"];
@@ -20,6 +20,7 @@ internal static class SourceEndpoints
         sources.MapGet("/{id:long}", GetAsync);
         sources.MapPut("/{id:long}", UpdateAsync);
         sources.MapDelete("/{id:long}", DeleteAsync);
+        sources.MapPost("/{id:long}/reload", ReloadAsync);
         return v4;
     }
 
@@ -51,7 +52,7 @@ internal static class SourceEndpoints
             return ApiError.BadRequest($"type is required; supported types: {string.Join(", ", SourceTypes.Supported)}.");
         }
 
-        if (!TryReadPrimaryKey(properties, out _, out var primaryKey, out error))
+        if (!SourceProperties.TryRead(properties, out var props, out error))
         {
             return ApiError.BadRequest(error!);
         }
@@ -62,7 +63,13 @@ internal static class SourceEndpoints
             return ApiError.BadRequest($"destination_id {id} is not a destination of this account; see GET /v4/destinations.");
         }
 
-        var result = await sources.CreateAsync(clientId, new NewSource(displayName ?? string.Empty, type, name, primaryKey), cancellationToken);
+        var request = new NewSource(displayName ?? string.Empty, type, name, props.PrimaryKey)
+        {
+            TableFrom = props.TableFromValue,
+            CaptureHeaders = props.CaptureHeadersValue,
+            MaxDepth = props.MaxDepthValue,
+        };
+        var result = await sources.CreateAsync(clientId, request, cancellationToken);
         if (!result.Succeeded)
         {
             return ApiError.BadRequest(result.Error);
@@ -104,7 +111,7 @@ internal static class SourceEndpoints
             || !body.TryGetString("name", out var name, out error)
             || !body.TryGetString("type", out var type, out error)
             || !body.TryGetObject("properties", out var properties, out error)
-            || !TryReadPrimaryKey(properties, out var hasPrimaryKey, out var primaryKey, out error))
+            || !SourceProperties.TryRead(properties, out var props, out error))
         {
             return ApiError.BadRequest(error!);
         }
@@ -120,8 +127,14 @@ internal static class SourceEndpoints
             Paused = paused,
             Name = name,
             Type = type,
-            HasPrimaryKey = hasPrimaryKey,
-            PrimaryKey = primaryKey,
+            HasPrimaryKey = props.HasPrimaryKey,
+            PrimaryKey = props.PrimaryKey,
+            HasTableFrom = props.HasTableFrom,
+            TableFrom = props.TableFromValue,
+            HasCaptureHeaders = props.HasCaptureHeaders,
+            CaptureHeaders = props.CaptureHeadersValue,
+            HasMaxDepth = props.HasMaxDepth,
+            MaxDepth = props.MaxDepthValue,
         };
         var result = await sources.UpdateAsync(user.ClientId(), id, update, cancellationToken);
         if (result.Succeeded)
@@ -140,30 +153,15 @@ internal static class SourceEndpoints
     }
 
     /// <summary>
-    /// <c>properties</c> of an Incoming Webhooks source: only <c>webhookz_primary_key</c>. Scheduling, table
-    /// selection and the like do not exist for webhook sources, so they are refused rather than ignored.
+    /// Asks for the source's tables to be rebuilt from its raw archive: 202 with the source (<c>reload_requested_at</c> set);
+    /// the stats show <c>last_reload_*</c> when it is done.
     /// </summary>
-    private static bool TryReadPrimaryKey(JsonElement? properties, out bool present, out string? primaryKey, out string? error)
+    private static async Task<Results<Accepted<SourceResponse>, NotFound<ApiError>>> ReloadAsync(
+        long id, ClaimsPrincipal user, SourceService sources, CancellationToken cancellationToken)
     {
-        present = false;
-        primaryKey = null;
-        error = null;
-        if (properties is not { } props)
-        {
-            return true;
-        }
-
-        foreach (var property in props.EnumerateObject())
-        {
-            if (property.Name != SourceTypes.PrimaryKeyProperty)
-            {
-                error = $"Unknown property '{property.Name}'; {SourceTypes.IncomingWebhook} sources accept only '{SourceTypes.PrimaryKeyProperty}' "
-                    + "(webhook sources have no scheduling, table or column selection).";
-                return false;
-            }
-        }
-
-        present = props.TryGetProperty(SourceTypes.PrimaryKeyProperty, out _);
-        return JsonBody.TryGetString(props, SourceTypes.PrimaryKeyProperty, "properties." + SourceTypes.PrimaryKeyProperty, out primaryKey, out error);
+        var result = await sources.RequestReloadAsync(user.ClientId(), id, cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Accepted($"/v4/sources/{id}/stats", SourceResponse.From(result.Value))
+            : ApiError.NotFound(result.Error);
     }
 }

@@ -1,36 +1,61 @@
 using Sluice.Core.Sources;
+using Sluice.Server.Accounts;
 using Sluice.Storage;
 
 namespace Sluice.Server.Api;
 
-/// <summary>The Connect source object. <c>properties</c> is <c>{}</c> when there is no primary key.</summary>
+/// <summary>
+/// The Connect source object. <c>properties</c> holds what is set: <c>webhookz_primary_key</c>, <c>table_from</c>,
+/// <c>capture_headers</c> (array), <c>max_depth</c>; <c>{}</c> when none. <c>reload_requested_at</c> is set while a reload waits.
+/// </summary>
 public record SourceResponse(
     long Id,
     long StitchClientId,
     string Name,
     string DisplayName,
     string Type,
-    IReadOnlyDictionary<string, string> Properties,
+    IReadOnlyDictionary<string, object> Properties,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? PausedAt,
-    DateTime? DeletedAt)
+    DateTime? DeletedAt,
+    DateTime? ReloadRequestedAt)
 {
     public static SourceResponse From(Source source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        var properties = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (source.PrimaryKey is not null)
+        {
+            properties[SourceTypes.PrimaryKeyProperty] = source.PrimaryKey;
+        }
+
+        if (source.TableFrom is not null)
+        {
+            properties[SourceProperties.TableFrom] = source.TableFrom;
+        }
+
+        if (source.CaptureHeaders is not null)
+        {
+            properties[SourceProperties.CaptureHeaders] = StoredLayout.Headers(source.CaptureHeaders);
+        }
+
+        if (source.MaxDepth is { } depth)
+        {
+            properties[SourceProperties.MaxDepth] = depth;
+        }
+
         return new SourceResponse(
             source.Id,
             source.AccountId,
             source.Name,
             source.DisplayName,
             source.Type,
-            source.PrimaryKey is null
-                ? new Dictionary<string, string>()
-                : new Dictionary<string, string> { [SourceTypes.PrimaryKeyProperty] = source.PrimaryKey },
+            properties,
             source.CreatedAt,
             source.UpdatedAt,
             source.PausedAt,
-            source.DeletedAt);
+            source.DeletedAt,
+            source.ReloadRequestedAt);
     }
 }

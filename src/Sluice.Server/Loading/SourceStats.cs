@@ -3,7 +3,9 @@ namespace Sluice.Server.Loading;
 /// <summary>
 /// The dashboard figures of one source (BEHAVIOUR.md §8): Last Rows Received, Rows/Tables to be Loaded, Rows Loaded Today
 /// (since 00:00 UTC), Last Table Loaded, and the last load error while it lasts; beyond Stitch, the raw archive of loaded
-/// records kept for <c>Buffer:Retention</c> (records, JSON bytes, receive time of the oldest; null when empty).
+/// records kept for <c>Buffer:Retention</c> (records, JSON bytes, receive time of the oldest; null when empty), a reload
+/// asked for and not yet done, and the last reload: when, the table version it wrote, the records it loaded, how many of them
+/// had been rejected before, or why it was refused.
 /// </summary>
 public sealed record SourceStats(
     long SourceId,
@@ -18,4 +20,10 @@ public sealed record SourceStats(
     DateTime? LastLoadErrorAt,
     long ArchiveRecords,
     long ArchiveBytes,
-    DateTime? ArchiveOldestReceivedAt);
+    DateTime? ArchiveOldestReceivedAt,
+    DateTime? ReloadRequestedAt = null,
+    DateTime? LastReloadAt = null,
+    int? LastReloadVersion = null,
+    long? LastReloadRecords = null,
+    long? LastReloadRecovered = null,
+    string? LastReloadRefused = null);

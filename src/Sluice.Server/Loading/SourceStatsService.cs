@@ -53,7 +53,13 @@ public sealed class SourceStatsService(
             status.LastErrorAt?.UtcDateTime ?? (destinationError is null ? null : now),
             archive.Records,
             archive.Bytes,
-            archive.OldestReceivedAt?.UtcDateTime);
+            archive.OldestReceivedAt?.UtcDateTime,
+            source.ReloadRequestedAt,
+            source.LastReloadAt,
+            source.LastReloadVersion,
+            source.LastReloadRecords,
+            source.LastReloadRecovered,
+            source.LastReloadRefused);
     }
 
     private static DateTime? Max(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -27,6 +27,31 @@ internal static class SourceText
         return $"source {source.Text("id")} \"{source.Text("display_name")}\" (schema {source.Text("name")}, {(key.Length > 0 ? "primary key " + key : "no primary key: append-only")})";
     }
 
+    public const string DefaultLayout = "every record in data";
+
+    /// <summary>The source's layout properties in words: table_from, capture_headers, max_depth.</summary>
+    public static string Layout(JsonElement source)
+    {
+        if (!source.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            return DefaultLayout;
+        }
+
+        var parts = new List<string>();
+        parts.Add(properties.Text("table_from", string.Empty) is { Length: > 0 } route ? $"a root table per {route}" : DefaultLayout);
+        if (properties.TryGetProperty("capture_headers", out var headers) && headers.ValueKind == JsonValueKind.Array && headers.GetArrayLength() > 0)
+        {
+            parts.Add("headers kept: " + string.Join(", ", headers.EnumerateArray().Select(h => h.GetString())));
+        }
+
+        if (properties.Text("max_depth", string.Empty) is { Length: > 0 } depth)
+        {
+            parts.Add($"JSON below depth {depth}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
     public static IEnumerable<(string Field, string Value)> Fields(JsonElement source)
     {
         yield return ("id", source.Text("id"));
@@ -35,6 +60,8 @@ internal static class SourceText
         yield return ("type", source.Text("type"));
         yield return ("primary_key", PrimaryKey(source) is { Length: > 0 } key ? key : "(none: append-only)");
         yield return ("status", Status(source));
+        yield return ("layout", Layout(source));
+        yield return ("reload_requested_at", source.Text("reload_requested_at", "-"));
         yield return ("created_at", source.Text("created_at"));
         yield return ("updated_at", source.Text("updated_at"));
         yield return ("paused_at", source.Text("paused_at", "-"));

@@ -456,6 +456,11 @@ namespace Sluice.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("account_id");
 
+                    b.Property<string>("CaptureHeaders")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("capture_headers");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -469,6 +474,31 @@ namespace Sluice.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("display_name");
+
+                    b.Property<DateTime?>("LastReloadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_reload_at");
+
+                    b.Property<long?>("LastReloadRecords")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_reload_records");
+
+                    b.Property<long?>("LastReloadRecovered")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_reload_recovered");
+
+                    b.Property<string>("LastReloadRefused")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_reload_refused");
+
+                    b.Property<int?>("LastReloadVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_reload_version");
+
+                    b.Property<int?>("MaxDepth")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_depth");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -484,6 +514,15 @@ namespace Sluice.Storage.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("primary_key");
+
+                    b.Property<DateTime?>("ReloadRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reload_requested_at");
+
+                    b.Property<string>("TableFrom")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("table_from");
 
                     b.Property<string>("Type")
                         .IsRequired()

@@ -433,6 +433,11 @@ namespace Sluice.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
+                    b.Property<string>("CaptureHeaders")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capture_headers");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -446,6 +451,31 @@ namespace Sluice.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("display_name");
+
+                    b.Property<DateTime?>("LastReloadAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_reload_at");
+
+                    b.Property<long?>("LastReloadRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_reload_records");
+
+                    b.Property<long?>("LastReloadRecovered")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_reload_recovered");
+
+                    b.Property<string>("LastReloadRefused")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_reload_refused");
+
+                    b.Property<int?>("LastReloadVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_reload_version");
+
+                    b.Property<int?>("MaxDepth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_depth");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -461,6 +491,15 @@ namespace Sluice.Storage.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT")
                         .HasColumnName("primary_key");
+
+                    b.Property<DateTime?>("ReloadRequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reload_requested_at");
+
+                    b.Property<string>("TableFrom")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_from");
 
                     b.Property<string>("Type")
                         .IsRequired()
