@@ -347,6 +347,53 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("sluice_session", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Layout_BadValueRefusedThenSaved_RebuildAfterConfirmation_SplitsTheTablePerType()
+    {
+        await using var visit = await app.SignInAsync(nameof(Layout_BadValueRefusedThenSaved_RebuildAfterConfirmation_SplitsTheTablePerType));
+        var page = visit.Page;
+        var url = await AddIntegrationAsync(visit, "Layout Test");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        var settings = new Uri(page.Url).AbsolutePath;
+        using (var posted = await Http.PostAsync(new Uri(url), new StringContent(
+            """[{"type":"charge","id":"ch_1","amount":2000},{"type":"refund","id":"re_1","charge":"ch_1"},{"type":"charge","id":"ch_2","amount":500}]""",
+            Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        }
+
+        await WaitForTableAsync(page, settings, "data", "3");
+
+        await page.GetByLabel("Table per event type").FillAsync("column:type");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save layout" }).ClickAsync();
+        await page.Locator(".flash").WaitForAsync();
+        await visit.ShotAsync("layout-refused");
+        Assert.Contains("Layout not saved", await page.Locator(".flash").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await page.GetByLabel("Table per event type").InputValueAsync());
+
+        await page.GetByLabel("Table per event type").FillAsync("field:type");
+        await page.GetByLabel("Max depth").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save layout" }).ClickAsync();
+        await page.Locator(".flash").WaitForAsync();
+        Assert.Contains("Saved the table layout", await page.Locator(".flash").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("field:type", await page.GetByLabel("Table per event type").InputValueAsync());
+        Assert.Equal("3", await page.GetByLabel("Max depth").InputValueAsync());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rebuild tables from raw records" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alertdialog).WaitForAsync();
+        await visit.ShotAsync("confirm-reload");
+        Assert.Contains("3 raw records", await page.GetByRole(AriaRole.Alertdialog).TextContentAsync(), StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rebuild tables" }).ClickAsync();
+        await page.Locator(".flash").WaitForAsync();
+        Assert.Contains("Reload requested", await page.Locator(".flash").TextContentAsync(), StringComparison.Ordinal);
+
+        await WaitForTableAsync(page, settings, "charge", "2");
+        await visit.ShotAsync("reloaded");
+        Assert.Equal("1", (await page.Locator("[data-table-rows=refund]").TextContentAsync())?.Trim());
+        Assert.Equal(0, await page.Locator("[data-table-rows=data]").CountAsync());
+        Assert.Contains("table version 1", await page.Locator("#reload-status").TextContentAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<string> AddIntegrationAsync(Visit visit, string name)
     {
         await visit.GoAsync("/integrations/new", "add-integration");
@@ -365,6 +412,27 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     }
 
     /// <summary>Reloads <paramref name="path"/> until <paramref name="cell"/> reads <paramref name="expected"/> (the loader runs in another process).</summary>
+    /// <summary>Reloads the settings page until table <paramref name="table"/> is listed with <paramref name="rows"/> rows.</summary>
+    private static async Task WaitForTableAsync(IPage page, string path, string table, string rows)
+    {
+        var clock = Stopwatch.StartNew();
+        var cell = page.Locator($"[data-table-rows={table}]");
+        string? text = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await page.GotoAsync(path);
+            text = await cell.CountAsync() == 1 ? (await cell.TextContentAsync())?.Trim() : null;
+            if (text == rows)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{path}: expected table {table} with {rows} rows, found '{text}' after 30 s");
+    }
+
     private static async Task WaitForTextAsync(IPage page, string path, ILocator cell, string expected)
     {
         var clock = Stopwatch.StartNew();

@@ -180,6 +180,24 @@ public sealed record SourceLayout(TableRoute? TableFrom, IReadOnlyList<string> C
     private static bool IsTokenChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
+    /// <summary>Equal when the route, the captured headers (in order) and the depth are.</summary>
+    public bool Equals(SourceLayout? other) =>
+        other is not null && Equals(TableFrom, other.TableFrom) && MaxDepth == other.MaxDepth
+        && CaptureHeaders.SequenceEqual(other.CaptureHeaders, StringComparer.Ordinal);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(TableFrom);
+        hash.Add(MaxDepth);
+        foreach (var header in CaptureHeaders)
+        {
+            hash.Add(header, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
+
     /// <summary>The properties as the API shows them, for logs and errors.</summary>
     public override string ToString()
     {

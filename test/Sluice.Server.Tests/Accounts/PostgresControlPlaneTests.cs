@@ -1,4 +1,5 @@
 using System.Net;
+using Sluice.Core.Sources;
 using Sluice.Server.Accounts;
 using Sluice.Server.Ingestion;
 using Sluice.Server.Tests.Api;
@@ -29,7 +30,7 @@ public sealed class PostgresControlPlaneTests : IClassFixture<PostgresServer>, I
             .AssertError(HttpStatusCode.BadRequest, "bad_request", "at most 2 webhook URLs");
 
         var resolver = server.GetService<IWebhookTokenResolver>();
-        Assert.Equal(new WebhookTarget(1, source.Id, true), await resolver.ResolveAsync(1, source.WebhookUrl[^64..], CancellationToken.None));
+        Assert.Equal(new WebhookTarget(1, source.Id, true, SourceLayout.Default), await resolver.ResolveAsync(1, source.WebhookUrl[^64..], CancellationToken.None));
         var paused = await ApiCall.PutAsync(server.Api, $"v4/sources/{source.Id}", """{"paused":true}""");
         paused.AssertOk();
         Assert.EndsWith("Z", paused.Json.GetProperty("paused_at").GetString(), StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Sluice.Core.Sources;
 using Sluice.Server.Ingestion;
 using Sluice.Testing;
 
@@ -30,8 +31,8 @@ public sealed class WebhookTokensApiTests(SharedServer shared) : IClassFixture<S
         Assert.Equal(url[^4..], call.Json.GetProperty("hint").GetString());
         Assert.EndsWith("Z", call.Json.GetProperty("created_at").GetString(), StringComparison.Ordinal);
         Assert.NotEqual(source.WebhookUrl, url);
-        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true), await ResolveAsync(url));
-        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true), await ResolveAsync(source.WebhookUrl));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true, SourceLayout.Default), await ResolveAsync(url));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true, SourceLayout.Default), await ResolveAsync(source.WebhookUrl));
     }
 
     [Fact]
@@ -150,10 +151,10 @@ public sealed class WebhookTokensApiTests(SharedServer shared) : IClassFixture<S
         Assert.True((await ResolveAsync(source.WebhookUrl))!.IsActive);
 
         (await ApiCall.PutAsync(account.Api, $"v4/sources/{source.Id}", """{"paused":true}""")).AssertOk();
-        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, false), await ResolveAsync(source.WebhookUrl));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, false, SourceLayout.Default), await ResolveAsync(source.WebhookUrl));
 
         (await ApiCall.PutAsync(account.Api, $"v4/sources/{source.Id}", """{"paused":false}""")).AssertOk();
-        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true), await ResolveAsync(source.WebhookUrl));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, true, SourceLayout.Default), await ResolveAsync(source.WebhookUrl));
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class WebhookTokensApiTests(SharedServer shared) : IClassFixture<S
 
         (await ApiCall.DeleteAsync(account.Api, $"v4/sources/{source.Id}")).AssertOk();
 
-        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, false), await ResolveAsync(source.WebhookUrl));
+        Assert.Equal(new WebhookTarget(account.ClientId, source.Id, false, SourceLayout.Default), await ResolveAsync(source.WebhookUrl));
     }
 
     [Fact]

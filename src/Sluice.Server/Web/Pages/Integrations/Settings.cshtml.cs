@@ -9,7 +9,8 @@ namespace Sluice.Server.Web.Pages.Integrations;
 
 /// <summary>
 /// One integration: webhook URLs (generate while fewer than 2, revoke with confirmation), pause/resume, delete with
-/// confirmation, its tables with row counts, latest loads and rejections. Another account's id answers 404.
+/// confirmation, its table layout (table per event type, captured headers, depth limit) and a reload from the raw archive
+/// with confirmation, its tables with row counts, latest loads and rejections. Another account's id answers 404.
 /// </summary>
 public sealed class IntegrationSettingsModel(
     SourceService sources, SourceStatsService stats, IDestinationProvider destinations, DataBrowser data, TimeProvider time) : WebPage
@@ -61,6 +62,48 @@ public sealed class IntegrationSettingsModel(
         Response.Headers.CacheControl = "no-store";
         NewUrl = WebhookUrls.For(HttpContext.RequestServices, ClientId, result.Value.Token);
         return Page();
+    }
+
+    /// <summary>Saves the layout form: an empty field clears that property; a bad value keeps the old layout and says why.</summary>
+    public async Task<IActionResult> OnPostLayoutAsync(string? tableFrom, string? captureHeaders, string? maxDepth, CancellationToken cancellationToken)
+    {
+        int? depth = null;
+        if (!string.IsNullOrWhiteSpace(maxDepth))
+        {
+            if (!int.TryParse(maxDepth.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Done($"Max depth '{maxDepth.Trim()}' is not a whole number; give 0 to 64, or leave it empty for no limit.", new { Id });
+            }
+
+            depth = parsed;
+        }
+
+        var headers = (captureHeaders ?? string.Empty)
+            .Split(['\n', '\r', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var update = new SourceUpdate
+        {
+            HasTableFrom = true,
+            TableFrom = string.IsNullOrWhiteSpace(tableFrom) ? null : tableFrom.Trim(),
+            HasCaptureHeaders = true,
+            CaptureHeaders = headers,
+            HasMaxDepth = true,
+            MaxDepth = depth,
+        };
+        var result = await sources.UpdateAsync(ClientId, Id, update, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return result.Error.Kind == ControlPlaneErrorKind.NotFound ? NotFound() : Done("Layout not saved: " + result.Error.Message, new { Id });
+        }
+
+        return Done("Saved the table layout. It applies to records loaded from now on; rebuild the tables to apply it to the raw archive.", new { Id });
+    }
+
+    public async Task<IActionResult> OnPostReloadAsync(CancellationToken cancellationToken)
+    {
+        var result = await sources.RequestReloadAsync(ClientId, Id, cancellationToken);
+        return result.Succeeded
+            ? Done("Reload requested: the tables are rebuilt from the raw archive within a few seconds.", new { Id, Confirm = (string?)null })
+            : NotFound();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(long tokenId, CancellationToken cancellationToken)
