@@ -36,7 +36,7 @@ public static class LoadBench
     public const long ClientId = 1;
     public const long WarmupSourceId = 2;
 
-    public static async Task<int> RunAsync(LoadShape shape, string destinationKind, long count, long warmup, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(LoadShape shape, string destinationKind, long count, long warmup, string workDir, LoadingOptions loading, DuckDbDestinationOptions duckDb, Sluice.Server.Buffering.BufferOptions buffering, CancellationToken cancellationToken)
     {
         var nested = shape == LoadShape.Nested;
         var mode = shape switch { LoadShape.Nested => "load-nested", LoadShape.Wide => "load-wide", LoadShape.WideRouted => "load-wide-routed", _ => "load-flat" };
@@ -64,7 +64,7 @@ public static class LoadBench
             var warmClock = Stopwatch.StartNew();
             await BufferFill.FillAsync(database, WarmupSourceId, warmup, make, nested ? 100 : 1000, cancellationToken);
             var warmupTargets = new FixedLoadTargets(new LoadTarget(WarmupSourceId, ClientId, schema + "_warmup", primaryKey, layout), destination);
-            await LoadUntilEmptyAsync(database, new SqliteRecordBuffer(database), warmupTargets, WarmupSourceId, loading, timings: null, cancellationToken);
+            await LoadUntilEmptyAsync(database, new SqliteRecordBuffer(database, Microsoft.Extensions.Options.Options.Create(buffering), TimeProvider.System), warmupTargets, WarmupSourceId, loading, timings: null, cancellationToken);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{mode}] warm-up: {warmup:N0} records of the same shape loaded into {schema}_warmup in {warmClock.Elapsed.TotalSeconds:F1} s (untimed)"));
         }
@@ -76,7 +76,7 @@ public static class LoadBench
 
         var timings = new LoadTimings();
         var timed = new TimedDestination(destination, timings);
-        var buffer = new TimedBuffer(new SqliteRecordBuffer(database), timings);
+        var buffer = new TimedBuffer(new SqliteRecordBuffer(database, Microsoft.Extensions.Options.Options.Create(buffering), TimeProvider.System), timings);
         var targets = new FixedLoadTargets(new LoadTarget(SourceId, ClientId, schema, primaryKey, layout), timed);
 
         MemoryMeter.ResetOwnPeak();

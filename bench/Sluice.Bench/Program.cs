@@ -8,7 +8,7 @@ const string Usage = """
            sluice-bench load-wide | load-wide-routed --destination duckdb|postgres [--events N]   (default 100,000: 50 event types,
              2,000 distinct fields; load-wide into data, past 1,500 columns into _sdc_overflow; load-wide-routed with table_from
              field:type, a root table per type)
-             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--part-records 10000] [--max-records-per-load 0] [--max-rows-per-load 0] [--checkpoint-threshold 16MiB] [--duckdb-threads 1]
+             what-ifs for both (server defaults otherwise): [--poll-ms 200] [--max-records 50000] [--part-records 10000] [--max-records-per-load 0] [--max-rows-per-load 0] [--checkpoint-threshold 16MiB] [--duckdb-threads 1] [--retention-hours 168]
              untimed warm-up first (load-flat and ceiling 200,000 records, load-nested 100,000; 0 = none): [--warmup N]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
@@ -72,16 +72,22 @@ if (options.ContainsKey("duckdb-threads"))
     duckDb = duckDb with { Threads = (int)Number("duckdb-threads", 0) };
 }
 
+var buffering = new Sluice.Server.Buffering.BufferOptions();
+if (options.ContainsKey("retention-hours"))
+{
+    buffering.Retention = TimeSpan.FromHours(Number("retention-hours", 0)); // 0: loaded records are deleted, no raw archive
+}
+
 var workDir = Path.Combine(options.GetValueOrDefault("work-dir", Path.GetTempPath()), "sluice-bench-" + Guid.NewGuid().ToString("N")[..12]);
 Directory.CreateDirectory(workDir);
 try
 {
     return args[0] switch
     {
-        "load-flat" => await LoadBench.RunAsync(LoadShape.Flat, destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, loading, duckDb, cancel.Token),
+        "load-flat" => await LoadBench.RunAsync(LoadShape.Flat, destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, loading, duckDb, buffering, cancel.Token),
         "load-wide" or "load-wide-routed" => await LoadBench.RunAsync(
-            args[0] == "load-wide" ? LoadShape.Wide : LoadShape.WideRouted, destination, Number("events", 100_000), Number("warmup", 20_000), workDir, loading, duckDb, cancel.Token),
-        "load-nested" => await LoadBench.RunAsync(LoadShape.Nested, destination, Number("orders", 100_000), Number("warmup", 100_000), workDir, loading, duckDb, cancel.Token),
+            args[0] == "load-wide" ? LoadShape.Wide : LoadShape.WideRouted, destination, Number("events", 100_000), Number("warmup", 20_000), workDir, loading, duckDb, buffering, cancel.Token),
+        "load-nested" => await LoadBench.RunAsync(LoadShape.Nested, destination, Number("orders", 100_000), Number("warmup", 100_000), workDir, loading, duckDb, buffering, cancel.Token),
         "ceiling" => await CeilingBench.RunAsync(destination, Number("events", 1_000_000), Number("warmup", 200_000), workDir, cancel.Token),
         "profile" => await ProfileBench.RunAsync(
             options.ContainsKey("orders"), destination, options.ContainsKey("orders") ? Number("orders", 100_000) : Number("events", 1_000_000), workDir, cancel.Token),

@@ -136,8 +136,8 @@ public sealed class CrashTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "buffer.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        // Blocks of records as buffer.db stores them: per record its sequence, receive time, JSON length, then the JSON.
-        command.CommandText = "SELECT data FROM record_blocks WHERE source_id = $source ORDER BY last_sequence";
+        // Blocks of records as buffer.db stores them (the bytes in block_data, or in the row for blocks of an earlier version): per record its sequence, receive time, JSON length, then the JSON.
+        command.CommandText = "SELECT coalesce((SELECT d.data FROM block_data d WHERE d.id = b.data_id), b.data) FROM record_blocks b WHERE source_id = $source ORDER BY last_sequence";
         command.Parameters.AddWithValue("$source", sourceId);
         using var reader = command.ExecuteReader();
         while (reader.Read())

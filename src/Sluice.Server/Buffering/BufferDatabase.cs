@@ -7,11 +7,13 @@ namespace Sluice.Server.Buffering;
 /// <summary>
 /// The SQLite file <c>buffer.db</c> that holds accepted, not yet loaded records (WAL, synchronous=FULL).
 /// Tables: <c>record_blocks(source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at,
-/// data)</c> keyed by (source_id, last_sequence), one row per commit and source holding that commit's records of the source
-/// (<see cref="RecordBlock"/>: each record's sequence, receive time and raw JSON); and <c>source_sequences(source_id,
+/// data_id)</c> keyed by (source_id, last_sequence), one row per commit and source whose records (<see cref="RecordBlock"/>:
+/// each record's sequence, receive time and raw JSON) are the row <c>data_id</c> of <c>block_data(id, data)</c> (rows of an
+/// earlier version hold them in <c>data</c>); and <c>source_sequences(source_id,
 /// last_sequence)</c>, the high-water mark of every source's sequences, written in the same transaction as the records so
 /// sequences keep increasing across restarts even when the clock steps back. Loaded records move (in the loader's delete
-/// transaction) to <c>archived_blocks</c>, the same columns and blocks plus <c>archived_at</c>, kept for <c>Buffer:Retention</c>;
+/// transaction) to <c>archived_blocks</c>, the same columns plus <c>archived_at</c>, pointing at the same <c>block_data</c> row
+/// (only the small row moves), kept for <c>Buffer:Retention</c>;
 /// <c>archive_sources(source_id, records, bytes)</c> totals them per source, updated in the same transactions, so the stats
 /// need no scan. Receive and archive times are Unix epoch microseconds (UTC).
 /// A file of an earlier version, with one row per record in <c>records</c>, is converted on first open.
@@ -29,7 +31,12 @@ public sealed class BufferDatabase
             first_received_at INTEGER NOT NULL,
             last_received_at  INTEGER NOT NULL,
             data              BLOB    NOT NULL,
+            data_id           INTEGER,
             PRIMARY KEY (source_id, last_sequence)
+        );
+        CREATE TABLE IF NOT EXISTS block_data (
+            id   INTEGER PRIMARY KEY,
+            data BLOB NOT NULL
         );
         CREATE TABLE IF NOT EXISTS archived_blocks (
             source_id         INTEGER NOT NULL,
@@ -40,6 +47,7 @@ public sealed class BufferDatabase
             first_received_at INTEGER NOT NULL,
             last_received_at  INTEGER NOT NULL,
             data              BLOB    NOT NULL,
+            data_id           INTEGER,
             archived_at       INTEGER NOT NULL,
             PRIMARY KEY (source_id, last_sequence)
         );
@@ -115,8 +123,28 @@ public sealed class BufferDatabase
             using var command = connection.CreateCommand();
             command.CommandText = Schema;
             command.ExecuteNonQuery();
+            AddDataIdColumns(connection);
             ConvertRecordsTable(connection);
             _schemaReady = true;
+        }
+    }
+
+    /// <summary>
+    /// Files of an earlier version keep each block's bytes in its row: <c>data_id</c> is added (null for those rows, which
+    /// read their <c>data</c> as before; see <see cref="RecordBlock.DataColumn"/>).
+    /// </summary>
+    private static void AddDataIdColumns(SqliteConnection connection)
+    {
+        foreach (var table in new[] { "record_blocks", "archived_blocks" })
+        {
+            using var columns = connection.CreateCommand();
+            columns.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'data_id'";
+            if (columns.ExecuteScalar() is long found && found == 0)
+            {
+                using var alter = connection.CreateCommand();
+                alter.CommandText = $"ALTER TABLE {table} ADD COLUMN data_id INTEGER";
+                alter.ExecuteNonQuery();
+            }
         }
     }
 
@@ -141,15 +169,14 @@ public sealed class BufferDatabase
         read.Transaction = transaction;
         read.CommandText = "SELECT source_id, sequence, received_at, CAST(json AS BLOB) FROM records ORDER BY source_id, sequence";
         var db = connection.Handle!;
-        SqliteNative.Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert));
-        using var _ = insert;
+        using var insert = new RecordBlock.Inserter(db);
         var block = new RecordBlock.Builder();
         long blockSource = 0;
         void Flush()
         {
             if (block.Records > 0)
             {
-                RecordBlock.Insert(db, insert, blockSource, block);
+                insert.Insert(blockSource, block);
             }
         }
 

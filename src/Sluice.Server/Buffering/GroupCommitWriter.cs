@@ -38,7 +38,7 @@ public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOp
         private readonly TimeProvider _time;
         private readonly SequenceAssigner _sequences;
         private readonly sqlite3 _db;
-        private readonly sqlite3_stmt _insertBlock;
+        private readonly RecordBlock.Inserter _insertBlock;
         private readonly sqlite3_stmt _upsertMark;
         private readonly sqlite3_stmt _begin;
         private readonly sqlite3_stmt _commit;
@@ -55,7 +55,7 @@ public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOp
             {
                 _sequences = new SequenceAssigner(LoadHighWaterMarks(connection));
                 _db = connection.Handle!;
-                _insertBlock = Prepare(_db, RecordBlock.InsertSql);
+                _insertBlock = new RecordBlock.Inserter(_db);
                 _upsertMark = Prepare(_db, UpsertMarkSql);
                 _begin = Prepare(_db, "BEGIN IMMEDIATE");
                 _commit = Prepare(_db, "COMMIT");
@@ -123,7 +123,7 @@ public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOp
                         block.Add(first + i, receivedAt, item.Records[i], headers);
                         if (block.Full)
                         {
-                            RecordBlock.Insert(_db, _insertBlock, item.SourceId, block);
+                            _insertBlock.Insert(item.SourceId, block);
                         }
                     }
 
@@ -134,7 +134,7 @@ public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOp
                 {
                     if (_blocks[sourceId].Records > 0)
                     {
-                        RecordBlock.Insert(_db, _insertBlock, sourceId, _blocks[sourceId]);
+                        _insertBlock.Insert(sourceId, _blocks[sourceId]);
                     }
 
                     Check(_db, raw.sqlite3_bind_int64(_upsertMark, 1, sourceId));

@@ -7,8 +7,8 @@ using static Sluice.Server.Buffering.SqliteNative;
 namespace Sluice.Server.Buffering;
 
 /// <summary>
-/// The records of one source that one commit wrote, kept as one row of <c>record_blocks</c> (and, once loaded, of
-/// <c>archived_blocks</c>): each record as its sequence (int64), its receive time (Unix epoch microseconds, int64), the
+/// The records of one source that one commit wrote, kept as one row of <c>block_data</c> that a row of <c>record_blocks</c>
+/// (and, once loaded, of <c>archived_blocks</c>) points at: each record as its sequence (int64), its receive time (Unix epoch microseconds, int64), the
 /// length of its JSON (int32) with two flags in its top bits, all little-endian, then, when the record's headers are stored
 /// here, their encoding, then the JSON's UTF-8 bytes as they were posted; records in sequence order. One row per commit and
 /// source instead of one per record makes the buffer's inserts, reads and deletes per row, not per record: deleting
@@ -34,39 +34,77 @@ internal static class RecordBlock
     /// <summary>The bits of the length field that hold the JSON's length.</summary>
     private const uint LengthMask = 0x3FFF_FFFF;
 
+    /// <summary>
+    /// A block row's records, as a row of <c>block_data</c> that the row points at (<c>data_id</c>), so that archiving a
+    /// loaded block moves its small row, not its bytes. Rows written before this have their bytes in <c>data</c> and no
+    /// <c>data_id</c>; both read through <see cref="DataColumn"/>.
+    /// </summary>
+    public const string DataInsertSql = "INSERT INTO block_data (data) VALUES (?1)";
+
     /// <summary>The one statement that writes a block row (the writer, a delete's trimmed block, an older file's conversion).</summary>
     public const string InsertSql = """
-        INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, data_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, x'', last_insert_rowid())
         """;
 
-    /// <summary>The statement that writes an archived block row: as <see cref="InsertSql"/>, and when it was archived (?9).</summary>
+    /// <summary>The statement that writes an archived block row: as <see cref="InsertSql"/>, and when it was archived (?8).</summary>
     public const string ArchiveInsertSql = """
-        INSERT INTO archived_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, archived_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        INSERT INTO archived_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, data_id, archived_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, x'', last_insert_rowid(), ?8)
         """;
+
+    /// <summary>A block row's bytes, wherever they are (in <c>block_data</c>, or in <c>data</c> for rows of an earlier version).</summary>
+    public const string DataColumn = "CASE WHEN data_id IS NULL THEN data ELSE (SELECT d.data FROM block_data d WHERE d.id = data_id) END";
 
     /// <summary>
-    /// Writes <paramref name="block"/> as one row through <paramref name="insert"/> (prepared from <see cref="InsertSql"/>, or
-    /// from <see cref="ArchiveInsertSql"/> with <paramref name="archivedAtMicroseconds"/>) and empties it.
+    /// Writes block rows of one table: the bytes into <c>block_data</c>, then the row pointing at them, with statements
+    /// prepared once.
     /// </summary>
-    public static void Insert(sqlite3 db, sqlite3_stmt insert, long sourceId, Builder block, long? archivedAtMicroseconds = null)
+    public sealed class Inserter : IDisposable
     {
-        Check(db, raw.sqlite3_bind_int64(insert, 1, sourceId));
-        Check(db, raw.sqlite3_bind_int64(insert, 2, block.LastSequence));
-        Check(db, raw.sqlite3_bind_int64(insert, 3, block.FirstSequence));
-        Check(db, raw.sqlite3_bind_int64(insert, 4, block.Records));
-        Check(db, raw.sqlite3_bind_int64(insert, 5, block.Bytes));
-        Check(db, raw.sqlite3_bind_int64(insert, 6, block.FirstReceivedAt));
-        Check(db, raw.sqlite3_bind_int64(insert, 7, block.LastReceivedAt));
-        Check(db, raw.sqlite3_bind_blob(insert, 8, block.Data));
-        if (archivedAtMicroseconds is { } archivedAt)
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _data;
+        private readonly sqlite3_stmt _row;
+
+        /// <param name="archive">Rows of <c>archived_blocks</c> (<see cref="ArchiveInsertSql"/>) instead of <c>record_blocks</c>.</param>
+        public Inserter(sqlite3 db, bool archive = false)
         {
-            Check(db, raw.sqlite3_bind_int64(insert, 9, archivedAt));
+            _db = db;
+            Check(db, raw.sqlite3_prepare_v2(db, DataInsertSql, out _data));
+            var rc = raw.sqlite3_prepare_v2(db, archive ? ArchiveInsertSql : InsertSql, out _row);
+            if (rc != raw.SQLITE_OK)
+            {
+                _data.Dispose();
+                Check(db, rc);
+            }
         }
 
-        Step(db, insert);
-        block.Clear();
+        /// <summary>Writes <paramref name="block"/> as one row (archived at <paramref name="archivedAtMicroseconds"/> for the archive) and empties it.</summary>
+        public void Insert(long sourceId, Builder block, long? archivedAtMicroseconds = null)
+        {
+            Check(_db, raw.sqlite3_bind_blob(_data, 1, block.Data));
+            Step(_db, _data);
+            Check(_db, raw.sqlite3_bind_int64(_row, 1, sourceId));
+            Check(_db, raw.sqlite3_bind_int64(_row, 2, block.LastSequence));
+            Check(_db, raw.sqlite3_bind_int64(_row, 3, block.FirstSequence));
+            Check(_db, raw.sqlite3_bind_int64(_row, 4, block.Records));
+            Check(_db, raw.sqlite3_bind_int64(_row, 5, block.Bytes));
+            Check(_db, raw.sqlite3_bind_int64(_row, 6, block.FirstReceivedAt));
+            Check(_db, raw.sqlite3_bind_int64(_row, 7, block.LastReceivedAt));
+            if (archivedAtMicroseconds is { } archivedAt)
+            {
+                Check(_db, raw.sqlite3_bind_int64(_row, 8, archivedAt));
+            }
+
+            Step(_db, _row);
+            block.Clear();
+        }
+
+        public void Dispose()
+        {
+            _data.Dispose();
+            _row.Dispose();
+        }
     }
 
     /// <summary>Reads the record at <paramref name="offset"/> of <paramref name="block"/> and moves past it, skipping its headers; false at the end.</summary>

@@ -17,14 +17,14 @@ public sealed class SqliteRecordBuffer : IRecordBuffer
     /// <summary>Archived blocks deleted per sweep transaction, so a large sweep never holds the write lock ingest waits for long.</summary>
     private const int SweepChunk = 1000;
 
-    private const string PendingReadSql = """
-        SELECT data FROM record_blocks
+    private const string PendingReadSql = $"""
+        SELECT {RecordBlock.DataColumn} FROM record_blocks
         WHERE source_id = ?1 AND last_sequence > ?2
         ORDER BY last_sequence
         """;
 
-    private const string ArchivedReadSql = """
-        SELECT data FROM archived_blocks
+    private const string ArchivedReadSql = $"""
+        SELECT {RecordBlock.DataColumn} FROM archived_blocks
         WHERE source_id = ?1 AND last_sequence > ?2
         ORDER BY last_sequence
         """;
@@ -156,20 +156,27 @@ public sealed class SqliteRecordBuffer : IRecordBuffer
         command.CommandText = """
             DELETE FROM archived_blocks WHERE rowid IN (
                 SELECT rowid FROM archived_blocks WHERE archived_at < $cutoff AND last_received_at < $cutoff LIMIT $chunk)
-            RETURNING source_id, records, bytes
+            RETURNING source_id, records, bytes, data_id
             """;
         var blocks = 0;
         var removed = new Dictionary<long, (long Records, long Bytes)>();
+        var dataIds = new List<long>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 blocks++;
+                if (!reader.IsDBNull(3))
+                {
+                    dataIds.Add(reader.GetInt64(3));
+                }
+
                 var (records, bytes) = removed.GetValueOrDefault(reader.GetInt64(0));
                 removed[reader.GetInt64(0)] = (records + reader.GetInt64(1), bytes + reader.GetInt64(2));
             }
         }
 
+        DeleteData(connection, transaction, dataIds);
         foreach (var (sourceId, (records, bytes)) in removed)
         {
             AddToTotals(connection, transaction, sourceId, -records, -bytes);
@@ -267,78 +274,93 @@ public sealed class SqliteRecordBuffer : IRecordBuffer
         command.Parameters.AddWithValue("$archived", archivedAt ?? 0);
         if (archivedAt is not null)
         {
-            // Whole blocks move as they are, inside SQLite: nothing is decoded.
+            // Whole blocks move as they are, inside SQLite: only their small rows; the bytes stay in block_data.
             command.CommandText = """
-                INSERT INTO archived_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, archived_at)
-                SELECT source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, $archived
+                INSERT INTO archived_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, data_id, archived_at)
+                SELECT source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data, data_id, $archived
                 FROM record_blocks WHERE source_id = $source AND last_sequence <= $through
                 """;
             command.ExecuteNonQuery();
         }
 
         long deleted = 0, deletedBytes = 0;
-        command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through RETURNING records, bytes";
+        var dataIds = new List<long>();
+        command.CommandText = "DELETE FROM record_blocks WHERE source_id = $source AND last_sequence <= $through RETURNING records, bytes, data_id";
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 deleted += reader.GetInt64(0);
                 deletedBytes += reader.GetInt64(1);
+                if (archivedAt is null && !reader.IsDBNull(2))
+                {
+                    dataIds.Add(reader.GetInt64(2));
+                }
             }
         }
 
         // The block the checkpoint falls inside of (blocks do not overlap: at most one) goes too, and what follows the
         // checkpoint in it is written again as a block of its own, under the same last sequence; what it loaded is archived
         // as a block ending at the checkpoint's side.
-        command.CommandText = """
-            DELETE FROM record_blocks
+        command.CommandText = $"""
+            SELECT {RecordBlock.DataColumn}, data_id FROM record_blocks
             WHERE source_id = $source AND first_sequence <= $through
               AND last_sequence = (SELECT min(last_sequence) FROM record_blocks WHERE source_id = $source AND last_sequence > $through)
-            RETURNING data
             """;
         var kept = new RecordBlock.Builder();
         var loaded = new RecordBlock.Builder();
+        byte[]? straddling = null;
         using (var reader = command.ExecuteReader())
         {
-            while (reader.Read())
+            if (reader.Read())
             {
-                var block = new RecordBlock.Reader(reader.GetFieldValue<byte[]>(0));
-                while (block.MoveNext())
+                straddling = reader.GetFieldValue<byte[]>(0);
+                if (!reader.IsDBNull(1))
                 {
-                    if (block.Sequence > throughSequence)
-                    {
-                        kept.Add(block.Sequence, block.ReceivedAtMicroseconds, block.Json, block.Headers);
-                    }
-                    else if (archivedAt is not null)
-                    {
-                        loaded.Add(block.Sequence, block.ReceivedAtMicroseconds, block.Json, block.Headers);
-                    }
-                    else
-                    {
-                        deleted++;
-                    }
+                    dataIds.Add(reader.GetInt64(1));
                 }
             }
         }
 
+        if (straddling is not null)
+        {
+            command.CommandText = """
+                DELETE FROM record_blocks
+                WHERE source_id = $source AND first_sequence <= $through
+                  AND last_sequence = (SELECT min(last_sequence) FROM record_blocks WHERE source_id = $source AND last_sequence > $through)
+                """;
+            command.ExecuteNonQuery();
+            var block = new RecordBlock.Reader(straddling);
+            while (block.MoveNext())
+            {
+                if (block.Sequence > throughSequence)
+                {
+                    kept.Add(block.Sequence, block.ReceivedAtMicroseconds, block.Json, block.Headers);
+                }
+                else if (archivedAt is not null)
+                {
+                    loaded.Add(block.Sequence, block.ReceivedAtMicroseconds, block.Json, block.Headers);
+                }
+                else
+                {
+                    deleted++;
+                }
+            }
+        }
+
+        DeleteData(connection, transaction, dataIds);
         var db = connection.Handle!;
         if (kept.Records > 0)
         {
-            Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.InsertSql, out var insert));
-            using (insert)
-            {
-                RecordBlock.Insert(db, insert, sourceId, kept);
-            }
+            using var insert = new RecordBlock.Inserter(db);
+            insert.Insert(sourceId, kept);
         }
 
         if (loaded.Records > 0)
         {
             (deleted, deletedBytes) = (deleted + loaded.Records, deletedBytes + loaded.Bytes);
-            Check(db, raw.sqlite3_prepare_v2(db, RecordBlock.ArchiveInsertSql, out var archive));
-            using (archive)
-            {
-                RecordBlock.Insert(db, archive, sourceId, loaded, archivedAt);
-            }
+            using var archive = new RecordBlock.Inserter(db, archive: true);
+            archive.Insert(sourceId, loaded, archivedAt);
         }
 
         if (archivedAt is not null && deleted > 0)
@@ -348,6 +370,26 @@ public sealed class SqliteRecordBuffer : IRecordBuffer
 
         transaction.Commit();
         return deleted;
+    }
+
+    /// <summary>Deletes the <c>block_data</c> rows of block rows deleted for good.</summary>
+    private static void DeleteData(SqliteConnection connection, SqliteTransaction transaction, List<long> dataIds)
+    {
+        if (dataIds.Count == 0)
+        {
+            return;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM block_data WHERE id = $id";
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        command.Prepare();
+        foreach (var dataId in dataIds)
+        {
+            id.Value = dataId;
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Adds to (or, negative, takes from) a source's archive totals; a source left with none loses its row.</summary>

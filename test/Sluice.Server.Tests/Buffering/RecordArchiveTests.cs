@@ -111,6 +111,7 @@ public sealed class RecordArchiveTests : IAsyncLifetime
 
         Assert.Equal(1_200, await _buffer.Buffer.SweepArchiveAsync(CancellationToken.None));
         Assert.Equal(ArchiveStats.Empty, await _buffer.Buffer.GetArchiveAsync(1_200, CancellationToken.None));
+        Assert.Equal(0, BlockDataRows(_buffer)); // the swept blocks' bytes went with them
     }
 
     [Fact]
@@ -147,6 +148,28 @@ public sealed class RecordArchiveTests : IAsyncLifetime
         using var count = connection.CreateCommand();
         count.CommandText = "SELECT (SELECT count(*) FROM archived_blocks) + (SELECT count(*) FROM archive_sources)";
         Assert.Equal(0L, count.ExecuteScalar());
+        Assert.Equal(1, BlockDataRows(buffer)); // the trimmed block's bytes, written again; the loaded ones are gone
+    }
+
+    [Fact]
+    public async Task DeleteThroughAsync_InsideABlock_ArchivesTheLoadedPartAndKeepsNoStaleBytes()
+    {
+        await AppendAsync(1, Stripe, """{"n":1}""", """{"n":2}""", """{"n":3}""");
+        var all = await ReadAsync(1);
+
+        await _buffer.Buffer.DeleteThroughAsync(1, all[1].Sequence, CancellationToken.None);
+
+        Assert.Equal(["""{"n":1}""", """{"n":2}"""], (await ReadArchivedAsync(1)).Select(r => r.Json));
+        Assert.Equal(["""{"n":3}"""], (await ReadAsync(1)).Select(r => r.Json));
+        Assert.Equal(2, BlockDataRows(_buffer)); // one for the archived part, one for the kept part: the split block's bytes went
+    }
+
+    private static long BlockDataRows(TestBuffer buffer)
+    {
+        using var connection = buffer.Database.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM block_data";
+        return (long)count.ExecuteScalar()!;
     }
 
     private async Task<IReadOnlyList<BufferedRecord>> ReadAsync(long sourceId) =>

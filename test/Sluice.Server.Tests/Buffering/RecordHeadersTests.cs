@@ -97,7 +97,7 @@ public sealed class RecordHeadersTests : IAsyncLifetime
         using (var connection = _buffer.Database.Open())
         using (var insert = connection.CreateCommand())
         {
-            insert.CommandText = "INSERT INTO record_blocks VALUES (9, 101, 100, 2, $bytes, 5000000, 5000000, $data)";
+            insert.CommandText = "INSERT INTO record_blocks (source_id, last_sequence, first_sequence, records, bytes, first_received_at, last_received_at, data) VALUES (9, 101, 100, 2, $bytes, 5000000, 5000000, $data)";
             insert.Parameters.AddWithValue("$bytes", Encoding.UTF8.GetByteCount("""{"old":1}{"old":2,"t":"é"}"""));
             insert.Parameters.AddWithValue("$data", block);
             insert.ExecuteNonQuery();
@@ -151,7 +151,7 @@ public sealed class RecordHeadersTests : IAsyncLifetime
     {
         using var connection = _buffer.Database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data FROM record_blocks WHERE source_id = $source";
+        command.CommandText = "SELECT coalesce((SELECT d.data FROM block_data d WHERE d.id = b.data_id), b.data) FROM record_blocks b WHERE source_id = $source";
         command.Parameters.AddWithValue("$source", sourceId);
         return (byte[])command.ExecuteScalar()!;
     }
