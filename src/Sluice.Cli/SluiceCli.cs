@@ -3,6 +3,7 @@ using Sluice.Cli.Commands;
 using Sluice.Cli.Commands.Accounts;
 using Sluice.Cli.Commands.Destinations;
 using Sluice.Cli.Commands.Hooks;
+using Sluice.Cli.Commands.Integrations;
 using Sluice.Cli.Commands.Sources;
 using Sluice.Cli.Commands.Tokens;
 using Sluice.Cli.Commands.Users;
@@ -53,6 +54,11 @@ public static class SluiceCli
                     new CreateWebhookUrlCommand(env),
                     new RevokeWebhookUrlCommand(env),
                 },
+            },
+            new Command("integrations", "The providers Sluice has setup pages, signature checks and layouts for.")
+            {
+                new ListIntegrationsCommand(env),
+                new IntegrationDocsCommand(env),
             },
             new Command("destinations", "Where your tables are loaded.")
             {

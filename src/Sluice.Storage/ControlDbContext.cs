@@ -78,6 +78,9 @@ public abstract class ControlDbContext : DbContext
             e.Property(s => s.TableFrom).HasMaxLength(300);
             e.Property(s => s.CaptureHeaders).HasMaxLength(2000);
             e.Property(s => s.LastReloadRefused).HasMaxLength(500);
+            e.Property(s => s.SigningSecret).HasMaxLength(2000);
+            e.Property(s => s.PreviousSigningSecret).HasMaxLength(2000);
+            e.Property(s => s.LastSignatureRefusal).HasMaxLength(500);
 
             // Schema names of deleted sources can be reused (BEHAVIOUR.md §1.2).
             e.HasIndex(s => new { s.AccountId, s.Name }).IsUnique().HasFilter("deleted_at IS NULL");

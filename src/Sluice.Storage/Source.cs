@@ -46,6 +46,25 @@ public sealed class Source
 
     public long? LastReloadRecovered { get; set; }
 
+    /// <summary>
+    /// The provider's signing secret (a branded integration's <c>signing_secret</c>), encrypted with ASP.NET Core Data
+    /// Protection (it must be used to check signatures, so it cannot be hashed); null: requests are not checked.
+    /// </summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>The secret before the last change, still accepted until <see cref="PreviousSigningSecretUntil"/> (a rotation's overlap).</summary>
+    public string? PreviousSigningSecret { get; set; }
+
+    public DateTime? PreviousSigningSecretUntil { get; set; }
+
+    /// <summary>Requests refused for a missing or wrong signature.</summary>
+    public long SignatureRefusals { get; set; }
+
+    public DateTime? LastSignatureRefusalAt { get; set; }
+
+    /// <summary>Why the last refused request was refused (which header, what was wrong; never the expected value).</summary>
+    public string? LastSignatureRefusal { get; set; }
+
     /// <summary>Why the last reload asked for did not run (the tables were left as they were); null when it ran.</summary>
     public string? LastReloadRefused { get; set; }
 }

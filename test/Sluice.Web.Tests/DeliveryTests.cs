@@ -52,7 +52,7 @@ public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHo
         await visit.ShotAsync("hook-added");
         var hookId = await page.Locator("tr[data-hook-id]").GetAttributeAsync("data-hook-id");
 
-        await visit.GoAsync("/integrations/new", "add-integration");
+        await visit.GoAsync("/integrations/new?type=webhook.incoming-webhook", "add-integration");
         await page.GetByLabel("Integration name").FillAsync("Delivered Orders");
         await page.GetByLabel("Primary key (optional)").FillAsync("id");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save integration" }).ClickAsync();

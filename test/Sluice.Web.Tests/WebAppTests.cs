@@ -103,7 +103,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await using var visit = await app.SignInAsync(nameof(AddIntegration_PostEventsToTheUrl_DashboardCountsChange));
         var page = visit.Page;
 
-        await visit.GoAsync("/integrations/new", "add-integration");
+        await visit.GoAsync("/integrations/new?type=webhook.incoming-webhook", "add-integration");
         await page.GetByLabel("Integration name").FillAsync("Shop Events");
         await page.GetByLabel("Primary key (optional)").FillAsync("order.id");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save integration" }).ClickAsync();
@@ -396,7 +396,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
 
     private static async Task<string> AddIntegrationAsync(Visit visit, string name)
     {
-        await visit.GoAsync("/integrations/new", "add-integration");
+        await visit.GoAsync("/integrations/new?type=webhook.incoming-webhook", "add-integration");
         await visit.Page.GetByLabel("Integration name").FillAsync(name);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Save integration" }).ClickAsync();
         await visit.Page.Locator("#webhook-url").WaitForAsync();

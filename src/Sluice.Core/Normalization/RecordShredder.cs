@@ -176,7 +176,11 @@ internal sealed class RecordShredder
         }
 
         string? value = null;
-        if (_route.Kind == TableRouteKind.Header)
+        if (_route.Kind == TableRouteKind.Table)
+        {
+            value = _route.Name;
+        }
+        else if (_route.Kind == TableRouteKind.Header)
         {
             value = source.Headers?.GetValueOrDefault(_route.HeaderKey);
         }

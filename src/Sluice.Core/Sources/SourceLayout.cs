@@ -10,6 +10,9 @@ public enum TableRouteKind
 
     /// <summary><c>field:&lt;dotted.path&gt;</c>: a scalar inside the record (e.g. <c>type</c>, <c>data.object.object</c>).</summary>
     Field,
+
+    /// <summary><c>table:&lt;name&gt;</c>: every record into one named root table instead of <c>data</c> (SendGrid's <c>events</c>).</summary>
+    Table,
 }
 
 /// <summary>
@@ -20,6 +23,7 @@ public sealed record TableRoute(TableRouteKind Kind, string Name)
 {
     public const string HeaderPrefix = "header:";
     public const string FieldPrefix = "field:";
+    public const string TablePrefix = "table:";
 
     /// <summary>The field path split at its dots; only for <see cref="TableRouteKind.Field"/>.</summary>
     public IReadOnlyList<string> FieldPath => Kind == TableRouteKind.Field ? Name.Split('.') : [];
@@ -27,7 +31,12 @@ public sealed record TableRoute(TableRouteKind Kind, string Name)
     /// <summary>The header's name lowercased, as the buffer keeps captured headers; only for <see cref="TableRouteKind.Header"/>.</summary>
     public string HeaderKey => Name.ToLowerInvariant();
 
-    public override string ToString() => (Kind == TableRouteKind.Header ? HeaderPrefix : FieldPrefix) + Name;
+    public override string ToString() => Kind switch
+    {
+        TableRouteKind.Header => HeaderPrefix,
+        TableRouteKind.Field => FieldPrefix,
+        _ => TablePrefix,
+    } + Name;
 
     /// <summary>Parses <paramref name="text"/>; null with a specific reason (what, what is allowed) when it is not a route.</summary>
     public static TableRoute? Parse(string text, out string? error)
@@ -64,7 +73,19 @@ public sealed record TableRoute(TableRouteKind Kind, string Name)
             return new TableRoute(TableRouteKind.Field, path);
         }
 
-        error = $"table_from '{text}' is not a route; write header:<Header-Name> (e.g. header:X-GitHub-Event) or field:<dotted.path> (e.g. field:type, field:data.object.object).";
+        if (text.StartsWith(TablePrefix, StringComparison.Ordinal))
+        {
+            var table = text[TablePrefix.Length..];
+            if (table.Length == 0 || table.Length > SourceLayout.MaxFieldPathLength)
+            {
+                error = $"table_from '{text}' must name a table after table: (1 to {SourceLayout.MaxFieldPathLength} characters), e.g. table:events.";
+                return null;
+            }
+
+            return new TableRoute(TableRouteKind.Table, table);
+        }
+
+        error = $"table_from '{text}' is not a route; write header:<Header-Name> (e.g. header:X-GitHub-Event), field:<dotted.path> (e.g. field:type, field:data.object.object) or table:<name> (every record into one table).";
         return null;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Server.Hosting;
@@ -34,6 +36,13 @@ public static class ControlPlaneExtensions
         builder.Services.AddHostedService<ControlPlaneInitializer>();
         builder.Services.AddHealthChecks().AddCheck<ControlPlaneHealthCheck>("control-plane", tags: ["ready"]);
 
+        // Secrets the control plane must use, not only check (destination passwords, hook and provider signing secrets),
+        // are encrypted with these keys, kept in <data-dir>/keys.
+        builder.Services.AddDataProtection().SetApplicationName("Sluice");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(dataDir.Root, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        builder.Services.AddSingleton<SigningSecrets>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<ApiTokenService>();
         builder.Services.AddSingleton<WebhookTokenResolver>();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sluice.Core.Integrations;
 using Sluice.Core.Sources;
 using Sluice.Storage;
 
@@ -8,7 +9,7 @@ namespace Sluice.Server.Accounts;
 /// Sources of an account and their webhook tokens. Every method is scoped to one account: another account's ids
 /// answer not found, exactly like unknown ids.
 /// </summary>
-public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, WebhookTokenResolver resolver, TimeProvider time) : IDisposable
+public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, WebhookTokenResolver resolver, SigningSecrets secrets, TimeProvider time) : IDisposable
 {
     public const int MaxLiveWebhookTokens = 2;
     public const int MaxDisplayNameLength = 200;
@@ -20,10 +21,29 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
     public async Task<ControlPlaneResult<CreatedSource>> CreateAsync(long clientId, NewSource request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!SourceTypes.IsSupported(request.Type))
+        if (IntegrationCatalog.Find(request.Type) is not { } integration)
         {
             return ControlPlaneError.BadRequest(
-                $"Unknown source type '{request.Type}'; supported types: {string.Join(", ", SourceTypes.Supported)}.");
+                $"Unknown source type '{request.Type}'; GET /v4/source-types lists the {SourceTypes.Supported.Count} types (e.g. webhook.incoming-webhook, webhook.github, webhook.stripe).");
+        }
+
+        // A branded integration's documented or sensible layout, unless the request says otherwise.
+        var defaults = integration.Layout;
+        if (defaults.PrimaryKeyReadOnly && request.PrimaryKey is not null && request.PrimaryKey != defaults.PrimaryKey)
+        {
+            return ControlPlaneError.BadRequest(
+                $"webhookz_primary_key of {integration.SourceType} is system-provided and read-only ('{defaults.PrimaryKey}'); leave it out.");
+        }
+
+        request = request with
+        {
+            PrimaryKey = request.PrimaryKey ?? defaults.PrimaryKey,
+            TableFrom = request.TableFrom ?? defaults.TableFrom,
+            CaptureHeaders = request.CaptureHeaders ?? (defaults.CaptureHeaders.Count > 0 ? defaults.CaptureHeaders : null),
+        };
+        if (request.SigningSecret is not null && SigningSecrets.Validate(integration, request.SigningSecret) is { } secretError)
+        {
+            return ControlPlaneError.BadRequest(secretError);
         }
 
         if (ValidateDisplayName(request.DisplayName) is { } displayNameError)
@@ -87,6 +107,11 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
                 UpdatedAt = now,
             };
             StoredLayout.Store(source, layout!);
+            if (request.SigningSecret is not null)
+            {
+                secrets.Set(source, request.SigningSecret.Trim(), now);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Sources.Add(source);
             try
@@ -188,6 +213,22 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
         }
 
         var now = ControlClock.Now(time);
+        if (update.HasSigningSecret)
+        {
+            if (update.SigningSecret is null)
+            {
+                SigningSecrets.Clear(source);
+            }
+            else if (SigningSecrets.Validate(IntegrationCatalog.Find(source.Type) ?? IntegrationCatalog.Generic, update.SigningSecret) is { } secretError)
+            {
+                return ControlPlaneError.BadRequest(secretError);
+            }
+            else
+            {
+                secrets.Set(source, update.SigningSecret.Trim(), now);
+            }
+        }
+
         if (update.Paused is { } paused && paused != source.PausedAt.HasValue)
         {
             source.PausedAt = paused ? now : null;

@@ -33,4 +33,9 @@ public sealed record SourceUpdate
     public bool HasMaxDepth { get; init; }
 
     public int? MaxDepth { get; init; }
+
+    /// <summary>True when the request said anything about signing_secret: a new secret (the old one stays valid for a day), or null to remove it.</summary>
+    public bool HasSigningSecret { get; init; }
+
+    public string? SigningSecret { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Sluice.Core.Integrations;
 using Sluice.Core.Sources;
 using Sluice.Server.Ingestion;
 using Sluice.Storage;
@@ -13,7 +14,7 @@ namespace Sluice.Server.Accounts;
 /// Resolves webhook tokens for ingest. Live tokens are cached by hash for <see cref="CacheLifetime"/>; revoking a
 /// token or pausing, resuming or deleting its source removes the entries in this process at once.
 /// </summary>
-public sealed class WebhookTokenResolver(IDbContextFactory<ControlDbContext> contexts, TimeProvider time) : IWebhookTokenResolver
+public sealed class WebhookTokenResolver(IDbContextFactory<ControlDbContext> contexts, SigningSecrets secrets, TimeProvider time) : IWebhookTokenResolver
 {
     /// <summary>How long a lookup is reused; bounds how late another node notices a change.</summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
@@ -102,15 +103,41 @@ public sealed class WebhookTokenResolver(IDbContextFactory<ControlDbContext> con
                 from t in db.WebhookTokens.AsNoTracking()
                 join s in db.Sources.AsNoTracking() on t.SourceId equals s.Id
                 where t.TokenHash == hash && t.RevokedAt == null
-                select new { t.TokenHash, s.AccountId, SourceId = s.Id, s.PausedAt, s.DeletedAt, s.TableFrom, s.CaptureHeaders, s.MaxDepth })
+                select new { t.TokenHash, s.AccountId, SourceId = s.Id, s.Type, s.PausedAt, s.DeletedAt, s.TableFrom, s.CaptureHeaders, s.MaxDepth, s.SigningSecret, s.PreviousSigningSecret, s.PreviousSigningSecretUntil })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null || !SecretTokens.Matches(token, row.TokenHash))
         {
             return null;
         }
 
+        var integration = IntegrationCatalog.Find(row.Type);
+        WebhookSecrets? live = null;
+        if (row.SigningSecret is not null)
+        {
+            live = new WebhookSecrets(
+                secrets.Reveal(row.SigningSecret), row.PreviousSigningSecret is null ? null : secrets.Reveal(row.PreviousSigningSecret), row.PreviousSigningSecretUntil);
+        }
+
         return new WebhookTarget(
-            row.AccountId, row.SourceId, row.PausedAt is null && row.DeletedAt is null, StoredLayout.Of(row.TableFrom, row.CaptureHeaders, row.MaxDepth));
+            row.AccountId, row.SourceId, row.PausedAt is null && row.DeletedAt is null, StoredLayout.Of(row.TableFrom, row.CaptureHeaders, row.MaxDepth))
+        {
+            Integration = integration?.Name == IntegrationCatalog.IncomingWebhook ? null : integration,
+            Secrets = live,
+        };
+    }
+
+    /// <summary>One UPDATE per refused request: refusals are rare for a provider that signs correctly, and each is worth seeing.</summary>
+    public async Task NoteSignatureRefusedAsync(long sourceId, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var now = ControlClock.Now(time);
+        var shown = reason.Length > 500 ? reason[..500] : reason;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Sources.Where(s => s.Id == sourceId).ExecuteUpdateAsync(
+            u => u.SetProperty(s => s.SignatureRefusals, s => s.SignatureRefusals + 1)
+                .SetProperty(s => s.LastSignatureRefusalAt, now)
+                .SetProperty(s => s.LastSignatureRefusal, shown),
+            cancellationToken);
     }
 
     private sealed record CachedTarget(WebhookTarget Target, DateTimeOffset ExpiresAt);

@@ -49,7 +49,7 @@ internal static class SourceEndpoints
 
         if (type is null)
         {
-            return ApiError.BadRequest($"type is required; supported types: {string.Join(", ", SourceTypes.Supported)}.");
+            return ApiError.BadRequest("type is required, e.g. webhook.incoming-webhook; GET /v4/source-types lists every type.");
         }
 
         if (!SourceProperties.TryRead(properties, out var props, out error))
@@ -68,6 +68,7 @@ internal static class SourceEndpoints
             TableFrom = props.TableFromValue,
             CaptureHeaders = props.CaptureHeadersValue,
             MaxDepth = props.MaxDepthValue,
+            SigningSecret = props.SigningSecret,
         };
         var result = await sources.CreateAsync(clientId, request, cancellationToken);
         if (!result.Succeeded)
@@ -135,6 +136,8 @@ internal static class SourceEndpoints
             CaptureHeaders = props.CaptureHeadersValue,
             HasMaxDepth = props.HasMaxDepth,
             MaxDepth = props.MaxDepthValue,
+            HasSigningSecret = props.HasSigningSecret,
+            SigningSecret = props.SigningSecret,
         };
         var result = await sources.UpdateAsync(user.ClientId(), id, update, cancellationToken);
         if (result.Succeeded)

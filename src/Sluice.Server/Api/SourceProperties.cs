@@ -16,7 +16,7 @@ internal sealed record SourceProperties
     public const string CaptureHeaders = "capture_headers";
     public const string MaxDepth = "max_depth";
 
-    private static readonly string[] Known = [SourceTypes.PrimaryKeyProperty, TableFrom, CaptureHeaders, MaxDepth];
+    private static readonly string[] Known = [SourceTypes.PrimaryKeyProperty, TableFrom, CaptureHeaders, MaxDepth, SourceTypes.SigningSecretProperty];
 
     public bool HasPrimaryKey { get; init; }
 
@@ -34,6 +34,11 @@ internal sealed record SourceProperties
 
     public int? MaxDepthValue { get; init; }
 
+    /// <summary>True when the request named signing_secret (write-only; null removes it).</summary>
+    public bool HasSigningSecret { get; init; }
+
+    public string? SigningSecret { get; init; }
+
     public static bool TryRead(JsonElement? properties, out SourceProperties read, out string? error)
     {
         read = new SourceProperties();
@@ -47,7 +52,7 @@ internal sealed record SourceProperties
         {
             if (!Known.Contains(property.Name, StringComparer.Ordinal))
             {
-                error = $"Unknown property '{property.Name}'; {SourceTypes.IncomingWebhook} sources accept {string.Join(", ", Known)} "
+                error = $"Unknown property '{property.Name}'; webhook sources accept {string.Join(", ", Known)} "
                     + "(webhook sources have no scheduling, table or column selection).";
                 return false;
             }
@@ -55,6 +60,7 @@ internal sealed record SourceProperties
 
         if (!JsonBody.TryGetString(props, SourceTypes.PrimaryKeyProperty, "properties." + SourceTypes.PrimaryKeyProperty, out var primaryKey, out error)
             || !JsonBody.TryGetString(props, TableFrom, "properties." + TableFrom, out var tableFrom, out error)
+            || !JsonBody.TryGetString(props, SourceTypes.SigningSecretProperty, "properties." + SourceTypes.SigningSecretProperty, out var signingSecret, out error)
             || !TryReadHeaders(props, out var headers, out error)
             || !TryReadDepth(props, out var depth, out error))
         {
@@ -71,6 +77,8 @@ internal sealed record SourceProperties
             CaptureHeadersValue = headers,
             HasMaxDepth = props.TryGetProperty(MaxDepth, out _),
             MaxDepthValue = depth,
+            HasSigningSecret = props.TryGetProperty(SourceTypes.SigningSecretProperty, out _),
+            SigningSecret = signingSecret,
         };
         return true;
     }

@@ -7,6 +7,8 @@ namespace Sluice.Server.Api;
 /// <summary>
 /// The Connect source object. <c>properties</c> holds what is set: <c>webhookz_primary_key</c>, <c>table_from</c>,
 /// <c>capture_headers</c> (array), <c>max_depth</c>; <c>{}</c> when none. <c>reload_requested_at</c> is set while a reload waits.
+/// The signing secret is write-only: <c>signing_secret_set</c> says whether there is one, the secret itself is never returned;
+/// <c>signature_refusals</c> counts requests refused for their signature, the last with its reason.
 /// </summary>
 public record SourceResponse(
     long Id,
@@ -21,6 +23,16 @@ public record SourceResponse(
     DateTime? DeletedAt,
     DateTime? ReloadRequestedAt)
 {
+    public bool SigningSecretSet { get; init; }
+
+    public DateTime? PreviousSigningSecretUntil { get; init; }
+
+    public long SignatureRefusals { get; init; }
+
+    public DateTime? LastSignatureRefusalAt { get; init; }
+
+    public string? LastSignatureRefusal { get; init; }
+
     public static SourceResponse From(Source source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -56,6 +68,13 @@ public record SourceResponse(
             source.UpdatedAt,
             source.PausedAt,
             source.DeletedAt,
-            source.ReloadRequestedAt);
+            source.ReloadRequestedAt)
+        {
+            SigningSecretSet = source.SigningSecret is not null,
+            PreviousSigningSecretUntil = source.PreviousSigningSecret is null ? null : source.PreviousSigningSecretUntil,
+            SignatureRefusals = source.SignatureRefusals,
+            LastSignatureRefusalAt = source.LastSignatureRefusalAt,
+            LastSignatureRefusal = source.LastSignatureRefusal,
+        };
     }
 }

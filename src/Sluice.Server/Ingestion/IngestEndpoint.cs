@@ -9,7 +9,7 @@ namespace Sluice.Server.Ingestion;
 /// <c>/v1/clients/{client_id}/token/{token}</c>: POST stores the body's records and answers 200 only once they are durable.
 /// A plain request delegate rather than a typed minimal-API handler: it is the hot path and answers with fixed bodies.
 /// </summary>
-public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver resolver, IOptions<IngestOptions> options, SluiceMetrics metrics)
+public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver resolver, IOptions<IngestOptions> options, SluiceMetrics metrics, TimeProvider time)
 {
     public const string Route = "/v1/clients/{client_id}/token/{token}";
 
@@ -19,7 +19,8 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
     {
         var request = context.Request;
         var isHead = HttpMethods.IsHead(request.Method);
-        if (!isHead && !HttpMethods.IsPost(request.Method))
+        var isGet = HttpMethods.IsGet(request.Method);
+        if (!isHead && !isGet && !HttpMethods.IsPost(request.Method))
         {
             context.Response.Headers.Allow = "POST, HEAD";
             await IngestResponses.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, IngestResponses.MethodNotAllowed, "text/plain");
@@ -46,7 +47,21 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             return;
         }
 
-        if (IsFormOrMultipart(request.ContentType))
+        if (isGet)
+        {
+            // Only a provider that checks its URL with a GET (Dropbox) is answered; for the others GET is not a method here.
+            if (target.Integration?.Handshake == Core.Integrations.Handshake.GetChallenge)
+            {
+                await IntegrationRequests.AnswerGetChallengeAsync(context);
+                return;
+            }
+
+            context.Response.Headers.Allow = "POST, HEAD";
+            await IngestResponses.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, IngestResponses.MethodNotAllowed, "text/plain");
+            return;
+        }
+
+        if (target.Integration is null && IsFormOrMultipart(request.ContentType))
         {
             await IngestResponses.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, IngestResponses.UnsupportedMediaType);
             return;
@@ -62,6 +77,12 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
                 await IngestResponses.WriteHeaderTooLargeAsync(context, refused.Name, refused.Bytes, _options.MaxHeaderBytes);
                 return;
             }
+        }
+
+        if (target.Integration is not null)
+        {
+            await IntegrationRequests.HandleAsync(context, target, writer, resolver, headers, _options, metrics, time);
+            return;
         }
 
         await StoreAsync(context, writer, target.SourceId, headers, _options, metrics);

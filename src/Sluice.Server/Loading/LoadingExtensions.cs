@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sluice.Core.Normalization;
 using Sluice.Server.Hosting;
@@ -28,11 +26,6 @@ public static class LoadingExtensions
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Loading:MinRetryDelay must be positive and at most Loading:MaxRetryDelay.")
             .Validate(o => o.ErrorEmailDelay >= TimeSpan.Zero, "Loading:ErrorEmailDelay cannot be negative, e.g. 02:00:00.")
             .ValidateOnStart();
-
-        builder.Services.AddDataProtection().SetApplicationName("Sluice");
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(dataDir.Root, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
         builder.Services.AddSingleton<LoadPlanner>();
         builder.Services.AddSingleton<DestinationSettings>();

@@ -167,5 +167,8 @@ internal sealed class LayoutResolver(IWebhookTokenResolver inner, LayoutResolver
         return target is not null && layouts.TryGetValue(target.SourceId, out var layout) ? target with { Layout = layout } : target;
     }
 
+    public Task NoteSignatureRefusedAsync(long sourceId, string reason, CancellationToken cancellationToken) =>
+        inner.NoteSignatureRefusedAsync(sourceId, reason, cancellationToken);
+
     public sealed class Layouts : ConcurrentDictionary<long, SourceLayout>;
 }

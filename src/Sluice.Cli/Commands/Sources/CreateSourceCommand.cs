@@ -6,7 +6,7 @@ using Sluice.Cli.Api;
 namespace Sluice.Cli.Commands.Sources;
 
 /// <summary>
-/// <c>sluice sources create NAME [--schema S] [--primary-key K] [--table-from R] [--capture-header H]... [--max-depth N]</c>:
+/// <c>sluice sources create NAME [--type github] [--signing-secret S] [--schema S] [--primary-key K] [--table-from R] [--capture-header H]... [--max-depth N]</c>:
 /// prints the webhook URL, once.
 /// </summary>
 public sealed class CreateSourceCommand : ApiCommand
@@ -25,14 +25,29 @@ public sealed class CreateSourceCommand : ApiCommand
         HelpName = "FIELD",
     };
 
+    private readonly Option<string> _type = new("--type")
+    {
+        Description = "The integration, e.g. github, stripe, sendgrid (sluice integrations list); its layout and signature check apply. Default: incoming-webhook.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "incoming-webhook",
+    };
+
+    private readonly Option<string?> _signingSecret = new("--signing-secret")
+    {
+        Description = "The provider's signing secret (or SendGrid's verification key); read from $SLUICE_SIGNING_SECRET when this is '-'. Never shown again.",
+        HelpName = "SECRET",
+    };
+
     private readonly LayoutOptions _layout = new();
 
     public CreateSourceCommand(CliEnvironment env)
-        : base("create", "Create an Incoming Webhooks source and print its webhook URL.", env)
+        : base("create", "Create a source (Incoming Webhooks, or a provider's integration with --type) and print its webhook URL.", env)
     {
         Arguments.Add(_displayName);
         Options.Add(_schema);
         Options.Add(_primaryKey);
+        Options.Add(_type);
+        Options.Add(_signingSecret);
         _layout.AddTo(this);
     }
 
@@ -45,11 +60,19 @@ public sealed class CreateSourceCommand : ApiCommand
         }
 
         _layout.Fill(parseResult, properties);
+        if (parseResult.GetValue(_signingSecret) is { } secret)
+        {
+            properties["signing_secret"] = secret == "-"
+                ? Environment.GetVariable("SLUICE_SIGNING_SECRET") ?? throw new CliException("--signing-secret - reads $SLUICE_SIGNING_SECRET, which is not set.")
+                : secret;
+        }
+
+        var type = parseResult.GetValue(_type)!;
 
         var body = new JsonObject
         {
             ["display_name"] = parseResult.GetRequiredValue(_displayName),
-            ["type"] = "webhook.incoming-webhook",
+            ["type"] = type.StartsWith("webhook.", StringComparison.Ordinal) ? type : "webhook." + type,
             ["properties"] = properties,
         };
         if (parseResult.GetValue(_schema) is { } schema)

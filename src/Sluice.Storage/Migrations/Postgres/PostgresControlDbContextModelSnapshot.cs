@@ -496,6 +496,15 @@ namespace Sluice.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("last_reload_version");
 
+                    b.Property<string>("LastSignatureRefusal")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_signature_refusal");
+
+                    b.Property<DateTime?>("LastSignatureRefusalAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_signature_refusal_at");
+
                     b.Property<int?>("MaxDepth")
                         .HasColumnType("integer")
                         .HasColumnName("max_depth");
@@ -510,6 +519,15 @@ namespace Sluice.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("paused_at");
 
+                    b.Property<string>("PreviousSigningSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("previous_signing_secret");
+
+                    b.Property<DateTime?>("PreviousSigningSecretUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_signing_secret_until");
+
                     b.Property<string>("PrimaryKey")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
@@ -518,6 +536,15 @@ namespace Sluice.Storage.Migrations.Postgres
                     b.Property<DateTime?>("ReloadRequestedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reload_requested_at");
+
+                    b.Property<long>("SignatureRefusals")
+                        .HasColumnType("bigint")
+                        .HasColumnName("signature_refusals");
+
+                    b.Property<string>("SigningSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("signing_secret");
 
                     b.Property<string>("TableFrom")
                         .HasMaxLength(300)

@@ -473,6 +473,15 @@ namespace Sluice.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_reload_version");
 
+                    b.Property<string>("LastSignatureRefusal")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_signature_refusal");
+
+                    b.Property<DateTime?>("LastSignatureRefusalAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_signature_refusal_at");
+
                     b.Property<int?>("MaxDepth")
                         .HasColumnType("INTEGER")
                         .HasColumnName("max_depth");
@@ -487,6 +496,15 @@ namespace Sluice.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("paused_at");
 
+                    b.Property<string>("PreviousSigningSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_signing_secret");
+
+                    b.Property<DateTime?>("PreviousSigningSecretUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_signing_secret_until");
+
                     b.Property<string>("PrimaryKey")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT")
@@ -495,6 +513,15 @@ namespace Sluice.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("ReloadRequestedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("reload_requested_at");
+
+                    b.Property<long>("SignatureRefusals")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signature_refusals");
+
+                    b.Property<string>("SigningSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signing_secret");
 
                     b.Property<string>("TableFrom")
                         .HasMaxLength(300)

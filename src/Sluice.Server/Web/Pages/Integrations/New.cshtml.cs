@@ -1,13 +1,28 @@
 using Microsoft.AspNetCore.Mvc;
+using Sluice.Core.Integrations;
 using Sluice.Core.Sources;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 
 namespace Sluice.Server.Web.Pages.Integrations;
 
-/// <summary>Name, optional schema name and primary key; then the once-only URL page (rendered, never stored).</summary>
+/// <summary>
+/// The gallery of providers (no <see cref="Type"/>), then a provider's setup page: name, optional schema name, the primary
+/// key where the integration asks for one, the signing secret where the provider signs; after saving, the once-only URL
+/// (rendered, never stored) and the provider's steps with it filled in.
+/// </summary>
 public sealed class NewIntegrationModel(SourceService sources) : WebPage
 {
+    [BindProperty(SupportsGet = true)]
+    public string? Type { get; set; }
+
+    [BindProperty]
+    public string? SigningSecret { get; set; }
+
+    public Integration? Integration { get; private set; }
+
+    public string? SigningSecretError { get; private set; }
+
     [BindProperty]
     public string? DisplayName { get; set; }
 
@@ -31,12 +46,31 @@ public sealed class NewIntegrationModel(SourceService sources) : WebPage
 
     public long CreatedId { get; private set; }
 
-    public void OnGet()
+    public IActionResult OnGet()
     {
+        if (Type is null)
+        {
+            return Page();
+        }
+
+        Integration = IntegrationCatalog.Find(Type);
+        return Integration is null ? NotFound() : Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        Integration = IntegrationCatalog.Find(Type ?? SourceTypes.IncomingWebhook);
+        if (Integration is null)
+        {
+            return NotFound();
+        }
+
+        var secret = string.IsNullOrWhiteSpace(SigningSecret) ? null : SigningSecret.Trim();
+        if (secret is not null && SigningSecrets.Validate(Integration, secret) is { } secretError)
+        {
+            SigningSecretError = secretError.Replace("signing_secret", Integration.Signature?.SecretLabel ?? "The secret", StringComparison.Ordinal);
+        }
+
         var schema = string.IsNullOrWhiteSpace(SchemaName) ? null : SchemaName.Trim();
         var key = string.IsNullOrWhiteSpace(PrimaryKey) ? null : PrimaryKey.Trim();
         if (string.IsNullOrWhiteSpace(DisplayName))
@@ -54,13 +88,13 @@ public sealed class NewIntegrationModel(SourceService sources) : WebPage
             PrimaryKeyError = keyError.Replace("webhookz_primary_key", "The primary key", StringComparison.Ordinal);
         }
 
-        if (DisplayNameError is not null || SchemaNameError is not null || PrimaryKeyError is not null)
+        if (DisplayNameError is not null || SchemaNameError is not null || PrimaryKeyError is not null || SigningSecretError is not null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
-        var result = await sources.CreateAsync(ClientId, new NewSource(DisplayName!, SourceTypes.IncomingWebhook, schema, key), cancellationToken);
+        var result = await sources.CreateAsync(ClientId, new NewSource(DisplayName!, Integration.SourceType, schema, key) { SigningSecret = secret }, cancellationToken);
         if (!result.Succeeded)
         {
             var message = result.Error.Message;

@@ -98,6 +98,26 @@ public sealed class IntegrationSettingsModel(
         return Done("Saved the table layout. It applies to records loaded from now on; rebuild the tables to apply it to the raw archive.", new { Id });
     }
 
+    /// <summary>Sets a new signing secret (the current one stays valid for a day) or, with <paramref name="remove"/>, stops checking.</summary>
+    public async Task<IActionResult> OnPostSecretAsync(string? signingSecret, bool remove, CancellationToken cancellationToken)
+    {
+        if (!remove && string.IsNullOrWhiteSpace(signingSecret))
+        {
+            return Done("Secret not saved: paste the secret the provider shows.", new { Id, Confirm = (string?)null });
+        }
+
+        var update = new SourceUpdate { HasSigningSecret = true, SigningSecret = remove ? null : signingSecret!.Trim() };
+        var result = await sources.UpdateAsync(ClientId, Id, update, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return result.Error.Kind == ControlPlaneErrorKind.NotFound ? NotFound() : Done("Secret not saved: " + result.Error.Message, new { Id, Confirm = (string?)null });
+        }
+
+        return Done(
+            remove ? "Removed the signing secret: requests are no longer checked." : "Saved the signing secret. Requests signed with the previous one are accepted for 24 hours more.",
+            new { Id, Confirm = (string?)null });
+    }
+
     public async Task<IActionResult> OnPostReloadAsync(CancellationToken cancellationToken)
     {
         var result = await sources.RequestReloadAsync(ClientId, Id, cancellationToken);
