@@ -394,6 +394,45 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Contains("table version 1", await page.Locator("#reload-status").TextContentAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Gallery_PickSendGrid_FollowTheSteps_EventsArriveInTheEventsTable()
+    {
+        await using var visit = await app.SignInAsync(nameof(Gallery_PickSendGrid_FollowTheSteps_EventsArriveInTheEventsTable));
+        var page = visit.Page;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add integration" }).First.ClickAsync();
+        await page.Locator("ul.gallery").WaitForAsync();
+        await visit.ShotAsync("gallery");
+        Assert.True(await page.Locator("ul.gallery li").CountAsync() >= 30);
+
+        await page.Locator("a[data-integration-type='webhook.sendgrid']").ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Add SendGrid integration" }).WaitForAsync();
+        await visit.ShotAsync("sendgrid-setup");
+        Assert.Contains("Event Webhook", await page.Locator("ol.steps").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByLabel("Primary key (optional)").CountAsync()); // branded: no primary-key step
+        await page.GetByLabel("Integration name").FillAsync("SendGrid Mail");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save integration" }).ClickAsync();
+        await page.Locator("#webhook-url").WaitForAsync();
+        var url = await page.Locator("#webhook-url").InputValueAsync();
+        await visit.ShotAsync("sendgrid-steps-with-url");
+        Assert.Equal(url, await page.Locator("ol.steps code.webhook-url").First.TextContentAsync());
+
+        // What SendGrid's "Test Integration" posts: an array of events, categories as an array or a string.
+        using (var posted = await Http.PostAsync(new Uri(url), new StringContent(
+            """[{"email":"example@test.com","timestamp":1513299569,"smtp-id":"<14c5d75ce93.dfd.64b469@ismtpd-555>","event":"processed","category":["cat facts","newsletter"],"sg_event_id":"sg_event_id","sg_message_id":"sg_message_id"},{"email":"example@test.com","timestamp":1513299569,"event":"open","category":"cat facts","sg_event_id":"sg_event_id2","useragent":"Mozilla/4.0","ip":"255.255.255.255"},{"email":null,"timestamp":1513299570,"event":"dropped","category":"cat facts","sg_event_id":"sg_event_id3","reason":"Bounced Address","status":"5.0.0"}]""",
+            Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        var settings = new Uri(page.Url).AbsolutePath;
+        await WaitForTableAsync(page, settings, "events", "2");
+        await visit.GoAsync("/data?table=sendgrid_mail.events", "sendgrid-events");
+        Assert.Equal(2, await page.Locator("table[aria-label='Rows of sendgrid_mail.events'] tbody tr").CountAsync());
+        await visit.GoAsync("/", "dashboard-with-icon");
+        Assert.Equal(1, await page.Locator("tr[data-integration='sendgrid_mail'] svg[aria-label='SendGrid']").CountAsync());
+    }
+
     private static async Task<string> AddIntegrationAsync(Visit visit, string name)
     {
         await visit.GoAsync("/integrations/new?type=webhook.incoming-webhook", "add-integration");
@@ -411,7 +450,6 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Reloads <paramref name="path"/> until <paramref name="cell"/> reads <paramref name="expected"/> (the loader runs in another process).</summary>
     /// <summary>Reloads the settings page until table <paramref name="table"/> is listed with <paramref name="rows"/> rows.</summary>
     private static async Task WaitForTableAsync(IPage page, string path, string table, string rows)
     {
@@ -433,6 +471,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Fail($"{path}: expected table {table} with {rows} rows, found '{text}' after 30 s");
     }
 
+    /// <summary>Reloads <paramref name="path"/> until <paramref name="cell"/> reads <paramref name="expected"/> (the loader runs in another process).</summary>
     private static async Task WaitForTextAsync(IPage page, string path, ILocator cell, string expected)
     {
         var clock = Stopwatch.StartNew();
