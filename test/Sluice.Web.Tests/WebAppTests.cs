@@ -388,6 +388,15 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Contains("Reload requested", await page.Locator(".flash").TextContentAsync(), StringComparison.Ordinal);
 
         await WaitForTableAsync(page, settings, "charge", "2");
+
+        // The loader notes the reload's outcome in the control plane just after the destination commit.
+        var clock = Stopwatch.StartNew();
+        while (!((await page.Locator("#reload-status").TextContentAsync()) ?? string.Empty).Contains("table version 1", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(200);
+            await page.GotoAsync(settings);
+        }
+
         await visit.ShotAsync("reloaded");
         Assert.Equal("1", (await page.Locator("[data-table-rows=refund]").TextContentAsync())?.Trim());
         Assert.Equal(0, await page.Locator("[data-table-rows=data]").CountAsync());

@@ -311,13 +311,18 @@ public static class WebhookSignatures
             return new SignatureRefusal(header, $"{header} is missing; the signature covers it.");
         }
 
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unix))
+        DateTimeOffset signedAt;
+        if (long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unix))
         {
-            return new SignatureRefusal(header, $"{header} is not a Unix time in {(milliseconds ? "milliseconds" : "seconds")}.");
+            signedAt = milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(unix, 253402300799999)) : DateTimeOffset.FromUnixTimeSeconds(Math.Min(unix, 253402300799));
+        }
+        else if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out signedAt))
+        {
+            // Zendesk sends ISO 8601 (2026-12-06T10:00:00Z); the others Unix time.
+            return new SignatureRefusal(header, $"{header} is not a Unix time in {(milliseconds ? "milliseconds" : "seconds")} or an ISO 8601 time.");
         }
 
         var tolerance = rule.Tolerance ?? TimeSpan.FromMinutes(5);
-        var signedAt = milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(unix, 253402300799999)) : DateTimeOffset.FromUnixTimeSeconds(Math.Min(unix, 253402300799));
         var age = now - signedAt;
         if (age > tolerance || age < -tolerance)
         {
