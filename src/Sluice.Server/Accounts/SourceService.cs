@@ -158,7 +158,7 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
     {
         ArgumentNullException.ThrowIfNull(update);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken);
+        var source = await FindLiveAsync(db, clientId, sourceId, cancellationToken);
         if (source is null)
         {
             return SourceNotFound(sourceId);
@@ -247,7 +247,7 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
     public async Task<ControlPlaneResult<Source>> RequestReloadAsync(long clientId, long sourceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken);
+        var source = await FindLiveAsync(db, clientId, sourceId, cancellationToken);
         if (source is null)
         {
             return SourceNotFound(sourceId);
@@ -260,11 +260,15 @@ public sealed class SourceService(IDbContextFactory<ControlDbContext> contexts, 
         return source;
     }
 
+    /// <summary>The account's source <paramref name="sourceId"/> unless deleted, tracked; null for another account's or an unknown id.</summary>
+    private static Task<Source?> FindLiveAsync(ControlDbContext db, long clientId, long sourceId, CancellationToken cancellationToken) =>
+        db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken);
+
     /// <summary>Stops accepting data at once. Tokens stay (their URLs answer 401 "not active"); warehouse data stays.</summary>
     public async Task<ControlPlaneResult<Source>> DeleteAsync(long clientId, long sourceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.AccountId == clientId && s.DeletedAt == null, cancellationToken);
+        var source = await FindLiveAsync(db, clientId, sourceId, cancellationToken);
         if (source is null)
         {
             return SourceNotFound(sourceId);
