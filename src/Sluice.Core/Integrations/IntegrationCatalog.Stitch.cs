@@ -59,8 +59,8 @@ public static partial class IntegrationCatalog
             Stitch = true,
             Protocol = "sendgrid",
             Color = "#1a82e2",
-            Layout = new IntegrationLayout("table:events", [], null, false,
-                "Events load into `events` (not `data`), with the `category` array in `events__category` (a `value` column); rows are appended."),
+            Layout = new IntegrationLayout("table:events", [], "event:email:timestamp", false,
+                "Events load into `events` (not `data`), keyed by `event`, `email` and `timestamp` together (Stitch's key `event:email:timestamp`), with the `category` array in `events__category` (`_sdc_source_key_event`, `_sdc_source_key_email`, `_sdc_source_key_timestamp`, `_sdc_level_0_id`, `value`)."),
             Drop = new DropRule("event", "dropped", "email", "`dropped` events whose `email` is null are not kept, as Stitch documents."),
             Signature = new SignatureRule(SignatureKind.Ecdsa, "X-Twilio-Email-Event-Webhook-Signature", "Verification key")
             {
@@ -75,7 +75,7 @@ public static partial class IntegrationCatalog
                 "Turn on **Signed Event Webhook**, copy the verification key and paste it into Sluice.",
                 "Press **Test Integration**: SendGrid posts an array of events; each becomes a row of `events`.",
             ],
-            ReplicationNotes = "Append-only: every event adds a row. Stitch documents `event`, `email` and `timestamp` as the identifying fields.",
+            ReplicationNotes = "Keyed by `event:email:timestamp`, as Stitch documents: an event SendGrid sends again replaces its row. Two events of one type, address and second (two clicks in the same second) are one row, as in Stitch.",
             SchemaNotes = "`events` holds one row per event; `events__category` holds the event's categories, one row per category, with `_sdc_level_0_id` and `value`. `dropped` events with a null `email` are not kept.",
         };
         yield return new Integration

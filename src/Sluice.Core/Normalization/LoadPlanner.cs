@@ -74,8 +74,9 @@ public sealed class LoadPlanner
         private readonly Dictionary<string, TableSchema> _existing = new(ColumnNamer.Comparer);
         private readonly IReadOnlyList<TableSchema> _existingInOrder;
         private readonly bool _upsert;
-        private readonly string _keyColumn;
-        private ColumnType? _keyType;
+        private readonly string[] _keyColumns;
+        private readonly ColumnType?[] _keyTypes;
+        private readonly IReadOnlyList<string> _keyFields;
         private readonly Dictionary<string, TableStatsBuilder> _stats = new(ColumnNamer.Comparer);
         private readonly List<TableStatsBuilder> _statsInOrder = [];
         private readonly Dictionary<string, TableNode> _tables = new(ColumnNamer.Comparer);
@@ -100,18 +101,25 @@ public sealed class LoadPlanner
             }
 
             _upsert = context.PrimaryKey is not null;
-            _keyColumn = RecordShredder.GeneratedKeyColumn;
-            _keyType = ColumnType.Text;
+            _keyFields = _upsert ? Sources.PrimaryKeyRule.Fields(context.PrimaryKey!) : [];
+            _keyColumns = [RecordShredder.GeneratedKeyColumn];
+            _keyTypes = [ColumnType.Text];
             if (_upsert)
             {
-                var key = context.PrimaryKey!;
-                var named = key.StartsWith(Sources.SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase) ? key : ColumnNamer.ClientName(key);
-                var existingKey = existingTables
+                var rootColumns = existingTables
                     .Where(t => t.Mappings.Count == 0 ? ColumnNamer.Comparer.Equals(t.Name, RecordShredder.RootTable) : ColumnNamer.Comparer.Equals(t.Mappings[0].RootTable, t.Name))
                     .SelectMany(t => t.Columns)
-                    .FirstOrDefault(c => ColumnNamer.Comparer.Equals(c.Name, named));
-                _keyColumn = existingKey?.Name ?? named;
-                _keyType = existingKey?.Type;
+                    .ToList();
+                _keyColumns = new string[_keyFields.Count];
+                _keyTypes = new ColumnType?[_keyFields.Count];
+                for (var k = 0; k < _keyFields.Count; k++)
+                {
+                    var key = _keyFields[k];
+                    var named = key.StartsWith(Sources.SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase) ? key : ColumnNamer.ClientName(key);
+                    var existingKey = rootColumns.FirstOrDefault(c => ColumnNamer.Comparer.Equals(c.Name, named));
+                    _keyColumns[k] = existingKey?.Name ?? named;
+                    _keyTypes[k] = existingKey?.Type;
+                }
             }
 
             Stats(RecordShredder.RootTable, RecordShredder.RootTable, RecordShredder.RootTable);
@@ -165,7 +173,7 @@ public sealed class LoadPlanner
 
         private List<ShreddedRecord> Shred(IReadOnlyList<BufferedRecord> records)
         {
-            var shredder = _shredder = new RecordShredder(_context.PrimaryKey, _keyColumn, _context.Layout, _existingInOrder, _drafts);
+            var shredder = _shredder = new RecordShredder(_context.PrimaryKey, _keyColumns, _context.Layout, _existingInOrder, _drafts);
             var accepted = new List<ShreddedRecord>(records.Count);
             foreach (var source in records)
             {
@@ -177,16 +185,10 @@ public sealed class LoadPlanner
 
                 record.RootTable = root;
 
-                if (_upsert)
+                if (_upsert && KeyTypeMismatch(record) is { } mismatch)
                 {
-                    _keyType ??= record.KeyType;
-                    if (record.KeyType != _keyType)
-                    {
-                        var reasonText = RejectionReasons.PrimaryKeyTypeMismatch(
-                            _context.PrimaryKey!, _keyColumn, ColumnTypes.SqlName(record.KeyType), ColumnTypes.SqlName(_keyType.Value));
-                        RejectRecord(source, root, reasonText, root);
-                        continue;
-                    }
+                    RejectRecord(source, root, mismatch, root);
+                    continue;
                 }
 
                 accepted.Add(record);
@@ -194,6 +196,26 @@ public sealed class LoadPlanner
 
             return accepted;
         }
+
+        /// <summary>Null when each key value has its column's type (the first record's, for a new column), else the rejection reason.</summary>
+        private string? KeyTypeMismatch(ShreddedRecord record)
+        {
+            for (var k = 0; k < _keyColumns.Length; k++)
+            {
+                var type = record.KeyTypes is { } types ? types[k] : record.KeyType;
+                _keyTypes[k] ??= type;
+                if (type != _keyTypes[k])
+                {
+                    return RejectionReasons.PrimaryKeyTypeMismatch(_keyFields[k], _keyColumns[k], ColumnTypes.SqlName(type), ColumnTypes.SqlName(_keyTypes[k]!.Value));
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The key columns of a root table, or their <c>_sdc_source_key_*</c> copies in a subtable, with their types.</summary>
+        private ColumnSpec[] KeySpecs(bool root) =>
+            _keyColumns.Select((c, k) => new ColumnSpec(root ? c : SourceKeyColumn(c), _keyTypes[k] ?? ColumnType.Text)).ToArray();
 
         /// <summary>Keeps, per root table and key, only the record with the highest sequence (BEHAVIOUR.md §4.1), in sequence order.</summary>
         private static List<ShreddedRecord> NewestPerKey(List<ShreddedRecord> accepted)
@@ -327,13 +349,12 @@ public sealed class LoadPlanner
             }
 
             var isRoot = node.Parent is null;
-            var keyColumn = isRoot ? _keyColumn : SourceKeyColumn(_keyColumn);
             var names = _shredder.Tables.Find(node.Name)!;
-            var fixedColumns = new FixedColumns(keyColumn, _keyType ?? ColumnType.Text, node.Depth, _context.TableVersion);
-            var keyPath = isRoot && _upsert && !_keyColumn.StartsWith(Sources.SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase)
-                ? _context.PrimaryKey
+            var fixedColumns = new FixedColumns(KeySpecs(isRoot), node.Depth, _context.TableVersion);
+            var keyPaths = isRoot && _upsert && !_keyColumns[0].StartsWith(Sources.SourceLayout.HeaderColumnPrefix, StringComparison.OrdinalIgnoreCase)
+                ? _keyFields
                 : null;
-            var build = TableBuilder.Build(node.Name, _existing.GetValueOrDefault(node.Name), fixedColumns, KeyColumns(node), node.Rows, _batchedAt, names, keyPath);
+            var build = TableBuilder.Build(node.Name, _existing.GetValueOrDefault(node.Name), fixedColumns, KeyColumns(node), node.Rows, _batchedAt, names, keyPaths);
             _changes.AddRange(build.Changes);
             _mappings.AddRange(build.Mappings);
             _writes.Add(Write(node, build.WriteColumns, build.Rows));
@@ -351,7 +372,7 @@ public sealed class LoadPlanner
         {
             var parentKeys = node.Parent is null
                 ? []
-                : new[] { KeyValuePair.Create(SourceKeyColumn(_keyColumn), _keyColumn) };
+                : _keyColumns.Select(c => KeyValuePair.Create(SourceKeyColumn(c), c)).ToArray();
             return new TableWrite(
                 node.Name,
                 node.SourceTableName,
@@ -373,10 +394,11 @@ public sealed class LoadPlanner
 
             if (node.Parent is null)
             {
-                return [_keyColumn];
+                return _keyColumns;
             }
 
-            var keys = new List<string>(1 + node.Depth) { SourceKeyColumn(_keyColumn) };
+            var keys = new List<string>(_keyColumns.Length + node.Depth);
+            keys.AddRange(_keyColumns.Select(SourceKeyColumn));
             for (var level = 0; level < node.Depth; level++)
             {
                 keys.Add(FixedColumns.LevelColumn(level));
@@ -411,7 +433,7 @@ public sealed class LoadPlanner
 
                     var depth = LevelCount(table);
                     var node = new TableNode(table.Name, table.Name, root, depth) { Root = root };
-                    var fixedNames = new FixedColumns(SourceKeyColumn(_keyColumn), _keyType ?? ColumnType.Text, depth, _context.TableVersion).Columns();
+                    var fixedNames = new FixedColumns(KeySpecs(root: false), depth, _context.TableVersion).Columns();
                     var columns = table.Columns.Where(c => fixedNames.Any(f => ColumnNamer.Comparer.Equals(f.Name, c.Name))).ToArray();
                     _writes.Add(Write(node, columns, []));
                 }

@@ -30,7 +30,8 @@ internal sealed class RecordShredder
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
 
     private readonly string? _primaryKey;
-    private readonly string _keyColumn;
+    private readonly IReadOnlyList<string> _keyFields;
+    private readonly IReadOnlyList<string> _keyColumns;
     private readonly string? _keyHeader;
     private readonly TableRoute? _route;
     private readonly int _maxDepth;
@@ -46,14 +47,15 @@ internal sealed class RecordShredder
     private string _currentRoot = RootTable;
 
     /// <param name="primaryKey">The configured key field, or null (append-only).</param>
-    /// <param name="keyColumn">The root key column: the key's column name, or <see cref="GeneratedKeyColumn"/>.</param>
+    /// <param name="keyColumns">The root key columns: the key's column name (each field's, for a composite key), or <see cref="GeneratedKeyColumn"/>.</param>
     /// <param name="layout">Routing, captured headers and depth limit.</param>
     /// <param name="existing">The schema's tables as the destination has them, with their mappings.</param>
     /// <param name="drafts">Where the rows' drafts come from; they stay valid until the pool is recycled.</param>
-    public RecordShredder(string? primaryKey, string keyColumn, SourceLayout layout, IReadOnlyList<TableSchema> existing, DraftPool drafts)
+    public RecordShredder(string? primaryKey, IReadOnlyList<string> keyColumns, SourceLayout layout, IReadOnlyList<TableSchema> existing, DraftPool drafts)
     {
         _primaryKey = primaryKey;
-        _keyColumn = keyColumn;
+        _keyFields = primaryKey is null ? [] : Sources.PrimaryKeyRule.Fields(primaryKey);
+        _keyColumns = keyColumns;
         _drafts = drafts;
         _route = layout.TableFrom;
         _maxDepth = layout.MaxDepth ?? int.MaxValue;
@@ -120,7 +122,10 @@ internal sealed class RecordShredder
             }
             else if (_keyHeader is null)
             {
-                table.Reserve(_primaryKey, _keyColumn);
+                for (var k = 0; k < _keyFields.Count; k++)
+                {
+                    table.Reserve(_keyFields[k], _keyColumns[k]);
+                }
             }
 
             var headerIds = _headers.Select(h => table.ColumnId(h.Column)).ToArray();
@@ -224,6 +229,38 @@ internal sealed class RecordShredder
             return true;
         }
 
+        if (_keyFields.Count == 1)
+        {
+            if (!ReadKeyField(root, key, out var converted, out var type))
+            {
+                return false;
+            }
+
+            record.Key = converted;
+            record.KeyType = type;
+            return true;
+        }
+
+        var values = new object?[_keyFields.Count];
+        var types = new ColumnType[_keyFields.Count];
+        for (var k = 0; k < _keyFields.Count; k++)
+        {
+            if (!ReadKeyField(root, _keyFields[k], out values[k], out types[k]))
+            {
+                return false;
+            }
+        }
+
+        record.Key = new CompositeKey(values);
+        record.Keys = values;
+        record.KeyTypes = types;
+        return true;
+    }
+
+    private bool ReadKeyField(JsonElement root, string key, out object? converted, out ColumnType type)
+    {
+        converted = null;
+        type = default;
         if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return Reject(_currentRoot, RejectionReasons.PrimaryKeyMissing(key));
@@ -234,14 +271,7 @@ internal sealed class RecordShredder
             return Reject(_currentRoot, RejectionReasons.PrimaryKeyNotScalar(key));
         }
 
-        if (!TryConvert(value, _currentRoot, key, out var converted, out var type))
-        {
-            return false;
-        }
-
-        record.Key = converted;
-        record.KeyType = type;
-        return true;
+        return TryConvert(value, _currentRoot, key, out converted, out type);
     }
 
     /// <param name="depth">The object's own depth: 0 for the record, 1 for a top-level field's object.</param>
@@ -401,6 +431,27 @@ internal sealed class RecordShredder
     }
 
     /// <summary>A root table's names and the scope of its records' top-level fields.</summary>
+    /// <summary>A composite key's values, equal when every value is (so that the newest record per key wins, as for one key).</summary>
+    private sealed class CompositeKey(object?[] values) : IEquatable<CompositeKey>
+    {
+        public bool Equals(CompositeKey? other) => other is not null && values.SequenceEqual(other.Values());
+
+        public override bool Equals(object? obj) => Equals(obj as CompositeKey);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            foreach (var value in values)
+            {
+                hash.Add(value);
+            }
+
+            return hash.ToHashCode();
+        }
+
+        private object?[] Values() => values;
+    }
+
     private sealed record Root(TableColumns Table, Scope Scope, int GeneratedKeyId, int[] HeaderIds);
 
     /// <summary>

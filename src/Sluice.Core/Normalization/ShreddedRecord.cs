@@ -175,6 +175,14 @@ internal sealed class ShreddedRecord : IPooled
 
     public ColumnType KeyType { get; set; }
 
+    /// <summary>A composite key's values and types, in key order (SendGrid's <c>event:email:timestamp</c>); null for one key.</summary>
+    public object?[]? Keys { get; set; }
+
+    public ColumnType[]? KeyTypes { get; set; }
+
+    /// <summary>The value of key column <paramref name="index"/>.</summary>
+    public object? KeyAt(int index) => Keys is null ? Key : Keys[index];
+
     public DateTime ReceivedAtUtc => Source.ReceivedAt.UtcDateTime;
 
     /// <summary><see cref="ReceivedAtUtc"/> boxed: shared by every row of the record, and by the records of one request.</summary>
@@ -204,5 +212,7 @@ internal sealed class ShreddedRecord : IPooled
         RootTable = null!;
         Key = null;
         KeyType = default;
+        Keys = null;
+        KeyTypes = null;
     }
 }

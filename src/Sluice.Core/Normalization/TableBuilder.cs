@@ -4,10 +4,15 @@ using Sluice.Core.Tables;
 namespace Sluice.Core.Normalization;
 
 /// <summary>The columns every row of a table carries besides its data: system columns, keys and level ids.</summary>
-/// <param name="KeyColumn">Root: the key column (<c>id</c> or <c>__sdc_primary_key</c>). Subtable: <c>_sdc_source_key_&lt;key&gt;</c>.</param>
+/// <param name="Keys">Root: the key columns (<c>id</c>, <c>__sdc_primary_key</c>, or a composite key's). Subtable: <c>_sdc_source_key_&lt;key&gt;</c> for each.</param>
 /// <param name="TableVersion">The rows' <c>_sdc_table_version</c>.</param>
-internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int Depth, long Version = 0)
+internal sealed record FixedColumns(IReadOnlyList<ColumnSpec> Keys, int Depth, long Version = 0)
 {
+    public FixedColumns(string keyColumn, ColumnType keyType, int depth, long version = 0)
+        : this([new ColumnSpec(keyColumn, keyType)], depth, version)
+    {
+    }
+
     public const string ReceivedAt = "_sdc_received_at";
     public const string BatchedAt = "_sdc_batched_at";
     public const string Sequence = LoadSql.SequenceColumn;
@@ -18,14 +23,14 @@ internal sealed record FixedColumns(string KeyColumn, ColumnType KeyType, int De
     /// <summary>In table order: the four <c>_sdc_</c> columns, the key, then <c>_sdc_level_0_id</c>... for subtables.</summary>
     public IReadOnlyList<ColumnSpec> Columns()
     {
-        var columns = new List<ColumnSpec>(5 + Depth)
+        var columns = new List<ColumnSpec>(4 + Keys.Count + Depth)
         {
             new(ReceivedAt, ColumnType.Timestamp),
             new(BatchedAt, ColumnType.Timestamp),
             new(Sequence, ColumnType.BigInt),
             new(TableVersion, ColumnType.BigInt),
-            new(KeyColumn, KeyType),
         };
+        columns.AddRange(Keys);
         for (var level = 0; level < Depth; level++)
         {
             columns.Add(new ColumnSpec(LevelColumn(level), ColumnType.BigInt));
@@ -63,7 +68,7 @@ internal static class TableBuilder
         IReadOnlyList<RowDraft> rows,
         DateTime batchedAt,
         TableColumns names,
-        string? keyPath)
+        IReadOnlyList<string>? keyPaths)
     {
         var schema = new SchemaState(table, existing);
         var fixedSpecs = fixedColumns.Columns();
@@ -92,7 +97,8 @@ internal static class TableBuilder
                 schema.Add(column);
             }
 
-            var path = keyPath is not null && column.Name == fixedColumns.KeyColumn ? keyPath : null;
+            var keyIndex = IndexOfKey(fixedColumns, column.Name);
+            var path = keyPaths is not null && keyIndex >= 0 ? keyPaths[keyIndex] : null;
             Map(schema.Find(column.Name)!, path);
         }
 
@@ -188,10 +194,15 @@ internal static class TableBuilder
             values[fixedWrite[1]] = boxedBatchedAt;
             values[fixedWrite[2]] = row.Record.BoxedSequence;
             values[fixedWrite[3]] = Boxes.Int64(fixedColumns.Version);
-            values[fixedWrite[4]] = row.Record.Key;
+            var keys = fixedColumns.Keys.Count;
+            for (var k = 0; k < keys; k++)
+            {
+                values[fixedWrite[4 + k]] = row.Record.KeyAt(k);
+            }
+
             for (var level = 0; level < row.LevelIds.Length; level++)
             {
-                values[fixedWrite[5 + level]] = Boxes.Int64(row.LevelIds[level]);
+                values[fixedWrite[4 + keys + level]] = Boxes.Int64(row.LevelIds[level]);
             }
 
             List<(string Path, FieldValue Field)>? overflow = null;
@@ -221,6 +232,19 @@ internal static class TableBuilder
 
     /// <summary>Marks a type of a base column whose values go to <see cref="ColumnNamer.OverflowColumn"/>.</summary>
     private const int Overflow = -2;
+
+    private static int IndexOfKey(FixedColumns fixedColumns, string column)
+    {
+        for (var i = 0; i < fixedColumns.Keys.Count; i++)
+        {
+            if (fixedColumns.Keys[i].Name == column)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static bool IsOverflowPath(ColumnMapping mapping) =>
         mapping.JsonPath is not null && ColumnNamer.Comparer.Equals(mapping.Column, ColumnNamer.OverflowColumn);

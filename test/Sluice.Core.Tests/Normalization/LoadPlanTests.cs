@@ -160,3 +160,30 @@ public class LoadPlanTests
         Assert.Equal(1001, plan.RowsOf("data").Select(r => r["__sdc_primary_key"]).Append(plan.Summary.LoadId.ToString()).Distinct().Count());
     }
 }
+
+public class CompositeKeyPlanTests
+{
+    [Fact]
+    public void Plan_CompositeKey_NewestPerAllFieldsWins_SubtablesCarryEverySourceKey()
+    {
+        var plan = Plan(
+            "event:email:timestamp",
+            """{"event":"open","email":"a@example.com","timestamp":1,"category":["x","y"]}""",
+            """{"event":"open","email":"b@example.com","timestamp":1,"category":["z"]}""",
+            """{"event":"open","email":"a@example.com","timestamp":1,"category":["w"],"resent":true}""",
+            """{"event":"open","email":null,"timestamp":2}""");
+
+        var root = plan.Writes.Single(w => w.Table == "data");
+        Assert.Equal(["event", "email", "timestamp"], root.KeyColumns);
+        Assert.Equal(2, root.Rows.Count); // a@ once (the resent record), b@ once
+        var resent = root.Columns.ToList().FindIndex(c => c.Name == "resent");
+        Assert.Single(root.Rows, r => r[resent] is true);
+        var category = plan.Writes.Single(w => w.Table == "data__category");
+        Assert.Equal(["_sdc_source_key_event", "_sdc_source_key_email", "_sdc_source_key_timestamp", "_sdc_level_0_id"], category.KeyColumns);
+        Assert.Equal(
+            [KeyValuePair.Create("_sdc_source_key_event", "event"), KeyValuePair.Create("_sdc_source_key_email", "email"), KeyValuePair.Create("_sdc_source_key_timestamp", "timestamp")],
+            category.ParentKeyColumns);
+        Assert.Equal(2, category.Rows.Count); // w (the resent a@) and z
+        Assert.Equal("Primary key field email is missing or null", Assert.Single(plan.Rejections).Reason);
+    }
+}

@@ -260,7 +260,17 @@ public sealed class BrandedIntegrationTests
 
         AssertRows(["delivered|example@test.com", "dropped|other@test.com", "processed|example@test.com"],
             await WaitForRowsAsync(server.Api, $"SELECT event, email FROM {source.Name}.events ORDER BY event", 3));
-        AssertRows(["cat facts", "newsletter"], Rows(await QueryAsync(server.Api, $"SELECT value FROM {source.Name}.events__category WHERE _sdc_level_0_id IS NOT NULL ORDER BY value LIMIT 2")));
+        AssertRows(["processed|example@test.com|1513299569|0|cat facts", "processed|example@test.com|1513299569|1|newsletter"],
+            Rows(await QueryAsync(server.Api, $"SELECT _sdc_source_key_event, _sdc_source_key_email, _sdc_source_key_timestamp, _sdc_level_0_id, value FROM {source.Name}.events__category WHERE _sdc_source_key_event = 'processed' ORDER BY _sdc_level_0_id")));
+
+        // SendGrid sends a batch again after a timeout: the key (event, email, timestamp) keeps one row per event.
+        var again = Unix(DateTimeOffset.UtcNow);
+        var resent = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(again + batch), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, source.Url, batch, "application/json", ("X-Twilio-Email-Event-Webhook-Signature", resent), ("X-Twilio-Email-Event-Webhook-Timestamp", again))).Status);
+        await WaitUntilAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "the resent batch is loaded");
+        await Task.Delay(500);
+        Assert.Equal("3", Rows(await QueryAsync(server.Api, $"SELECT count(*) FROM {source.Name}.events"))[0][0]);
+        Assert.Equal("2", Rows(await QueryAsync(server.Api, $"SELECT count(*) FROM {source.Name}.events__category"))[0][0]); // processed's two categories, once
         Assert.Equal("0", Rows(await QueryAsync(server.Api, $"SELECT count(*) FROM {source.Name}._sdc_rejected"))[0][0]);
         var tables = Rows(await QueryAsync(server.Api, $"SELECT DISTINCT root_table FROM {source.Name}._sluice_columns"));
         AssertRows(["events"], tables);
