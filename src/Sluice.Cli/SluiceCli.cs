@@ -45,6 +45,7 @@ public static class SluiceCli
                 new RenameSourceCommand(env),
                 new LayoutSourceCommand(env),
                 new ReloadSourceCommand(env),
+                new SecretSourceCommand(env),
                 new PauseSourceCommand(env, paused: true),
                 new PauseSourceCommand(env, paused: false),
                 new DeleteSourceCommand(env),

@@ -122,6 +122,25 @@ public abstract partial class DestinationContractTests
     }
 
     [Fact]
+    public async Task Load_CompositeKey_AResentEventReplacesItsRowAndItsSubtableRowsAcrossLoads()
+    {
+        var layout = new SourceLayout(new TableRoute(TableRouteKind.Table, "events"), [], null);
+        const string key = "event:email:timestamp";
+        await LoadAsync("sendgrid", key, layout,
+            ("""{"event":"processed","email":"a@example.com","timestamp":1513299569,"category":["cat facts","newsletter"]}""", []),
+            ("""{"event":"open","email":"a@example.com","timestamp":1513299569,"category":["cat facts"]}""", []));
+
+        await LoadAsync("sendgrid", key, layout,
+            ("""{"event":"processed","email":"a@example.com","timestamp":1513299569,"category":["receipts"],"resent":true}""", []));
+
+        await AssertRowsAsync("SELECT event, email, \"timestamp\", resent FROM sendgrid.events ORDER BY event", [["open", "a@example.com", 1513299569L, null], ["processed", "a@example.com", 1513299569L, true]]);
+        await AssertRowsAsync(
+            "SELECT _sdc_source_key_event, _sdc_source_key_email, _sdc_source_key_timestamp, _sdc_level_0_id, value FROM sendgrid.events__category ORDER BY _sdc_source_key_event, _sdc_level_0_id",
+            [["open", "a@example.com", 1513299569L, 0L, "cat facts"], ["processed", "a@example.com", 1513299569L, 0L, "receipts"]]);
+        Assert.Equal(["event", "email", "timestamp"], (await Destination.GetTablesAsync("sendgrid", default)).Single(t => t.Name == "events").PrimaryKey);
+    }
+
+    [Fact]
     public async Task Load_MaxDepth_KeepsDeeperValuesAsQueryableJson()
     {
         var layout = new SourceLayout(null, [], 1);
