@@ -315,4 +315,31 @@ public sealed class BrandedIntegrationTests
         AssertRows([$"{id}|4ef9a417-02e9-4d39-ad75-9611e0fcc33c"],
             await WaitForRowsAsync(server.Api, $"SELECT _sdc_header_webhook_id, data__email_id FROM {source.Name}.email_delivered", 1));
     }
+
+    [Fact]
+    public async Task Shopify_HmacBase64OfTheBody_TablePerTopic_KeyedByWebhookId_ARetryReplacesItsRow()
+    {
+        await using var server = await SluiceServer.StartAsync(settings: Fast);
+        const string secret = "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";
+        var source = await CreateAsync(server, "webhook.shopify", "Shop", $$"""{"signing_secret":"{{secret}}"}""");
+        var order = """{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508","email":"jon@example.com","created_at":"2026-12-06T10:00:00-05:00","total_price":"398.00","currency":"USD","line_items":[{"id":866550311766439020,"title":"IPod Nano - 8GB","quantity":1,"price":"199.00","properties":[{"name":"engraving","value":"hi"}]},{"id":141249953214522974,"title":"IPod Nano - 8GB","quantity":1,"price":"199.00","properties":[]}],"customer":{"id":115310627314723954,"email":"john@example.com","default_address":{"city":"Ottawa","country_code":"CA"}}}""";
+        (string, string)[] Headers(string topic, string webhookId, string body, string key) =>
+        [
+            ("X-Shopify-Topic", topic), ("X-Shopify-Webhook-Id", webhookId), ("X-Shopify-Shop-Domain", "example.myshopify.com"),
+            ("X-Shopify-API-Version", "2024-10"), ("X-Shopify-Hmac-Sha256", Convert.ToBase64String(HmacSha256(key, body))),
+        ];
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, source.Url, order, "application/json", Headers("orders/create", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", order, secret))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, source.Url, order, "application/json", Headers("orders/create", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", order, secret))).Status); // Shopify retries
+        var paid = order.Replace("398.00", "399.00", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, source.Url, paid, "application/json", Headers("orders/paid", "0f8d3e4a-1c2b-4d5e-8f9a-0b1c2d3e4f5a", paid, secret))).Status);
+        var forged = await PostAsync(server, source.Url, paid, "application/json", Headers("orders/paid", "1f8d3e4a-1c2b-4d5e-8f9a-0b1c2d3e4f5a", order, secret));
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.Status);
+        Assert.Contains("X-Shopify-Hmac-Sha256", forged.Body, StringComparison.Ordinal);
+
+        AssertRows(["b54557e4-bdd9-4b37-8a5f-bf7d70bcd043|398.00|2"],
+            await WaitForRowsAsync(server.Api, $"SELECT o._sdc_header_x_shopify_webhook_id, o.total_price, (SELECT count(*) FROM {source.Name}.orders_create__line_items l) FROM {source.Name}.orders_create o", 1));
+        AssertRows(["0f8d3e4a-1c2b-4d5e-8f9a-0b1c2d3e4f5a|399.00|orders/paid"],
+            await WaitForRowsAsync(server.Api, $"SELECT _sdc_header_x_shopify_webhook_id, total_price, _sdc_header_x_shopify_topic FROM {source.Name}.orders_paid", 1));
+    }
 }
