@@ -33,8 +33,8 @@ public static class HooksExtensions
             .Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.Enabled || o.Port is > 0 and <= 65535, "Smtp:Port must be from 1 to 65535, e.g. 587.")
             .Validate(
-                o => !o.Enabled || (!string.IsNullOrWhiteSpace(o.From) && RecipientService.IsValidAddress(o.From.Trim())),
-                "Smtp:From must be one sender address such as sluice@example.com when Smtp:Host is set.")
+                o => !o.Enabled || SmtpOptions.IsValidSender(o.From),
+                "Smtp:From must be one sender address that MailKit can parse, such as sluice@example.com, sluice@localhost or \"Sluice <sluice@example.com>\", when Smtp:Host is set.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<HookSecretProtector>();

@@ -22,8 +22,18 @@ public sealed class SmtpOptions
 
     public string? Password { get; set; }
 
-    /// <summary>The sender address, e.g. <c>sluice@example.com</c>; required when <see cref="Host"/> is set.</summary>
+    /// <summary>
+    /// The sender, e.g. <c>sluice@example.com</c>, <c>sluice@localhost</c> (a local mail server) or
+    /// <c>Sluice &lt;sluice@example.com&gt;</c>: any one address MailKit parses; required when <see cref="Host"/> is set.
+    /// </summary>
     public string? From { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>Whether <paramref name="from"/> is one mailbox as MailKit reads it (what the sender will put in the From header).</summary>
+    public static bool IsValidSender(string? from) =>
+        !string.IsNullOrWhiteSpace(from)
+        && MimeKit.InternetAddressList.TryParse(from.Trim(), out var addresses)
+        && addresses is [MimeKit.MailboxAddress { Address.Length: > 0 } mailbox]
+        && mailbox.Address.Contains('@', StringComparison.Ordinal);
 }

@@ -285,6 +285,34 @@ public sealed class DispatcherTests
         Assert.Equal(kind, HookAddressGuard.ForbiddenKind(IPAddress.Parse(address)));
     }
 
+    [Theory]
+    [InlineData("sluice@localhost", "sluice@localhost")]
+    [InlineData("Sluice <alerts@mail.example.com>", "alerts@mail.example.com")]
+    public async Task FinalFailure_SenderOfALocalMailServerOrWithAName_IsAcceptedAndUsed(string from, string address)
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        var settings = smtp.Settings(from);
+        settings["Hooks:RetryDelays:0"] = "00:00:10";
+        await using var harness = await HookHarness.StartAsync(settings);
+        Assert.Null((await harness.Server.GetService<Sluice.Server.Accounts.UserService>().AddAsync("owner@example.com", 1, CancellationToken.None)).Error);
+        harness.Receiver.AnswerAlways("broken", HookAnswer.WithStatus(503));
+        var (hook, _) = await harness.CreateHookAsync(harness.Receiver.Url("broken"));
+        await harness.LoadAsync("shop", 1, "orders");
+
+        await harness.WaitForAttemptsAsync(hook, 1);
+        harness.Clock.Advance(TimeSpan.FromSeconds(10));
+        await harness.WaitForDeliveryAsync(hook, d => d.GetProperty("status").GetString() == "failed", "failed");
+
+        var message = Assert.Single(await smtp.WaitForMessagesAsync(1));
+        Assert.Equal(address, message.From.Mailboxes.Single().Address);
+    }
+
+    [Theory]
+    [InlineData("sluice")]
+    [InlineData("a@example.com, b@example.com")]
+    [InlineData("<>")]
+    public void SmtpFrom_NotOneMailbox_IsRefused(string from) => Assert.False(Sluice.Server.Notifications.SmtpOptions.IsValidSender(from));
+
     [Fact]
     public async Task FinalFailure_EmailReachesTheRealSmtpServerOnce_WithSubjectUrlTableAndError()
     {
