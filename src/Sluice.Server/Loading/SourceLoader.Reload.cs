@@ -92,9 +92,10 @@ public sealed partial class SourceLoader
         var first = true;
         while (true)
         {
+            // Pending records received after the reload's batched-at wait for the next load (ReceivedBy).
             var read = archived
                 ? await buffer.ReadArchivedAsync(target.SourceId, after, partRecords, o.MaxBytes, cancellationToken)
-                : await buffer.ReadAsync(target.SourceId, after, partRecords, o.MaxBytes, cancellationToken);
+                : ReceivedBy(await buffer.ReadAsync(target.SourceId, after, partRecords, o.MaxBytes, cancellationToken), batchedAt);
             if (read.Count == 0)
             {
                 if (!archived)

@@ -242,6 +242,13 @@ public sealed partial class SourceLoader(
         var o = options.Value;
         var partRecords = maxRecords ?? PartRecords(o);
         var records = await buffer.ReadAsync(target.SourceId, checkpoint, partRecords, maxBytes ?? o.MaxBytes, cancellationToken);
+        if (batchedAtUtc is { } loadBatchedAt)
+        {
+            // A later part of a load shares the load's batched-at, taken when its first part was planned: what arrived since
+            // waits for the next load, so no row is ever batched before it was received (consumers use it as a watermark).
+            records = ReceivedBy(records, loadBatchedAt);
+        }
+
         long bytes = 0;
         foreach (var record in records)
         {
@@ -255,6 +262,23 @@ public sealed partial class SourceLoader(
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
         return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false);
+    }
+
+    /// <summary>
+    /// The leading records of <paramref name="records"/> (in sequence order) received at or before <paramref name="batchedAtUtc"/>:
+    /// the read stops at the first one received later, so the rest keep their order for the next load.
+    /// </summary>
+    internal static IReadOnlyList<BufferedRecord> ReceivedBy(IReadOnlyList<BufferedRecord> records, DateTime batchedAtUtc)
+    {
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].ReceivedAt.UtcDateTime > batchedAtUtc)
+            {
+                return i == 0 ? [] : records.Take(i).ToList();
+            }
+        }
+
+        return records;
     }
 
     /// <summary>Plans read <paramref name="records"/> against <paramref name="tables"/> with the source's layout; rows at <paramref name="tableVersion"/>.</summary>
