@@ -79,7 +79,12 @@ public sealed class DeliveryTests(LocalHooksFixture app) : IClassFixture<LocalHo
         await visit.ShotAsync("payload-and-attempts");
         Assert.Contains("\"integration_name\": \"delivered_orders\"", await details.Locator("pre").TextContentAsync(), StringComparison.Ordinal);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Replay delivery {firstId}" }).ClickAsync();
+        var replayAnswer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = $"Replay delivery {firstId}" }).ClickAsync(),
+            r => r.Request.Method == "GET" && r.Url.Contains(deliveries, StringComparison.Ordinal));
+        Assert.Equal(200, replayAnswer.Status);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync($"a replay of #{firstId}: the same payload with a new webhook-id");
+        Assert.EndsWith(deliveries, new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         await visit.ShotAsync("replay-queued");
         await WaitUntilAsync(page, deliveries, async () => await rows.CountAsync() == 2
             && await rows.First.Locator("[data-field=delivery-status]").TextContentAsync() == "succeeded");

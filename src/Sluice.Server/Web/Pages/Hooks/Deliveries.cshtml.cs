@@ -31,11 +31,15 @@ public sealed class DeliveriesModel(HookService hooks) : WebPage
         return Page();
     }
 
+    /// <summary>
+    /// Queues the replay, then redirects to the log's first page (post/redirect/get). The route values must not name
+    /// <c>page</c>: Razor Pages reserves that key for the page's name, and an empty one answered 500 after the replay was queued.
+    /// </summary>
     public async Task<IActionResult> OnPostReplayAsync(long deliveryId, CancellationToken cancellationToken)
     {
         var replay = await hooks.ReplayAsync(ClientId, Id, deliveryId, cancellationToken);
         return replay is null
             ? NotFound()
-            : Done($"Queued delivery #{replay.Id}, a replay of #{deliveryId}: the same payload with a new webhook-id.", new { Id, page = (int?)null });
+            : Done($"Queued delivery #{replay.Id}, a replay of #{deliveryId}: the same payload with a new webhook-id.", new { Id });
     }
 }
