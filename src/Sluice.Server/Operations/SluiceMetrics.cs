@@ -19,6 +19,12 @@ public sealed class SluiceMetrics
     private readonly Histogram<double> _planDuration;
     private readonly Counter<long> _loadParts;
 
+    /// <summary>
+    /// Bucket bounds of the duration histograms, in seconds (the default bounds, 0, 5, 10, 25 ... 10,000, suit milliseconds):
+    /// a part plans in a few milliseconds to a few seconds.
+    /// </summary>
+    internal static readonly IReadOnlyList<double> SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
     public SluiceMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
@@ -29,7 +35,12 @@ public sealed class SluiceMetrics
         _loadRows = meter.CreateCounter<long>("sluice.load.rows", "{row}", "Rows loaded into destinations, subtables included.");
         _hookAttempts = meter.CreateCounter<long>("sluice.hook.attempts", "{attempt}", "Post-load hook attempts, by outcome (succeeded, failed).");
         _hookFailures = meter.CreateCounter<long>("sluice.hook.undeliverable", "{delivery}", "Post-load deliveries that failed for good (email and in-app notification).");
-        _planDuration = meter.CreateHistogram<double>("sluice.load.plan.duration", "s", "Time to plan one part of a load (normalization: JSON records to table rows), after its buffer read.");
+        _planDuration = meter.CreateHistogram<double>(
+            "sluice.load.plan.duration",
+            "s",
+            "Time to plan one part of a load (normalization: JSON records to table rows), after its buffer read.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _loadParts = meter.CreateCounter<long>("sluice.load.parts", "{part}", "Parts planned for loads (a load under a backlog takes several in one transaction).");
     }
 

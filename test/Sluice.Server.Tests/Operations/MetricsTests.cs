@@ -51,6 +51,12 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Equal(5, Value(text, "sluice_load_rows_total"));
         Assert.True(Value(text, "sluice_loads_total", "outcome=\"succeeded\"") >= 1, text);
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+
+        // A seconds histogram has bounds in seconds: a part planned in a few milliseconds falls under 0.25 s, not under "5".
+        Assert.True(Value(text, "sluice_load_plan_duration_seconds_count") >= 1, text);
+        Assert.Equal(Value(text, "sluice_load_plan_duration_seconds_count"), Value(text, "sluice_load_plan_duration_seconds_bucket", "le=\"0.25\""));
+        Assert.Equal(0, Value(text, "sluice_load_plan_duration_seconds_bucket", "le=\"5000\""));
+        Assert.DoesNotContain("sluice_load_plan_duration_seconds_bucket{le=\"5000\"", text, StringComparison.Ordinal);
     }
 
     private static double Value(string text, string name, string label = "")
