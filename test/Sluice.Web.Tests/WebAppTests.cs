@@ -208,6 +208,18 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Equal(1, await hook.CountAsync());
         Assert.Equal("Enabled", await hook.Locator("[data-field=hook-status]").TextContentAsync());
 
+        // Post/redirect/get: the page after Save Webhook is a GET showing the one-time secret at the top; reloading it
+        // adds no second hook and no longer shows the secret.
+        Assert.EndsWith("/settings/notifications", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.StartsWith("whsec_", await page.Locator("#secret-value").InputValueAsync(), StringComparison.Ordinal);
+        Assert.Contains("Added the webhook https://hooks.example.com/loaded", await page.Locator("p.flash").TextContentAsync(), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<bool>(
+            "() => document.getElementById('hook-secret').compareDocumentPosition(document.getElementById('hooks-title')) === Node.DOCUMENT_POSITION_FOLLOWING"));
+        await page.ReloadAsync();
+        await visit.ShotAsync("hook-added-reloaded");
+        Assert.Equal(1, await hook.CountAsync());
+        Assert.Equal(0, await page.Locator("#hook-secret").CountAsync());
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable this webhook: https://hooks.example.com/loaded" }).ClickAsync();
         await visit.ShotAsync("hook-disabled");
         Assert.Equal("Disabled", await hook.Locator("[data-field=hook-status]").TextContentAsync());

@@ -29,9 +29,23 @@ public sealed class NotificationSettingsModel(HookService hooks, RecipientServic
 
     public string? RecipientError { get; private set; }
 
-    public string? NewSecret { get; private set; }
+    /// <summary>
+    /// The signing secret of the hook just added, carried once across the redirect (TempData, read and removed on the next
+    /// page): a reload neither posts again nor shows it again.
+    /// </summary>
+    [TempData]
+    public string? NewSecret { get; set; }
 
-    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+    public Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (NewSecret is not null)
+        {
+            // The one page that shows the secret is not kept by the browser or a proxy.
+            Response.Headers.CacheControl = "no-store";
+        }
+
+        return LoadAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostAddHookAsync(CancellationToken cancellationToken)
     {
@@ -54,12 +68,9 @@ public sealed class NotificationSettingsModel(HookService hooks, RecipientServic
             return Page();
         }
 
-        ViewData["Notice"] = $"Added the webhook {hook!.Url}. It receives a payload after every load from now on.";
+        // Post/redirect/get: reloading the page that follows must not add the hook again.
         NewSecret = secret;
-        HookUrl = null;
-        Response.Headers.CacheControl = "no-store";
-        await LoadAsync(cancellationToken);
-        return Page();
+        return Done($"Added the webhook {hook!.Url}. It receives a payload after every load from now on.");
     }
 
     public Task<IActionResult> OnPostDisableHookAsync(long hookId, CancellationToken cancellationToken) => SetHookAsync(hookId, false, cancellationToken);
