@@ -11,12 +11,21 @@ public sealed record HookApiError(
     [property: JsonPropertyName("data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HookApiErrorMessage? Data,
     [property: JsonPropertyName("error")] object Error)
 {
+    /// <summary>Sluice's addition to Stitch's body: what was wrong and what is allowed (absent where Stitch's message says it all).</summary>
+    [JsonPropertyName("detail")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Detail { get; init; }
+
     public const string InvalidPostBody = "Invalid POST body";
     public const string InvalidUri = "Invalid URI";
     public const string InvalidPutBody = "PUT body must only contain boolean 'enable' key";
 
     public static JsonHttpResult<HookApiError> InvalidBody(string message) =>
         TypedResults.Json(new HookApiError(new HookApiErrorMessage(message), "InvalidBody"), statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>Stitch's <c>Invalid URI</c> body, with a <c>detail</c> saying what a hook URL must be.</summary>
+    public static JsonHttpResult<HookApiError> InvalidUrl(string detail) =>
+        TypedResults.Json(new HookApiError(new HookApiErrorMessage(InvalidUri), "InvalidBody") { Detail = detail }, statusCode: StatusCodes.Status400BadRequest);
 
     public static JsonHttpResult<HookApiError> Message(string message) =>
         TypedResults.Json(new HookApiError(null, new HookApiErrorMessage(message)), statusCode: StatusCodes.Status400BadRequest);

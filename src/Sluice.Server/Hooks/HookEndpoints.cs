@@ -45,7 +45,7 @@ internal static class HookEndpoints
         return refusal switch
         {
             HookRefusal.None => TypedResults.Ok(HookResponse.From(hook!, secret)),
-            HookRefusal.InvalidUri => HookApiError.InvalidBody(HookApiError.InvalidUri),
+            HookRefusal.InvalidUri => HookApiError.InvalidUrl(hooks.UrlRule(url)),
             HookRefusal.LimitReached => HookApiError.LimitReached(),
             _ => HookApiError.InvalidBody(HookApiError.InvalidPostBody),
         };

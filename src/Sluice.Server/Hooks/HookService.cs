@@ -41,6 +41,13 @@ public sealed class HookService(
         && !string.IsNullOrEmpty(uri.Host)
         && (uri.Scheme == Uri.UriSchemeHttps || (options.Value.AllowHttp && uri.Scheme == Uri.UriSchemeHttp));
 
+    /// <summary>What a URL refused as <see cref="HookRefusal.InvalidUri"/> must look like, naming the setting that allows http.</summary>
+    public string UrlRule(string url) =>
+        (options.Value.AllowHttp
+            ? "A hook URL must be an absolute http:// or https:// URL with a host"
+            : "A hook URL must be an absolute https:// URL with a host (http:// only with Hooks:AllowHttp=true, for development)")
+        + $", such as https://hooks.example.com/loaded; got: {url}";
+
     /// <summary>Creates an enabled hook and its signing secret, returned only here.</summary>
     public async Task<(Hook? Hook, string? Secret, HookRefusal Refusal)> CreateAsync(
         long clientId, long destinationId, string url, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ public sealed class ApiHooksSettingsTests
         http.AssertOk();
         Assert.Equal("http://127.0.0.1:8080/hook", http.Json.GetProperty("config").GetProperty("url").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, ftp.Status);
-        Assert.Equal("""{"data":{"message":"Invalid URI"},"error":"InvalidBody"}""", ftp.Text);
+        Assert.Equal("Invalid URI", ftp.Json.GetProperty("data").GetProperty("message").GetString());
+        Assert.StartsWith("A hook URL must be an absolute http:// or https:// URL with a host", ftp.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

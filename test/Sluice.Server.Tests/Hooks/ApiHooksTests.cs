@@ -12,7 +12,6 @@ public sealed partial class ApiHooksTests : IAsyncLifetime
     private const string Hooks = "notifications/public/v1/api/hooks";
     private const string InvalidPostBody = """{"data":{"message":"Invalid POST body"},"error":"InvalidBody"}""";
     private const string InvalidPutBody = """{"data":{"message":"PUT body must only contain boolean 'enable' key"},"error":"InvalidBody"}""";
-    private const string InvalidUri = """{"data":{"message":"Invalid URI"},"error":"InvalidBody"}""";
     private const string NotFound = """{"error":"NotFound"}""";
 
     private SluiceServer server = null!;
@@ -99,7 +98,14 @@ public sealed partial class ApiHooksTests : IAsyncLifetime
     {
         var call = await ApiCall.PostAsync(server.Api, Hooks, CreateBody(destinationId, url));
 
-        AssertBody(call, HttpStatusCode.BadRequest, InvalidUri);
+        // Stitch's body, plus a detail that says what is allowed and how to allow http for development.
+        Assert.Equal(HttpStatusCode.BadRequest, call.Status);
+        Assert.Equal(["data", "error", "detail"], call.Json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Invalid URI", call.Json.GetProperty("data").GetProperty("message").GetString());
+        Assert.Equal("InvalidBody", call.Json.GetProperty("error").GetString());
+        Assert.Equal(
+            $"A hook URL must be an absolute https:// URL with a host (http:// only with Hooks:AllowHttp=true, for development), such as https://hooks.example.com/loaded; got: {url}",
+            call.Json.GetProperty("detail").GetString());
         Assert.Empty((await ApiCall.GetAsync(server.Api, Hooks)).Json.GetProperty("post_load").EnumerateArray());
     }
 
