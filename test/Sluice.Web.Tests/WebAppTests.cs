@@ -134,6 +134,11 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
 
         await WaitForTextAsync(page, "/", row.Locator("[data-field=rows-loaded-today]"), "3");
         await visit.ShotAsync("dashboard-after-events");
+        // The two counts are in different units, and say so.
+        var headers = await page.Locator("table th").AllInnerTextsAsync();
+        Assert.Contains("Rows to be Loaded (records)", headers);
+        Assert.Contains("Rows Loaded Today (UTC, table rows)", headers);
+        Assert.Contains("subtable rows included", await page.Locator("#dashboard-units").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("active", await row.Locator("[data-field=status]").TextContentAsync());
         Assert.Equal("shop_events.data", (await row.Locator("[data-field=last-table-loaded]").InnerTextAsync()).Split('\n')[0].Trim());
         Assert.NotEqual("Never", (await row.Locator("[data-field=last-rows-received]").TextContentAsync())?.Trim());
