@@ -118,6 +118,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Matches("/v1/clients/1/token/[0-9a-f]{64}$", url);
         Assert.Contains("Keep it secret", await page.Locator(".warning").TextContentAsync(), StringComparison.Ordinal);
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#copy-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(Copied to the clipboard\.|Select the URL and copy it with Ctrl\+C\.)$"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
         await visit.ShotAsync("integration-settings");
@@ -220,6 +221,8 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.Contains("Added the webhook https://hooks.example.com/loaded", await page.Locator("p.flash").TextContentAsync(), StringComparison.Ordinal);
         Assert.True(await page.EvaluateAsync<bool>(
             "() => document.getElementById('hook-secret').compareDocumentPosition(document.getElementById('hooks-title')) === Node.DOCUMENT_POSITION_FOLLOWING"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#copy-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(Copied to the clipboard\.|Select the secret and copy it with Ctrl\+C\.)$"));
         await page.ReloadAsync();
         await visit.ShotAsync("hook-added-reloaded");
         Assert.Equal(1, await hook.CountAsync());
