@@ -285,16 +285,17 @@ public sealed class DispatcherTests
         Assert.Equal(kind, HookAddressGuard.ForbiddenKind(IPAddress.Parse(address)));
     }
 
-    [Theory]
-    [InlineData("sluice@localhost", "sluice@localhost")]
-    [InlineData("Sluice <alerts@mail.example.com>", "alerts@mail.example.com")]
-    public async Task FinalFailure_SenderOfALocalMailServerOrWithAName_IsAcceptedAndUsed(string from, string address)
+    /// <summary>A server sending mail through <paramref name="smtp"/> from <paramref name="from"/>, retrying a delivery once after 10 s.</summary>
+    private static Task<HookHarness> StartWithOneRetryAsync(SmtpServer smtp, string from = "sluice@example.com")
     {
-        await using var smtp = await SmtpServer.StartAsync();
         var settings = smtp.Settings(from);
         settings["Hooks:RetryDelays:0"] = "00:00:10";
-        await using var harness = await HookHarness.StartAsync(settings);
-        Assert.Null((await harness.Server.GetService<Sluice.Server.Accounts.UserService>().AddAsync("owner@example.com", 1, CancellationToken.None)).Error);
+        return HookHarness.StartAsync(settings);
+    }
+
+    /// <summary>A hook whose receiver always answers 503 gets one load; its delivery fails for good after the one retry.</summary>
+    private static async Task FailOneDeliveryForGoodAsync(HookHarness harness)
+    {
         harness.Receiver.AnswerAlways("broken", HookAnswer.WithStatus(503));
         var (hook, _) = await harness.CreateHookAsync(harness.Receiver.Url("broken"));
         await harness.LoadAsync("shop", 1, "orders");
@@ -302,6 +303,18 @@ public sealed class DispatcherTests
         await harness.WaitForAttemptsAsync(hook, 1);
         harness.Clock.Advance(TimeSpan.FromSeconds(10));
         await harness.WaitForDeliveryAsync(hook, d => d.GetProperty("status").GetString() == "failed", "failed");
+    }
+
+    [Theory]
+    [InlineData("sluice@localhost", "sluice@localhost")]
+    [InlineData("Sluice <alerts@mail.example.com>", "alerts@mail.example.com")]
+    public async Task FinalFailure_SenderOfALocalMailServerOrWithAName_IsAcceptedAndUsed(string from, string address)
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        await using var harness = await StartWithOneRetryAsync(smtp, from);
+        Assert.Null((await harness.Server.GetService<Sluice.Server.Accounts.UserService>().AddAsync("owner@example.com", 1, CancellationToken.None)).Error);
+
+        await FailOneDeliveryForGoodAsync(harness);
 
         var message = Assert.Single(await smtp.WaitForMessagesAsync(1));
         Assert.Equal(address, message.From.Mailboxes.Single().Address);
@@ -317,9 +330,7 @@ public sealed class DispatcherTests
     public async Task FinalFailure_EmailReachesTheRealSmtpServerOnce_WithSubjectUrlTableAndError()
     {
         await using var smtp = await SmtpServer.StartAsync();
-        var settings = smtp.Settings();
-        settings["Hooks:RetryDelays:0"] = "00:00:10";
-        await using var harness = await HookHarness.StartAsync(settings);
+        await using var harness = await StartWithOneRetryAsync(smtp);
         var b = await harness.Server.CreateAccountAsync();
         foreach (var address in new[] { "ops@example.com", "data@example.com", "off@example.com" })
         {
@@ -331,13 +342,8 @@ public sealed class DispatcherTests
         (await ApiCall.PutAsync(harness.Server.Api, $"notifications/public/v1/api/custom-emails/{off}", """{"enable":false}""")).AssertOk();
         (await ApiCall.PostAsync(b.Api, "notifications/public/v1/api/custom-emails", """{"email_address":"other-account@example.com"}""")).AssertOk();
         Assert.Null((await harness.Server.GetService<Sluice.Server.Accounts.UserService>().AddAsync("owner@example.com", 1, CancellationToken.None)).Error);
-        harness.Receiver.AnswerAlways("broken", HookAnswer.WithStatus(503));
-        var (hook, _) = await harness.CreateHookAsync(harness.Receiver.Url("broken"));
-        await harness.LoadAsync("shop", 1, "orders");
 
-        await harness.WaitForAttemptsAsync(hook, 1);
-        harness.Clock.Advance(TimeSpan.FromSeconds(10));
-        await harness.WaitForDeliveryAsync(hook, d => d.GetProperty("status").GetString() == "failed", "failed");
+        await FailOneDeliveryForGoodAsync(harness);
 
         var message = Assert.Single(await smtp.WaitForMessagesAsync(1));
         Assert.Equal("Sluice Notification - Unable to Deliver Post Load Notification", message.Subject);
