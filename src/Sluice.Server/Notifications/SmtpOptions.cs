@@ -34,6 +34,6 @@ public sealed class SmtpOptions
     public static bool IsValidSender(string? from) =>
         !string.IsNullOrWhiteSpace(from)
         && MimeKit.InternetAddressList.TryParse(from.Trim(), out var addresses)
-        && addresses is [MimeKit.MailboxAddress { Address.Length: > 0 } mailbox]
+        && addresses is [MimeKit.MailboxAddress mailbox]
         && mailbox.Address.Contains('@', StringComparison.Ordinal);
 }

@@ -20,10 +20,10 @@ public sealed class SluiceMetrics
     private readonly Counter<long> _loadParts;
 
     /// <summary>
-    /// Bucket bounds of the duration histograms, in seconds (the default bounds, 0, 5, 10, 25 ... 10,000, suit milliseconds):
+    /// Bucket bounds of the plan duration histogram, in seconds (the default bounds, 0, 5, 10, 25 ... 10,000, suit milliseconds):
     /// a part plans in a few milliseconds to a few seconds.
     /// </summary>
-    internal static readonly IReadOnlyList<double> SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    private static readonly IReadOnlyList<double> SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     public SluiceMetrics(IMeterFactory meters)
     {
