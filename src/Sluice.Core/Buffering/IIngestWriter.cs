@@ -14,7 +14,7 @@ public interface IIngestWriter
     /// No records complete at once. Once accepted into the queue the append is not cancelled: the task completes when
     /// the records are durable (or the commit failed), so the buffer behind <paramref name="records"/> may be reused then.
     /// </summary>
-    /// <returns><see cref="AppendOutcome.Accepted"/> once durable, or <see cref="AppendOutcome.Overloaded"/> when the writer's queue is full.</returns>
+    /// <returns><see cref="AppendOutcome.Accepted"/> once durable, or why nothing was acknowledged.</returns>
     ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken);
 }
 
@@ -25,4 +25,10 @@ public enum AppendOutcome
 
     /// <summary>The bounded queue in front of the writer is full; nothing was stored. Answer 503 with Retry-After.</summary>
     Overloaded,
+
+    /// <summary>The buffer cannot be reached or refused the write (a JetStream buffer without a quorum); nothing acknowledged. Answer 503 with Retry-After.</summary>
+    Unavailable,
+
+    /// <summary>One record is larger than the buffer takes in one message (the NATS servers' <c>max_payload</c>); nothing was stored. Answer 413.</summary>
+    TooLarge,
 }

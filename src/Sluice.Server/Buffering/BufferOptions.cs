@@ -1,9 +1,22 @@
 namespace Sluice.Server.Buffering;
 
-/// <summary>The raw archive of <c>buffer.db</c>, bound from the <c>Buffer</c> configuration section.</summary>
+/// <summary>The buffer and its raw archive, bound from the <c>Buffer</c> configuration section.</summary>
 public sealed class BufferOptions
 {
     public const string Section = "Buffer";
+
+    public const string Sqlite = "sqlite";
+
+    public const string Nats = "nats";
+
+    /// <summary>
+    /// <c>sqlite</c> (default): <c>buffer.db</c> in the data directory, one node. <c>nats</c>: a NATS JetStream stream
+    /// (<c>Buffer:Nats</c>, <see cref="JetStream.JetStreamOptions"/>) shared by several nodes, with the control plane on
+    /// PostgreSQL and PostgreSQL destinations.
+    /// </summary>
+    public string Provider { get; set; } = Sqlite;
+
+    public bool IsNats => string.Equals(Provider, Nats, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// How long a loaded record is kept, with its headers, in the raw archive (<c>archived_blocks</c>) so that a source can be

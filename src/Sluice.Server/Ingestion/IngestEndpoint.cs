@@ -146,10 +146,10 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             // The writer stores the records straight from the body's buffer, so the body is returned to the pool only
             // after the append has completed (an accepted append always completes: committed or failed).
             var outcome = await writer.AppendAsync(sourceId, new Utf8Records(body.Memory, parsed.Records), headers, context.RequestAborted);
-            if (outcome == AppendOutcome.Overloaded)
+            if (outcome != AppendOutcome.Accepted)
             {
                 metrics?.IngestOverloaded();
-                await IngestResponses.WriteOverloadedAsync(context, options.RetryAfter);
+                await IngestResponses.WriteNotAcceptedAsync(context, outcome, options.RetryAfter);
                 return;
             }
 

@@ -57,6 +57,32 @@ public static class IngestResponses
             string.Create(CultureInfo.InvariantCulture, $"Nothing was stored. Retry after {seconds} s."));
     }
 
+    /// <summary>
+    /// The answer to an append the writer did not acknowledge: 503 with Retry-After when the queue is full or the buffer is
+    /// unreachable, 413 when one record is larger than the buffer takes. Nothing was stored in either case.
+    /// </summary>
+    public static Task WriteNotAcceptedAsync(HttpContext context, Sluice.Core.Buffering.AppendOutcome outcome, TimeSpan retryAfter) => outcome switch
+    {
+        Sluice.Core.Buffering.AppendOutcome.Overloaded => WriteOverloadedAsync(context, retryAfter),
+        Sluice.Core.Buffering.AppendOutcome.TooLarge => WriteErrorAsync(
+            context,
+            StatusCodes.Status413PayloadTooLarge,
+            "Request rejected: a record is larger than the buffer takes",
+            "One record of this request is larger than the NATS servers' max_payload; set max_payload: 24MB on every server or send smaller records. Nothing was stored."),
+        _ => WriteUnavailableAsync(context, retryAfter),
+    };
+
+    public static Task WriteUnavailableAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return WriteErrorAsync(
+            context,
+            StatusCodes.Status503ServiceUnavailable,
+            "Service unavailable: the buffer cannot store records right now.",
+            string.Create(CultureInfo.InvariantCulture, $"Nothing was acknowledged. Retry after {seconds} s."));
+    }
+
     private static Task WriteErrorAsync(HttpContext context, int status, string message, string error)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

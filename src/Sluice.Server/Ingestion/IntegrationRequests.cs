@@ -111,10 +111,10 @@ internal static class IntegrationRequests
         if (records.Length > 0)
         {
             var outcome = await writer.AppendAsync(target.SourceId, new Sluice.Core.Buffering.Utf8Records(json, records), headers, context.RequestAborted);
-            if (outcome == Sluice.Core.Buffering.AppendOutcome.Overloaded)
+            if (outcome != Sluice.Core.Buffering.AppendOutcome.Accepted)
             {
                 metrics.IngestOverloaded();
-                await IngestResponses.WriteOverloadedAsync(context, options.RetryAfter);
+                await IngestResponses.WriteNotAcceptedAsync(context, outcome, options.RetryAfter);
                 return;
             }
 

@@ -18,6 +18,8 @@ public sealed class SluiceMetrics
     private readonly Counter<long> _hookFailures;
     private readonly Histogram<double> _planDuration;
     private readonly Counter<long> _loadParts;
+    private readonly Histogram<double> _publishDuration;
+    private readonly Meter _meter;
 
     /// <summary>
     /// Bucket bounds of the plan duration histogram, in seconds (the default bounds, 0, 5, 10, 25 ... 10,000, suit milliseconds):
@@ -28,7 +30,7 @@ public sealed class SluiceMetrics
     public SluiceMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(MeterName);
+        var meter = _meter = meters.Create(MeterName);
         _ingestRecords = meter.CreateCounter<long>("sluice.ingest.records", "{record}", "Records accepted (committed to the buffer) by the webhook URLs.");
         _ingestOverloaded = meter.CreateCounter<long>("sluice.ingest.overloaded", "{request}", "Ingest requests answered 503 because the writer's queue was full.");
         _loads = meter.CreateCounter<long>("sluice.loads", "{load}", "Loads attempted, by outcome (succeeded, failed).");
@@ -42,6 +44,37 @@ public sealed class SluiceMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _loadParts = meter.CreateCounter<long>("sluice.load.parts", "{part}", "Parts planned for loads (a load under a backlog takes several in one transaction).");
+        _publishDuration = meter.CreateHistogram<double>(
+            "sluice.buffer.publish.duration",
+            "s",
+            "Time from an ingest request's publish to JetStream's acknowledgement of all its records (JetStream buffer), by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+    }
+
+    /// <summary>One ingest request's publish to the JetStream buffer, acknowledged or not.</summary>
+    public void BufferPublished(TimeSpan duration, bool acknowledged) =>
+        _publishDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", acknowledged ? "acknowledged" : "failed"));
+
+    /// <summary>
+    /// Per-source gauges of what waits in the buffer, read from <paramref name="pending"/> at each scrape: records waiting and
+    /// the lag (seconds since the oldest waiting record was received), tagged with the source id.
+    /// </summary>
+    public void ObservePending(Func<IReadOnlyList<Sluice.Core.Buffering.PendingSource>> pending, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(time);
+        _meter.CreateObservableGauge(
+            "sluice.buffer.pending.records",
+            () => pending().Select(p => new Measurement<long>(p.Records, new KeyValuePair<string, object?>("source_id", p.SourceId))),
+            "{record}",
+            "Records accepted and not yet loaded, per source.");
+        _meter.CreateObservableGauge(
+            "sluice.buffer.lag",
+            () => pending().Select(p => new Measurement<double>(
+                Math.Max(0, (time.GetUtcNow() - p.OldestReceivedAt).TotalSeconds), new KeyValuePair<string, object?>("source_id", p.SourceId))),
+            "s",
+            "Seconds since the oldest record not yet loaded was received, per source.");
     }
 
     public void PartPlanned(TimeSpan duration)

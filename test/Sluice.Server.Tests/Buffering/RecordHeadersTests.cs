@@ -17,17 +17,6 @@ public sealed class RecordHeadersTests : IAsyncLifetime
     public async Task DisposeAsync() => await _buffer.DisposeAsync();
 
     [Fact]
-    public async Task ReadAsync_RequestWithHeaders_EveryRecordOfItHasThem()
-    {
-        await AppendAsync(1, GitHub, """{"n":1}""", """{"n":2}""", """{"n":3}""");
-
-        var records = await ReadAllAsync(1);
-
-        Assert.Equal(["""{"n":1}""", """{"n":2}""", """{"n":3}"""], records.Select(r => r.Json));
-        Assert.All(records, r => Assert.Equal(GitHub, r.Headers));
-    }
-
-    [Fact]
     public async Task ReadAsync_RequestsWithAndWithoutHeadersInOneCommit_EachRecordHasItsRequests()
     {
         // Requests queued while the writer is stopped go into its first commit together, so into one block.
@@ -49,32 +38,6 @@ public sealed class RecordHeadersTests : IAsyncLifetime
 
         Assert.Equal(new IReadOnlyDictionary<string, string>?[] { GitHub, GitHub, null, ping, ping, null }, records.Select(r => r.Headers));
         Assert.Same(records[0].Headers, records[1].Headers); // decoded once per request
-    }
-
-    [Fact]
-    public async Task DeleteThroughAsync_InsideABlockOfARequestWithHeaders_KeptAndArchivedPartsKeepThem()
-    {
-        await AppendAsync(1, GitHub, """{"n":1}""", """{"n":2}""", """{"n":3}""");
-        var all = await ReadAllAsync(1);
-
-        await _buffer.Buffer.DeleteThroughAsync(1, all[0].Sequence, CancellationToken.None);
-
-        var left = await ReadAllAsync(1);
-        Assert.Equal(["""{"n":2}""", """{"n":3}"""], left.Select(r => r.Json));
-        Assert.All(left, r => Assert.Equal(GitHub, r.Headers));
-        var archived = Assert.Single(await _buffer.Buffer.ReadArchivedAsync(1, 0, 100, long.MaxValue, CancellationToken.None));
-        Assert.Equal(GitHub, archived.Headers);
-    }
-
-    [Fact]
-    public async Task ReadAsync_AfterReopen_HeadersAreStillThere()
-    {
-        await AppendAsync(1, GitHub, """{"n":1}""", """{"n":2}""");
-        await _buffer.RestartAsync();
-
-        _buffer.ReopenBuffer();
-
-        Assert.All(await ReadAllAsync(1), r => Assert.Equal(GitHub, r.Headers));
     }
 
     [Fact]
