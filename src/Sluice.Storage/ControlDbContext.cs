@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -8,7 +9,7 @@ namespace Sluice.Storage;
 /// The control plane: accounts, tokens, sources, destinations, notifications, hooks and their deliveries, web app users. Callers use this type (through
 /// <see cref="IDbContextFactory{ControlDbContext}"/>); each provider derives from it only to own its migrations.
 /// </summary>
-public abstract class ControlDbContext : DbContext
+public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
 {
     protected ControlDbContext(DbContextOptions options)
         : base(options)
@@ -38,6 +39,13 @@ public abstract class ControlDbContext : DbContext
     public DbSet<HookOutboxCursor> HookOutboxCursors => Set<HookOutboxCursor>();
 
     public DbSet<User> Users => Set<User>();
+
+    /// <summary>
+    /// The Data Protection key ring of a deployment of several nodes (<c>Buffer:Provider</c> = <c>nats</c>), so that what one
+    /// node encrypts (destination passwords, signing secrets, sign-in cookies) every node reads. One node keeps its keys in
+    /// <c>&lt;data-dir&gt;/keys</c> instead.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -180,6 +188,8 @@ public abstract class ControlDbContext : DbContext
             e.HasIndex(u => u.AccountId);
             e.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
 
         // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

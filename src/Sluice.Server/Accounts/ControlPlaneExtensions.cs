@@ -11,6 +11,10 @@ namespace Sluice.Server.Accounts;
 
 public static class ControlPlaneExtensions
 {
+    /// <summary>True when the nodes of a deployment share one Data Protection key ring in the control plane (<c>Buffer:Provider</c> = <c>nats</c>).</summary>
+    internal static bool SharesKeys(IConfiguration configuration) =>
+        string.Equals(configuration[$"{Buffering.BufferOptions.Section}:Provider"], Buffering.BufferOptions.Nats, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The control plane (section <c>ControlPlane</c>: <c>Provider</c> sqlite|postgres, <c>ConnectionString</c>),
     /// migrated at start-up; accounts, API tokens and their bearer authentication, sources, webhook tokens and
@@ -37,11 +41,21 @@ public static class ControlPlaneExtensions
         builder.Services.AddHealthChecks().AddCheck<ControlPlaneHealthCheck>("control-plane", tags: ["ready"]);
 
         // Secrets the control plane must use, not only check (destination passwords, hook and provider signing secrets),
-        // are encrypted with these keys, kept in <data-dir>/keys.
-        builder.Services.AddDataProtection().SetApplicationName("Sluice");
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(dataDir.Root, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        // are encrypted with these keys, kept in <data-dir>/keys; with several nodes (a NATS buffer) in the control plane,
+        // so every node reads what another encrypted (ControlPlaneInitializer copies the keys of <data-dir>/keys in first).
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Sluice");
+        if (SharesKeys(builder.Configuration))
+        {
+            builder.Services.AddScoped<ControlDbContext>(sp => sp.GetRequiredService<ControlDbContextFactory>().CreateDbContext());
+            dataProtection.PersistKeysToDbContext<ControlDbContext>();
+        }
+        else
+        {
+            builder.Services.AddOptions<KeyManagementOptions>()
+                .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                    new DirectoryInfo(dataDir.KeysPath), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        }
+
         builder.Services.AddSingleton<SigningSecrets>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<ApiTokenService>();

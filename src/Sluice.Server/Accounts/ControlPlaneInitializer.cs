@@ -16,8 +16,38 @@ internal sealed class ControlPlaneInitializer(
     TimeProvider time,
     UserService users,
     IServiceProvider services,
+    IConfiguration configuration,
     ILogger<ControlPlaneInitializer> logger) : IHostedLifecycleService
 {
+    /// <summary>
+    /// The first start of a deployment of several nodes on a control plane whose key ring is empty: the keys this node
+    /// kept in <c>&lt;data-dir&gt;/keys</c> as a single node go into the control plane, so what they encrypted (destination
+    /// passwords, signing secrets) stays readable.
+    /// </summary>
+    private async Task ImportKeysAsync(ControlDbContext db, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(dataDirectory.KeysPath) || await db.DataProtectionKeys.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var files = Directory.GetFiles(dataDirectory.KeysPath, "*.xml");
+        foreach (var file in files)
+        {
+            db.DataProtectionKeys.Add(new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey
+            {
+                FriendlyName = Path.GetFileNameWithoutExtension(file),
+                Xml = await File.ReadAllTextAsync(file, cancellationToken),
+            });
+        }
+
+        if (files.Length > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            ControlPlaneLog.KeysImported(logger, files.Length, dataDirectory.KeysPath);
+        }
+    }
+
     private NewAccount? bootstrapped;
     private NewUser? firstUser;
 
@@ -30,6 +60,11 @@ internal sealed class ControlPlaneInitializer(
 
         await using (var db = contexts.CreateDbContext())
         {
+            if (ControlPlaneExtensions.SharesKeys(configuration))
+            {
+                await ImportKeysAsync(db, cancellationToken);
+            }
+
             if (!await db.Accounts.AnyAsync(cancellationToken))
             {
                 bootstrapped = await AccountCreation.CreateAsync(db, time, cancellationToken);

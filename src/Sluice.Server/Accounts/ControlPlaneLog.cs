@@ -14,4 +14,7 @@ internal static partial class ControlPlaneLog
 
     [LoggerMessage(1003, LogLevel.Information, "Created the first web app user {Email} of account {ClientId}; its password is in {AdminPasswordPath}")]
     public static partial void FirstUserCreated(ILogger logger, string email, long clientId, string adminPasswordPath);
+
+    [LoggerMessage(1004, LogLevel.Information, "Copied {Keys} Data Protection keys from {KeysPath} into the control plane, which every node shares")]
+    public static partial void KeysImported(ILogger logger, int keys, string keysPath);
 }

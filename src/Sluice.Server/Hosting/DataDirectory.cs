@@ -20,6 +20,9 @@ public sealed class DataDirectory
 
     public string WarehouseDir => Path.Combine(Root, "warehouse");
 
+    /// <summary>The Data Protection key ring of a single node (several nodes keep theirs in the control plane).</summary>
+    public string KeysPath => Path.Combine(Root, "keys");
+
     public string AdminTokenPath => Path.Combine(Root, "admin-token");
 
     /// <summary>The first web app user's password, written once (0600) by the first start.</summary>

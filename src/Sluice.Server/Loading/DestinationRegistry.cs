@@ -15,7 +15,8 @@ namespace Sluice.Server.Loading;
 public sealed class DestinationRegistry(
     IDbContextFactory<ControlDbContext> contexts,
     DataDirectory dataDirectory,
-    DestinationSettings settings) : IDestinationProvider, IAsyncDisposable
+    DestinationSettings settings,
+    Microsoft.Extensions.Options.IOptions<Buffering.BufferOptions> buffer) : IDestinationProvider, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<long, Lazy<Task<IDestination>>> _open = new();
 
@@ -59,6 +60,15 @@ public sealed class DestinationRegistry(
         if (row?.Type == Destination.PostgresType)
         {
             return new PostgresDestination(settings.FromStoredJson(row.ConnectionJson));
+        }
+
+        if (buffer.Value.IsNats)
+        {
+            // Several nodes load, and any of them may load any source: a file on one node's disk cannot be their destination.
+            throw new InvalidOperationException(
+                $"Account {clientId} has no PostgreSQL destination. This deployment runs several nodes on a NATS JetStream buffer " +
+                "(Buffer:Provider=nats), where DuckDB files (one node's disk) cannot be loaded into: set a PostgreSQL destination " +
+                "(sluice destinations set-postgres, or POST /v4/destinations with type postgres). The records wait in the buffer until then.");
         }
 
         return new DuckDbDestination(dataDirectory.DuckDbPath(clientId), new DuckDbDestinationOptions { MemoryLimit = DuckDbMemoryLimit });

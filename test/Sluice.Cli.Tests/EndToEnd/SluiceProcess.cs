@@ -14,6 +14,7 @@ public sealed class SluiceProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private bool disposed;
 
     private SluiceProcess(Process process, Uri baseAddress, string dataDir)
     {
@@ -43,8 +44,11 @@ public sealed class SluiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>sluice serve</c> on <paramref name="dataDir"/> and waits until its API answers.</summary>
-    public static async Task<SluiceProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>sluice serve</c> on <paramref name="dataDir"/> and waits until its API answers: with account 1's token from
+    /// <c>admin-token</c>, or with <paramref name="token"/> (a further node of a shared control plane writes no token file).
+    /// </summary>
+    public static async Task<SluiceProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null, string? token = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -68,6 +72,11 @@ public sealed class SluiceProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
         var server = new SluiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir);
+        if (token is not null)
+        {
+            server.UseToken(token);
+        }
+
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -119,6 +128,12 @@ public sealed class SluiceProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        disposed = true;
         Kill();
         process.Dispose();
         Api?.Dispose();
@@ -142,8 +157,7 @@ public sealed class SluiceProcess : IAsyncDisposable
                 var token = (await File.ReadAllTextAsync(tokenFile)).Trim();
                 if (token.Length > 0)
                 {
-                    Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-                    Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                    UseToken(token);
                 }
             }
 
@@ -170,6 +184,16 @@ public sealed class SluiceProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Account 1's API token, as read from <c>admin-token</c> or given.</summary>
+    public string Token { get; private set; } = string.Empty;
+
+    private void UseToken(string token)
+    {
+        Token = token;
+        Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     private void Append(string? line)

@@ -20,7 +20,8 @@ public sealed partial class JetStreamConnection : IAsyncDisposable
     private readonly BufferOptions _buffer;
     private readonly TimeProvider _time;
     private readonly ILogger<JetStreamConnection> _logger;
-    private readonly SemaphoreSlim _setUp = new(1, 1);
+    private readonly Lock _setUpLock = new();
+    private Task<Ready>? _setUp;
     private Ready? _ready;
     private DateTimeOffset _failedAt = DateTimeOffset.MinValue;
     private Exception? _lastFailure;
@@ -68,7 +69,10 @@ public sealed partial class JetStreamConnection : IAsyncDisposable
     /// <exception cref="JetStreamUnavailableException">NATS cannot be reached or refused the set-up.</exception>
     public async ValueTask<INatsKVStore> GetCursorsAsync(CancellationToken cancellationToken) => (await EnsureAsync(cancellationToken)).Cursors;
 
-    /// <summary>Connects and creates (or checks) the stream and the cursor bucket once; later calls return at once.</summary>
+    /// <summary>
+    /// Connects and creates (or checks) the stream and the cursor bucket once; later calls return at once. Callers at the same
+    /// time share one set-up, and none waits longer than <see cref="JetStreamOptions.PublishTimeout"/>.
+    /// </summary>
     /// <exception cref="JetStreamUnavailableException">NATS cannot be reached or refused the set-up.</exception>
     public async ValueTask<Ready> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -77,70 +81,81 @@ public sealed partial class JetStreamConnection : IAsyncDisposable
             return ready;
         }
 
-        if (_time.GetUtcNow() - _failedAt < RetryAfterFailure)
+        Task<Ready> setUp;
+        lock (_setUpLock)
         {
-            throw new JetStreamUnavailableException(Describe(_lastFailure), _lastFailure);
+            if (_setUp is null || _setUp.IsFaulted || _setUp.IsCanceled)
+            {
+                if (_time.GetUtcNow() - _failedAt < RetryAfterFailure)
+                {
+                    throw new JetStreamUnavailableException(Describe(_lastFailure), _lastFailure);
+                }
+
+                _setUp = SetUpAsync();
+            }
+
+            setUp = _setUp;
         }
 
-        await _setUp.WaitAsync(cancellationToken);
         try
         {
-            if (_ready is { } raced)
-            {
-                return raced;
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.PublishTimeout);
-            try
-            {
-                await Connection.ConnectAsync();
-                if (Connection.ConnectionState != NatsConnectionState.Open)
-                {
-                    throw new NatsException($"not connected to {_options.Url}");
-                }
-
-                await JetStream.CreateOrUpdateStreamAsync(
-                    new StreamConfig(_options.Stream, [_options.SubjectPrefix + ".*"])
-                    {
-                        Storage = StreamConfigStorage.File,
-                        NumReplicas = _options.Replicas,
-                        Retention = StreamConfigRetention.Limits,
-                        Discard = StreamConfigDiscard.New,
-                        DuplicateWindow = TimeSpan.FromMinutes(2),
-                        Description = "Sluice: records accepted by ingest, not yet loaded (and the raw archive of loaded ones).",
-                    },
-                    timeout.Token);
-                var cursors = await new NatsKVContext(JetStream).CreateOrUpdateStoreAsync(
-                    new NatsKVConfig(_options.CursorBucket)
-                    {
-                        History = 1,
-                        NumberOfReplicas = _options.Replicas,
-                        Storage = NatsKVStorageType.File,
-                        Description = "Sluice: each source's position in the record stream.",
-                    },
-                    timeout.Token);
-                if (MaxPayload < 20 * 1024 * 1024)
-                {
-                    LogSmallPayload(_logger, MaxPayload);
-                }
-
-                _ready = new Ready(cursors);
-                _lastFailure = null;
-                LogReady(_logger, _options.Url, _options.Stream, _options.Replicas, _buffer.Retention);
-                return _ready;
-            }
-            catch (Exception ex) when (ex is NatsException or OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                _failedAt = _time.GetUtcNow();
-                _lastFailure = ex;
-                LogSetUpFailed(_logger, _options.Url, ex);
-                throw new JetStreamUnavailableException(Describe(ex), ex);
-            }
+            return await setUp.WaitAsync(_options.PublishTimeout, _time, cancellationToken);
         }
-        finally
+        catch (TimeoutException ex)
         {
-            _setUp.Release();
+            throw new JetStreamUnavailableException(Describe(ex), ex);
+        }
+    }
+
+    private async Task<Ready> SetUpAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.PublishTimeout);
+
+            // With RetryOnInitialConnect the client keeps trying in the background; this set-up gives up after the timeout.
+            await Connection.ConnectAsync().AsTask().WaitAsync(timeout.Token);
+            if (Connection.ConnectionState != NatsConnectionState.Open)
+            {
+                throw new NatsException($"not connected to {_options.Url}");
+            }
+
+            await JetStream.CreateOrUpdateStreamAsync(
+                new StreamConfig(_options.Stream, [_options.SubjectPrefix + ".*"])
+                {
+                    Storage = StreamConfigStorage.File,
+                    NumReplicas = _options.Replicas,
+                    Retention = StreamConfigRetention.Limits,
+                    Discard = StreamConfigDiscard.New,
+                    DuplicateWindow = TimeSpan.FromMinutes(2),
+                    Description = "Sluice: records accepted by ingest, not yet loaded (and the raw archive of loaded ones).",
+                },
+                timeout.Token);
+            var cursors = await new NatsKVContext(JetStream).CreateOrUpdateStoreAsync(
+                new NatsKVConfig(_options.CursorBucket)
+                {
+                    History = 1,
+                    NumberOfReplicas = _options.Replicas,
+                    Storage = NatsKVStorageType.File,
+                    Description = "Sluice: each source's position in the record stream.",
+                },
+                timeout.Token);
+            if (MaxPayload < 20 * 1024 * 1024)
+            {
+                LogSmallPayload(_logger, MaxPayload);
+            }
+
+            _ready = new Ready(cursors);
+            _lastFailure = null;
+            LogReady(_logger, _options.Url, _options.Stream, _options.Replicas, _buffer.Retention);
+            return _ready;
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or TimeoutException)
+        {
+            _failedAt = _time.GetUtcNow();
+            _lastFailure = ex;
+            LogSetUpFailed(_logger, _options.Url, ex);
+            throw new JetStreamUnavailableException(Describe(ex), ex);
         }
     }
 
@@ -150,7 +165,6 @@ public sealed partial class JetStreamConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Connection.DisposeAsync();
-        _setUp.Dispose();
     }
 
     /// <summary>What a set-up leaves.</summary>

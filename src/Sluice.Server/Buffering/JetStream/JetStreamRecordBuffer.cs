@@ -77,16 +77,11 @@ public sealed partial class JetStreamRecordBuffer(
         return records;
     }
 
-    public Task<IReadOnlyList<PendingSource>> GetPendingAsync(CancellationToken cancellationToken)
-    {
-        if (!index.CaughtUp && connection.LastFailure is { } failure)
-        {
-            // Say why nothing is listed rather than pretend the buffer is empty.
-            throw new JetStreamUnavailableException("The buffer's index is not built: " + failure.Message, failure);
-        }
-
-        return Task.FromResult(index.Pending());
-    }
+    /// <summary>
+    /// What this node's index holds past each cursor. While the index is being built (at start, or after NATS was lost) it
+    /// lists what it has read so far: a source shows up once its messages are indexed, and /readyz tells NATS is away.
+    /// </summary>
+    public Task<IReadOnlyList<PendingSource>> GetPendingAsync(CancellationToken cancellationToken) => Task.FromResult(index.Pending());
 
     public async Task<IReadOnlyList<BufferedRecord>> ReadArchivedAsync(long sourceId, long afterSequence, int maxRecords, long maxBytes, CancellationToken cancellationToken)
     {
