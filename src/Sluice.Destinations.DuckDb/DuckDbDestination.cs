@@ -86,7 +86,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                     },
                     cancellationToken).ConfigureAwait(false);
                 appenders.CloseAll();
-                Finish(connection, load.SourceId, load.Checkpoint, load.Summary);
+                Finish(connection, load);
                 Execute(connection, "COMMIT");
                 _tables[load.Schema] = tables!;
                 return load.Summary with { SupersededRejections = superseded };
@@ -415,8 +415,21 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     }
 
     /// <summary>The end of a load inside its transaction: the source's checkpoint and the load's <c>_sluice_loads</c> row.</summary>
-    private static void Finish(DuckDBConnection connection, long sourceId, long checkpointSequence, LoadSummary summary)
+    private static void Finish(DuckDBConnection connection, AppliedLoad load)
     {
+        var (sourceId, checkpointSequence, summary) = (load.SourceId, load.Checkpoint, load.Summary);
+        if (load.AfterCheckpoint is { } expected)
+        {
+            // The fence: the checkpoint must still be the one this load started after (one writer per file, in this transaction).
+            using var current = Command(connection, $"SELECT sequence FROM {Table(BookkeepingSchema, CheckpointsTable)} WHERE source_id = $source_id");
+            current.Parameters.Add(new DuckDBParameter("source_id", sourceId));
+            var stored = current.ExecuteScalar() is long value ? value : 0L;
+            if (stored != expected)
+            {
+                throw new CheckpointMovedException(sourceId, expected, stored);
+            }
+        }
+
         using (var checkpoint = Command(
             connection,
             $"INSERT INTO {Table(BookkeepingSchema, CheckpointsTable)} (source_id, sequence) VALUES ($source_id, $sequence) " +

@@ -92,7 +92,7 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
                 },
                 ct).ConfigureAwait(false);
             await copy.CompleteAsync(ct).ConfigureAwait(false);
-            await FinishAsync(connection, load.SourceId, load.Checkpoint, load.Summary, ct).ConfigureAwait(false);
+            await FinishAsync(connection, load, ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return load.Summary with { SupersededRejections = superseded };
         }, cancellationToken);
@@ -417,8 +417,21 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
     }
 
     /// <summary>The end of a load inside its transaction: the source's checkpoint and the load's <c>_sluice_loads</c> row.</summary>
-    private static async Task FinishAsync(NpgsqlConnection connection, long sourceId, long checkpointSequence, LoadSummary summary, CancellationToken ct)
+    private static async Task FinishAsync(NpgsqlConnection connection, AppliedLoad load, CancellationToken ct)
     {
+        var (sourceId, checkpointSequence, summary) = (load.SourceId, load.Checkpoint, load.Summary);
+        if (load.AfterCheckpoint is { } expected)
+        {
+            // The fence: lock the source's checkpoint row (or find none) and check it is still the one this load started after.
+            await using var current = new NpgsqlCommand($"SELECT sequence FROM {Table(BookkeepingSchema, CheckpointsTable)} WHERE source_id = $1 FOR UPDATE", connection);
+            current.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sourceId });
+            var stored = await current.ExecuteScalarAsync(ct).ConfigureAwait(false) is long value ? value : 0L;
+            if (stored != expected)
+            {
+                throw new CheckpointMovedException(sourceId, expected, stored);
+            }
+        }
+
         await using (var checkpoint = new NpgsqlCommand(
             $"INSERT INTO {Table(BookkeepingSchema, CheckpointsTable)} (source_id, sequence) VALUES ($1, $2) " +
             "ON CONFLICT (source_id) DO UPDATE SET sequence = excluded.sequence",

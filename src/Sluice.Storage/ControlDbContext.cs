@@ -47,6 +47,8 @@ public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
     /// </summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<SourceLease> SourceLeases => Set<SourceLease>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -190,6 +192,14 @@ public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
         });
 
         modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        modelBuilder.Entity<SourceLease>(e =>
+        {
+            e.ToTable("source_leases");
+            e.HasKey(l => l.SourceId);
+            e.Property(l => l.SourceId).ValueGeneratedNever();
+            e.Property(l => l.Holder).HasMaxLength(200);
+        });
 
         // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -42,7 +42,7 @@ public static class LoadParts
 
         return head is null
             ? throw new ArgumentException("A load has at least one part.", nameof(parts))
-            : new AppliedLoad(head.SourceId, head.Schema, checkpoint, LoadSummary.Combine(summaries));
+            : new AppliedLoad(head.SourceId, head.Schema, checkpoint, LoadSummary.Combine(summaries)) { AfterCheckpoint = head.AfterCheckpoint };
     }
 
     /// <summary>
@@ -70,4 +70,8 @@ public static class LoadParts
 }
 
 /// <summary>What <see cref="LoadParts.ApplyAsync"/> leaves for the end of a load's transaction.</summary>
-public sealed record AppliedLoad(long SourceId, string Schema, long Checkpoint, LoadSummary Summary);
+public sealed record AppliedLoad(long SourceId, string Schema, long Checkpoint, LoadSummary Summary)
+{
+    /// <summary>The checkpoint the load started after (<see cref="LoadRequest.AfterCheckpoint"/>), checked before the new one is written; null: not checked.</summary>
+    public long? AfterCheckpoint { get; init; }
+}

@@ -25,6 +25,27 @@ public sealed record LoadRequest(
     /// table version; later parts of that load may then change the schema too.
     /// </summary>
     public LoadReload? Reload { get; init; }
+
+    /// <summary>
+    /// The destination checkpoint this load starts after, as the loader read it (on a load's first part): the destination
+    /// commits the load only while its stored checkpoint is still this one, else it throws <see cref="CheckpointMovedException"/>
+    /// and commits nothing, so two nodes that both took the same records never load them twice. Null: no such check (a reload).
+    /// </summary>
+    public long? AfterCheckpoint { get; init; }
+}
+
+/// <summary>
+/// A load found the source's checkpoint moved since it read it: another loader (another node) committed those records
+/// meanwhile. Nothing of this load was committed; the next load starts from the new checkpoint.
+/// </summary>
+public sealed class CheckpointMovedException(long sourceId, long expected, long actual)
+    : Exception($"The checkpoint of source {sourceId} is {actual}, not {expected} as this load started from: another node loaded these records meanwhile. Nothing of this load was committed.")
+{
+    public long SourceId { get; } = sourceId;
+
+    public long Expected { get; } = expected;
+
+    public long Actual { get; } = actual;
 }
 
 /// <summary>

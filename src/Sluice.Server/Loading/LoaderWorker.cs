@@ -19,8 +19,11 @@ public sealed partial class LoaderWorker(
     TimeProvider time,
     IOptions<LoadingOptions> options,
     ILogger<LoaderWorker> logger,
-    SluiceMetrics? metrics = null) : BackgroundService
+    SluiceMetrics? metrics = null,
+    ISourceLeases? leases = null) : BackgroundService
 {
+    private readonly ISourceLeases _leases = leases ?? new SingleNodeLeases();
+
     private readonly HashSet<long> _running = [];
 
     /// <summary>How often the control plane is asked for requested reloads.</summary>
@@ -42,13 +45,13 @@ public sealed partial class LoaderWorker(
                     reloadsCheckedAt = now;
                     foreach (var target in await catalog.GetReloadsRequestedAsync(stoppingToken))
                     {
-                        if (statuses.IsBackingOff(target.SourceId) || !TryClaim(target.SourceId))
+                        if (statuses.IsBackingOff(target.SourceId) || !await TryClaimAsync(target.SourceId, stoppingToken))
                         {
                             continue;
                         }
 
                         await slots.WaitAsync(stoppingToken);
-                        inFlight.Add(RunReloadAsync(target, slots, stoppingToken));
+                        inFlight.Add(RunHeldAsync(target.SourceId, slots, token => RunReloadAsync(target, token), stoppingToken));
                     }
                 }
 
@@ -60,13 +63,13 @@ public sealed partial class LoaderWorker(
                         continue;
                     }
 
-                    if (!TryClaim(source.SourceId))
+                    if (!await TryClaimAsync(source.SourceId, stoppingToken))
                     {
                         continue;
                     }
 
                     await slots.WaitAsync(stoppingToken);
-                    inFlight.Add(RunLoadAsync(source.SourceId, slots, stoppingToken));
+                    inFlight.Add(RunHeldAsync(source.SourceId, slots, token => RunLoadAsync(source.SourceId, token), stoppingToken));
                 }
 
                 inFlight.RemoveAll(t => t.IsCompleted);
@@ -94,31 +97,112 @@ public sealed partial class LoaderWorker(
         await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private bool TryClaim(long sourceId)
+    /// <summary>Claims a source for one run on this node: not running here already, and its lease taken (another node may hold it).</summary>
+    private async Task<bool> TryClaimAsync(long sourceId, CancellationToken cancellationToken)
     {
         lock (_running)
         {
-            return _running.Add(sourceId);
+            if (!_running.Add(sourceId))
+            {
+                return false;
+            }
+        }
+
+        var held = false;
+        try
+        {
+            held = await _leases.TryAcquireAsync(sourceId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeaseFailed(logger, sourceId, ex);
+        }
+
+        if (!held)
+        {
+            lock (_running)
+            {
+                _running.Remove(sourceId);
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> under the source's lease: renewed every third of <see cref="LoadingOptions.LeaseTimeout"/>;
+    /// when it is lost (another node took it after a renewal failed), the run is cancelled (its commit is fenced by the
+    /// destination's checkpoint anyway). The lease is given up at the end, and the source freed on this node.
+    /// </summary>
+    private async Task RunHeldAsync(long sourceId, SemaphoreSlim slots, Func<CancellationToken, Task> run, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var done = new CancellationTokenSource();
+        var renewing = RenewAsync(sourceId, lost, done.Token);
+        try
+        {
+            await run(lost.Token);
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            try
+            {
+                await _leases.ReleaseAsync(sourceId, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogLeaseFailed(logger, sourceId, ex);
+            }
+
+            lock (_running)
+            {
+                _running.Remove(sourceId);
+            }
+
+            slots.Release();
         }
     }
 
-    private void Release(long sourceId, SemaphoreSlim slots)
+    private async Task RenewAsync(long sourceId, CancellationTokenSource lost, CancellationToken done)
     {
-        lock (_running)
+        var timeout = options.Value.LeaseTimeout;
+        var heldUntil = time.GetUtcNow() + timeout;
+        while (!done.IsCancellationRequested)
         {
-            _running.Remove(sourceId);
-        }
+            await Task.Delay(timeout / 3, time, done);
+            try
+            {
+                if (!await _leases.RenewAsync(sourceId, done))
+                {
+                    LogLeaseLost(logger, sourceId, _leases.Holder);
+                    await lost.CancelAsync();
+                    return;
+                }
 
-        slots.Release();
+                heldUntil = time.GetUtcNow() + timeout;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLeaseFailed(logger, sourceId, ex);
+                if (time.GetUtcNow() >= heldUntil)
+                {
+                    LogLeaseLost(logger, sourceId, _leases.Holder);
+                    await lost.CancelAsync();
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>
     /// One reload; its outcome goes to the control plane (the request cleared unless a newer one came meanwhile). A failure
     /// leaves the old tables and the request, which runs again after the source's back-off, and is told like a load's.
     /// </summary>
-    private async Task RunReloadAsync(LoadTarget target, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task RunReloadAsync(LoadTarget target, CancellationToken cancellationToken)
     {
-        await Task.Yield();
         try
         {
             var outcome = await loader.ReloadAsync(target, cancellationToken);
@@ -136,18 +220,13 @@ public sealed partial class LoaderWorker(
         {
             await FailedAsync(target.SourceId, ex, cancellationToken);
         }
-        finally
-        {
-            Release(target.SourceId, slots);
-        }
     }
 
     internal static bool IsDue(PendingSource source, DateTimeOffset now, LoadingOptions o) =>
         source.Records >= o.MaxRecords || source.Bytes >= o.MaxBytes || now - source.OldestReceivedAt >= o.Interval;
 
-    private async Task RunLoadAsync(long sourceId, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task RunLoadAsync(long sourceId, CancellationToken cancellationToken)
     {
-        await Task.Yield();
         try
         {
             // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. Under a backlog a
@@ -208,10 +287,6 @@ public sealed partial class LoaderWorker(
         {
             await FailedAsync(sourceId, ex, cancellationToken);
         }
-        finally
-        {
-            Release(sourceId, slots);
-        }
     }
 
     /// <summary>A failed load or reload: the source's status and back-off, the log, and the notifications of the streak.</summary>
@@ -261,6 +336,12 @@ public sealed partial class LoaderWorker(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The loader loop failed; it goes on at the next poll")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Lost the lease of source {SourceId} (node {Holder}): another node loads it now; this node's run of it stops")]
+    private static partial void LogLeaseLost(ILogger logger, long sourceId, string holder);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Could not take, renew or give up the lease of source {SourceId} in the control plane")]
+    private static partial void LogLeaseFailed(ILogger logger, long sourceId, Exception exception);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Could not record the load failure notification of source {SourceId}")]
     private static partial void LogNotifyFailed(ILogger logger, long sourceId, Exception exception);

@@ -25,6 +25,7 @@ public static class LoadingExtensions
             .Validate(o => o.MaxConcurrentLoads > 0, "Loading:MaxConcurrentLoads must be at least 1.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Loading:MinRetryDelay must be positive and at most Loading:MaxRetryDelay.")
             .Validate(o => o.ErrorEmailDelay >= TimeSpan.Zero, "Loading:ErrorEmailDelay cannot be negative, e.g. 02:00:00.")
+            .Validate(o => o.LeaseTimeout >= TimeSpan.FromSeconds(1), "Loading:LeaseTimeout must be at least one second, e.g. 00:00:15 (the default).")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<LoadPlanner>();
@@ -36,6 +37,14 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<LoadStatusTracker>();
         builder.Services.TryAddSingleton<ILoadCommittedSignal, NoLoadCommittedSignal>();
         builder.Services.AddSingleton<SourceLoader>();
+        if (Accounts.ControlPlaneExtensions.SharesKeys(builder.Configuration))
+        {
+            builder.Services.AddSingleton<ISourceLeases, ControlPlaneSourceLeases>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ISourceLeases, SingleNodeLeases>();
+        }
         builder.Services.AddSingleton<SourceStatsService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.TryAddSingleton<EmailSender>();

@@ -42,6 +42,13 @@ public sealed class LoadingOptions
     /// <summary>A load starts at once when this many bytes of JSON are pending, and takes at most this many. Default 32 MiB.</summary>
     public long MaxBytes { get; set; } = 32L * 1024 * 1024;
 
+    /// <summary>
+    /// With several nodes (<c>Buffer:Provider</c> = <c>nats</c>): how long a node's hold on a source (its lease in the control
+    /// plane) lasts without renewal. A node renews it every third of this while it loads; when the node dies, another takes
+    /// the source over within this time. Default 15 s.
+    /// </summary>
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the loader looks at the buffer when nothing is due. Default 200 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -261,7 +261,7 @@ public sealed partial class SourceLoader(
         }
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
-        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false);
+        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false, afterCheckpoint: checkpoint);
     }
 
     /// <summary>
@@ -284,7 +284,7 @@ public sealed partial class SourceLoader(
     /// <summary>Plans read <paramref name="records"/> against <paramref name="tables"/> with the source's layout; rows at <paramref name="tableVersion"/>.</summary>
     private PreparedLoad Plan(
         LoadTarget target, IDestination destination, IReadOnlyList<BufferedRecord> records, long bytes, IReadOnlyList<TableSchema> tables, DateTime batchedAt,
-        long tableVersion, bool newVersion)
+        long tableVersion, bool newVersion, long? afterCheckpoint = null)
     {
         var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid)
         {
@@ -295,7 +295,8 @@ public sealed partial class SourceLoader(
         var started = time.GetTimestamp();
         var plan = planner.Plan(context, records, tables, batchedAt);
         metrics?.PartPlanned(time.GetElapsedTime(started));
-        return new PreparedLoad(target, destination, plan.ToLoadRequest(), records.Count, bytes, plan.TablesAfter(tables), tableVersion);
+        var request = plan.ToLoadRequest() with { AfterCheckpoint = afterCheckpoint };
+        return new PreparedLoad(target, destination, request, records.Count, bytes, plan.TablesAfter(tables), tableVersion);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded source {SourceId} into schema {Schema}: {Records} records, {Rows} rows, {Rejected} rejected")]

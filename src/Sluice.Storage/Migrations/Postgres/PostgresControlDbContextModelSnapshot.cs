@@ -592,6 +592,31 @@ namespace Sluice.Storage.Migrations.Postgres
                     b.ToTable("sources", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Storage.SourceLease", b =>
+                {
+                    b.Property<long>("SourceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("SourceId");
+
+                    b.ToTable("source_leases", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Storage.User", b =>
                 {
                     b.Property<long>("Id")

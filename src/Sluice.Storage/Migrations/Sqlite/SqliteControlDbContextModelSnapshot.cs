@@ -567,6 +567,31 @@ namespace Sluice.Storage.Migrations.Sqlite
                     b.ToTable("sources", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Storage.SourceLease", b =>
+                {
+                    b.Property<long>("SourceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("SourceId");
+
+                    b.ToTable("source_leases", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Storage.User", b =>
                 {
                     b.Property<long>("Id")
