@@ -2,11 +2,18 @@ using Microsoft.Extensions.Options;
 
 namespace Sluice.Server.Buffering;
 
+/// <summary>A buffer whose raw archive is swept of what has outlived <see cref="BufferOptions.Retention"/>.</summary>
+public interface IArchiveSweep
+{
+    /// <summary>Removes what has outlived the retention; returns how many records went.</summary>
+    Task<long> SweepArchiveAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>
-/// Deletes from <c>buffer.db</c>'s raw archive what has outlived <see cref="BufferOptions.Retention"/>: once at start, then
+/// Deletes from the buffer's raw archive what has outlived <see cref="BufferOptions.Retention"/>: once at start, then
 /// every <see cref="BufferOptions.SweepInterval"/>. A failed sweep is logged and tried again at the next tick.
 /// </summary>
-public sealed partial class ArchiveSweeper(SqliteRecordBuffer buffer, IOptions<BufferOptions> options, TimeProvider time, ILogger<ArchiveSweeper> logger)
+public sealed partial class ArchiveSweeper(IArchiveSweep buffer, IOptions<BufferOptions> options, TimeProvider time, ILogger<ArchiveSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

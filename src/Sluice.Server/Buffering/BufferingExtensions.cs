@@ -47,6 +47,7 @@ public static class BufferingExtensions
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<IIngestWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
+        builder.Services.AddSingleton<IArchiveSweep>(sp => sp.GetRequiredService<SqliteRecordBuffer>());
         builder.Services.AddHostedService<ArchiveSweeper>();
         builder.Services.AddHealthChecks().AddCheck<BufferHealthCheck>("buffer", tags: ["ready"]);
     }
@@ -71,7 +72,8 @@ public static class BufferingExtensions
             return sp.GetRequiredService<JetStreamRecordBuffer>();
         });
         builder.Services.AddSingleton<IIngestWriter, JetStreamIngestWriter>();
-        builder.Services.AddHostedService<JetStreamArchiveSweeper>();
+        builder.Services.AddSingleton<IArchiveSweep>(sp => sp.GetRequiredService<JetStreamRecordBuffer>());
+        builder.Services.AddHostedService<ArchiveSweeper>();
         builder.Services.AddHealthChecks().AddCheck<JetStreamHealthCheck>("buffer", tags: ["ready"]);
     }
 }

@@ -12,7 +12,7 @@ namespace Sluice.Server.Buffering;
 /// and the archive's records, totals and sweep. One instance per buffer file: records deleted behind its back are only
 /// noticed once a source has none left.
 /// </summary>
-public sealed class SqliteRecordBuffer : IRecordBuffer
+public sealed class SqliteRecordBuffer : IRecordBuffer, IArchiveSweep
 {
     /// <summary>Archived blocks deleted per sweep transaction, so a large sweep never holds the write lock ingest waits for long.</summary>
     private const int SweepChunk = 1000;

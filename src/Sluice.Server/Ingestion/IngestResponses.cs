@@ -46,16 +46,8 @@ public static class IngestResponses
                 CultureInfo.InvariantCulture,
                 $"Header '{header}' is {bytes} bytes long; this source keeps it with each record, and a kept header holds at most {limit} bytes. Nothing was stored."));
 
-    public static Task WriteOverloadedAsync(HttpContext context, TimeSpan retryAfter)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return WriteErrorAsync(
-            context,
-            StatusCodes.Status503ServiceUnavailable,
-            "Service unavailable: the ingest queue is full.",
-            string.Create(CultureInfo.InvariantCulture, $"Nothing was stored. Retry after {seconds} s."));
-    }
+    public static Task WriteOverloadedAsync(HttpContext context, TimeSpan retryAfter) =>
+        WriteRetryLaterAsync(context, retryAfter, "Service unavailable: the ingest queue is full.", "Nothing was stored.");
 
     /// <summary>
     /// The answer to an append the writer did not acknowledge: 503 with Retry-After when the queue is full or the buffer is
@@ -72,15 +64,16 @@ public static class IngestResponses
         _ => WriteUnavailableAsync(context, retryAfter),
     };
 
-    public static Task WriteUnavailableAsync(HttpContext context, TimeSpan retryAfter)
+    public static Task WriteUnavailableAsync(HttpContext context, TimeSpan retryAfter) =>
+        WriteRetryLaterAsync(context, retryAfter, "Service unavailable: the buffer cannot store records right now.", "Nothing was acknowledged.");
+
+    /// <summary>503 with <c>Retry-After</c> (whole seconds, at least 1), said again in the error.</summary>
+    private static Task WriteRetryLaterAsync(HttpContext context, TimeSpan retryAfter, string message, string stored)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return WriteErrorAsync(
-            context,
-            StatusCodes.Status503ServiceUnavailable,
-            "Service unavailable: the buffer cannot store records right now.",
-            string.Create(CultureInfo.InvariantCulture, $"Nothing was acknowledged. Retry after {seconds} s."));
+            context, StatusCodes.Status503ServiceUnavailable, message, string.Create(CultureInfo.InvariantCulture, $"{stored} Retry after {seconds} s."));
     }
 
     private static Task WriteErrorAsync(HttpContext context, int status, string message, string error)

@@ -23,7 +23,7 @@ public sealed partial class JetStreamRecordBuffer(
     JetStreamIndex index,
     IOptions<BufferOptions> options,
     TimeProvider time,
-    ILogger<JetStreamRecordBuffer> logger) : IRecordBuffer
+    ILogger<JetStreamRecordBuffer> logger) : IRecordBuffer, IArchiveSweep
 {
     /// <summary>How many times a cursor update is tried against other nodes' updates of the same cursor.</summary>
     private const int CursorAttempts = 20;
@@ -129,10 +129,16 @@ public sealed partial class JetStreamRecordBuffer(
 
     /// <summary>
     /// Removes from the archive what has outlived the retention (every loaded message when it is zero): moves each source's
-    /// archive start in its cursor, then purges the stream below it. Returns how many records went.
+    /// archive start in its cursor, then purges the stream below it. Returns how many records went. Every node sweeps;
+    /// cursor updates are compare-and-set, so two sweeps at once remove nothing twice.
     /// </summary>
     public async Task<long> SweepArchiveAsync(CancellationToken cancellationToken)
     {
+        if (!index.CaughtUp)
+        {
+            return 0; // the cursors this node knows may be behind: sweep once the index has read the stream
+        }
+
         var retention = options.Value.Retention;
         var swept = 0L;
         foreach (var (sourceId, known) in index.Cursors())
