@@ -45,6 +45,12 @@ for dest in duckdb postgres; do
   run load-wide-routed --destination "$dest" --events "$WIDE" --warmup $((WIDE / 5))
 done
 run freshness --sluice "$SLUICE" --rate "$RATE" --seconds "$DURATION" --batch "$BATCH" || true
+# Scale-out (issue 18): two nodes on the JetStream buffer (a three-node nats-server cluster), PostgreSQL destination.
+if [[ -x /usr/sbin/nats-server ]]; then
+  run freshness --sluice "$SLUICE" --rate "$RATE" --seconds "$DURATION" --batch "$BATCH" --buffer nats --nodes 2 || true
+else
+  echo "== nats-server is not installed (apt-get install nats-server): no scale-out freshness run" >&2
+fi
 
 echo
 awk '
@@ -91,6 +97,10 @@ awk '
     }
     p50 = r["freshness/duckdb", "p50_s"]; p99 = r["freshness/duckdb", "p99_s"]
     printf "%-22s p50 %.2f s, p99 %.2f s at %.0f events/s accepted (target %s), server peak RSS %d MB: p50 <= 3 s, p99 <= 10 s, RSS < 512 MB: %s\n", "freshness duckdb", p50, p99, r["freshness/duckdb", "achieved_rate"], r["freshness/duckdb", "target_rate"], r["freshness/duckdb", "peak_rss_mb"], pass(p50 != "" && p50 <= 3 && p99 <= 10 && r["freshness/duckdb", "peak_rss_mb"] < 512 && r["freshness/duckdb", "missing_batches"] == 0)
+    if (r["freshness/postgres", "p50_s"] != "") {
+      p50 = r["freshness/postgres", "p50_s"]; p99 = r["freshness/postgres", "p99_s"]
+      printf "%-22s p50 %.2f s, p99 %.2f s at %.0f events/s accepted (target %s) across %d nodes on NATS, peak RSS %d MB per node: p50 <= 3 s, p99 <= 10 s: %s\n", "freshness scale-out pg", p50, p99, r["freshness/postgres", "achieved_rate"], r["freshness/postgres", "target_rate"], r["freshness/postgres", "nodes"], r["freshness/postgres", "peak_rss_mb"], pass(p50 <= 3 && p99 <= 10 && r["freshness/postgres", "missing_batches"] == 0)
+    }
   }
 ' "$OUT" | tee -a "$OUT"
 echo "saved: $OUT" >&2

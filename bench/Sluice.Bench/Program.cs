@@ -12,7 +12,8 @@ const string Usage = """
              untimed warm-up first (load-flat and ceiling 200,000 records, load-nested 100,000; 0 = none): [--warmup N]
            sluice-bench ceiling     --destination duckdb|postgres [--events N]   (default 1,000,000)
            sluice-bench profile     --destination duckdb|postgres [--events N | --orders N]   (loader steps one by one, wall and CPU)
-           sluice-bench freshness   --sluice PATH [--rate 5000] [--seconds 30] [--batch 100]
+           sluice-bench freshness   --sluice PATH [--rate 5000] [--seconds 30] [--batch 100] [--buffer sqlite|nats] [--nodes N]
+             (--buffer nats: a 3-node nats-server cluster, PostgreSQL control plane and destination, --nodes 2 by default)
     """;
 
 if (args.Length == 0)
@@ -93,7 +94,8 @@ try
             options.ContainsKey("orders"), destination, options.ContainsKey("orders") ? Number("orders", 100_000) : Number("events", 1_000_000), workDir, cancel.Token),
         "freshness" => await FreshnessBench.RunAsync(
             options.GetValueOrDefault("sluice") ?? throw new ArgumentException("freshness needs --sluice PATH (the Release build of the sluice executable)."),
-            (int)Number("rate", 5000), (int)Number("seconds", 30), (int)Number("batch", 100), workDir, cancel.Token),
+            (int)Number("rate", 5000), (int)Number("seconds", 30), (int)Number("batch", 100),
+            options.GetValueOrDefault("buffer", "sqlite"), (int)Number("nodes", options.GetValueOrDefault("buffer") == "nats" ? 2 : 1), workDir, cancel.Token),
         _ => Fail($"Unknown mode '{args[0]}'.\n{Usage}"),
     };
 }
