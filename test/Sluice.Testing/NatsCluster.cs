@@ -127,6 +127,39 @@ public sealed class NatsCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The index of the server leading stream <paramref name="stream"/> (from a live server's <c>/jsz</c>), or null when
+    /// no server names a leader yet.
+    /// </summary>
+    public async Task<int?> StreamLeaderAsync(string stream)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var node in _nodes.Where(n => n.Process is { HasExited: false }))
+        {
+            try
+            {
+                var jsz = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{node.MonitorPort}/jsz?streams=true"))).RootElement;
+                foreach (var account in jsz.TryGetProperty("account_details", out var accounts) ? accounts.EnumerateArray() : default)
+                {
+                    foreach (var detail in account.TryGetProperty("stream_detail", out var streams) ? streams.EnumerateArray() : default)
+                    {
+                        if (detail.GetProperty("name").GetString() == stream
+                            && detail.TryGetProperty("cluster", out var cluster) && cluster.TryGetProperty("leader", out var leader)
+                            && leader.GetString() is { Length: > 1 } name && name.StartsWith('n'))
+                        {
+                            return int.Parse(name[1..], CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The log of server <paramref name="index"/> (for a failing test's message).</summary>
     public string Log(int index) => File.Exists(LogPath(_nodes[index])) ? File.ReadAllText(LogPath(_nodes[index])) : string.Empty;
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Server.Hosting;
 using Sluice.Storage;
@@ -55,9 +56,46 @@ internal sealed class ControlPlaneInitializer(
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await contexts.MigrateAsync(cancellationToken);
+        // Nodes sharing a PostgreSQL control plane may start at the same moment: one at a time migrates it and creates
+        // account 1 and the first user (a session lock, released below or when the connection ends).
+        await using var bootstrapLock = contexts.CreateDbContext();
+        try
+        {
+            if (contexts.Provider == ControlPlaneOptions.Postgres)
+            {
+                await bootstrapLock.Database.OpenConnectionAsync(cancellationToken);
+                await bootstrapLock.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({BootstrapLockKey})", cancellationToken);
+            }
+
+            await contexts.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when ((e as DbException ?? e.InnerException as DbException) is { } database)
+        {
+            // EF's retrying strategy wraps the database's error in "likely due to a transient failure": say what failed.
+            throw new InvalidOperationException(
+                $"The control plane ({contexts.Provider}) cannot be reached or set up: {database.Message.TrimEnd('.')}. Check ControlPlane:ConnectionString.", e);
+        }
+
         ControlPlaneLog.Migrated(logger, contexts.Provider);
 
+        try
+        {
+            await BootstrapAsync(cancellationToken);
+        }
+        finally
+        {
+            if (contexts.Provider == ControlPlaneOptions.Postgres)
+            {
+                await bootstrapLock.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({BootstrapLockKey})", CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The advisory lock that serialises the first start of nodes on one PostgreSQL control plane.</summary>
+    private const long BootstrapLockKey = 0x51_01CE_0001;
+
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
+    {
         await using (var db = contexts.CreateDbContext())
         {
             if (ControlPlaneExtensions.SharesKeys(configuration))

@@ -55,4 +55,29 @@ public sealed class ServeCommandTests
             }
         }
     }
+
+    [Fact]
+    public async Task Serve_UnreachablePostgresControlPlane_ExitsOneWithOneLineNamingTheSetting()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "sluice-cli-serve-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await CliRunner.RunAsync(
+                "serve", "--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--ControlPlane:Provider=postgres",
+                "--ControlPlane:ConnectionString=Host=127.0.0.1;Port=1;Database=sluice;Username=sluice;Password=secret");
+
+            var line = result.AssertOneLineError(1);
+            Assert.Contains("control plane (postgres) cannot be reached", line, StringComparison.Ordinal);
+            Assert.Contains("127.0.0.1:1", line, StringComparison.Ordinal);
+            Assert.Contains("ControlPlane:ConnectionString", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("transient failure", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
 }

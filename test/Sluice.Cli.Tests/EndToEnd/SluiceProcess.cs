@@ -48,7 +48,8 @@ public sealed class SluiceProcess : IAsyncDisposable
     /// Starts <c>sluice serve</c> on <paramref name="dataDir"/> and waits until its API answers: with account 1's token from
     /// <c>admin-token</c>, or with <paramref name="token"/> (a further node of a shared control plane writes no token file).
     /// </summary>
-    public static async Task<SluiceProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null, string? token = null)
+    /// <param name="waitForToken">False: ready once <c>/readyz</c> answers 200, for a node that may not be the one creating account 1.</param>
+    public static async Task<SluiceProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null, string? token = null, bool waitForToken = true)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -83,7 +84,7 @@ public sealed class SluiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitUntilReadyAsync();
+            await server.WaitUntilReadyAsync(waitForToken);
         }
         catch
         {
@@ -141,7 +142,7 @@ public sealed class SluiceProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(bool waitForToken)
     {
         var clock = Stopwatch.StartNew();
         var tokenFile = Path.Combine(DataDir, "admin-token");
@@ -158,6 +159,22 @@ public sealed class SluiceProcess : IAsyncDisposable
                 if (token.Length > 0)
                 {
                     UseToken(token);
+                }
+            }
+
+            if (!waitForToken && Api is null)
+            {
+                try
+                {
+                    using var ready = await Anonymous.GetAsync(new Uri(BaseAddress, "readyz"));
+                    if (ready.StatusCode == HttpStatusCode.OK)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
                 }
             }
 
