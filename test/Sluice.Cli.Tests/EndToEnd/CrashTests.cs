@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Sluice.Testing;
 using static Sluice.Cli.Tests.EndToEnd.Http;
 
 namespace Sluice.Cli.Tests.EndToEnd;

@@ -1,3 +1,4 @@
+using Sluice.Testing;
 using static Sluice.Cli.Tests.EndToEnd.Http;
 
 namespace Sluice.Cli.Tests.EndToEnd;

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Sluice.Cli.Tests.EndToEnd;
+namespace Sluice.Testing;
 
 /// <summary>
 /// <c>sluice serve</c> as a real child process on a free loopback port and a data directory the test owns. Dispose kills it
