@@ -46,6 +46,8 @@ dotnet build Sluice.slnx -c Release -nologo -clp:ErrorsOnly
 results=$(mktemp -d "${TMPDIR:-/tmp}/sluice-test-results.XXXXXX")
 trap 'rm -rf "$results"' EXIT
 log "running tests"
+# The reliability suite's sizes on CI (RELIABILITY.md): 5 crash cycles instead of 20; set them higher for a longer run.
+export RELIABILITY_CYCLES="${RELIABILITY_CYCLES:-5}"
 set +e
 # A test silent for 5 minutes is a hang: it fails the run instead of using up CI's time.
 dotnet test Sluice.slnx -c Release --no-build -nologo \

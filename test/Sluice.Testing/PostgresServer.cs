@@ -99,15 +99,34 @@ public sealed class PostgresServer : IAsyncLifetime
             "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "initdb"), "-D", data, "-U", "postgres", "--pwfile=" + passwordFile,
             "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync");
         Port = FreePort();
+        await StartServerAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+    }
+
+    /// <summary>
+    /// Stops the server (a fast shutdown: sessions end, as when an operator stops it) but keeps its data;
+    /// <see cref="StartServerAsync"/> starts it again on the same data and port. Only for a server this fixture started.
+    /// </summary>
+    public async Task StopServerAsync()
+    {
+        var directory = _directory ?? throw new InvalidOperationException($"The server of {EnvironmentVariable} is not this fixture's to stop.");
+        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", Path.Combine(directory, "data"), "-m", "fast", "-w", "stop");
+        _pid = 0;
+    }
+
+    /// <summary>Starts the server on its data directory and port (at first start, and after <see cref="StopServerAsync"/>).</summary>
+    public async Task StartServerAsync()
+    {
+        var directory = _directory ?? throw new InvalidOperationException($"The server of {EnvironmentVariable} is not this fixture's to start.");
+        var data = Path.Combine(directory, "data");
         var options = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {socket} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {Path.Combine(directory, "socket")} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
         await RunAsync(
-            "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", data, "-l", Path.Combine(_directory, "server.log"),
+            "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", data, "-l", Path.Combine(directory, "server.log"),
             "-w", "-t", "60", "-o", options, "start");
         var pidLine = (await File.ReadAllLinesAsync(Path.Combine(data, "postmaster.pid")))[0];
         _pid = int.Parse(pidLine, CultureInfo.InvariantCulture);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
     }
 
     public Task DisposeAsync()
@@ -120,6 +139,7 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         if (_pid == 0)
         {
+            TryDeleteDirectory();
             return;
         }
 
@@ -137,9 +157,19 @@ public sealed class PostgresServer : IAsyncLifetime
             _ = Kill(pid, SignalKill);
         }
 
+        TryDeleteDirectory();
+    }
+
+    private void TryDeleteDirectory()
+    {
+        if (_directory is null || !Directory.Exists(_directory))
+        {
+            return;
+        }
+
         try
         {
-            Directory.Delete(_directory!, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
