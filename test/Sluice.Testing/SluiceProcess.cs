@@ -26,6 +26,11 @@ public sealed class SluiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's process id (for its resident memory in <c>/proc</c>).</summary>
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
     public string DataDir { get; }
 
     /// <summary>Account 1's client with its bearer token, set once the server is ready.</summary>
