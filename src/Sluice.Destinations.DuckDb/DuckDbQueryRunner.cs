@@ -105,10 +105,19 @@ internal static class DuckDbQueryRunner
             {
                 if (state != DuckDBState.Success)
                 {
-                    return FirstLine(NativeMethods.PreparedStatements.DuckDBPrepareError(prepared));
+                    var error = FirstLine(NativeMethods.PreparedStatements.DuckDBPrepareError(prepared));
+                    return error.StartsWith("Permission Error", StringComparison.Ordinal)
+                        ? "Queries may read this account's tables only, not files, URLs or other databases: " + error
+                        : error;
                 }
 
+                // DuckDB turns some PRAGMAs into a SELECT of a table function (PRAGMA database_list): refuse them by their word.
                 var type = DuckDbNative.PreparedStatementType(prepared);
+                if (type == DuckDbNative.StatementKind.Select && FirstWord(sql).Equals("PRAGMA", StringComparison.OrdinalIgnoreCase))
+                {
+                    return "Only read-only SELECT queries may run; this statement is PRAGMA.";
+                }
+
                 return type == DuckDbNative.StatementKind.Select
                     ? null
                     : $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.";
@@ -128,6 +137,41 @@ internal static class DuckDbQueryRunner
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The first word of <paramref name="sql"/> after whitespace and <c>--</c> or <c>/* */</c> comments.</summary>
+    private static string FirstWord(string sql)
+    {
+        var i = 0;
+        while (i < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[i]))
+            {
+                i++;
+            }
+            else if (sql.AsSpan(i).StartsWith("--"))
+            {
+                var end = sql.IndexOf('\n', i);
+                i = end < 0 ? sql.Length : end + 1;
+            }
+            else if (sql.AsSpan(i).StartsWith("/*"))
+            {
+                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? sql.Length : end + 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        var start = i;
+        while (i < sql.Length && char.IsAsciiLetter(sql[i]))
+        {
+            i++;
+        }
+
+        return sql[start..i];
     }
 
     private static string FirstLine(string message)

@@ -6,7 +6,8 @@ namespace Sluice.Destinations.Postgres;
 
 /// <summary>
 /// Runs one ad-hoc query. Fences: the statement must start with a reading keyword (SELECT, WITH, VALUES, TABLE, SHOW, EXPLAIN),
-/// which refuses COPY, DO, CALL, SET and DDL up front; it is sent as ONE batch command, which PostgreSQL's extended protocol
+/// which refuses COPY, DO, CALL, SET and DDL up front; it calls none of the functions <see cref="PostgresQueryGuard"/> refuses
+/// (files, other connections, SQL in a string, server control), which a READ ONLY transaction allows; it is sent as ONE batch command, which PostgreSQL's extended protocol
 /// cannot split (so "SELECT 1; DROP ..." is refused by the server); it runs in a READ ONLY transaction with a
 /// statement_timeout, always rolled back.
 /// </summary>
@@ -25,6 +26,11 @@ internal static class PostgresQueryRunner
         if (!ReadingKeywords.Contains(keyword, StringComparer.OrdinalIgnoreCase))
         {
             return QueryResult.Failed($"Only read-only SELECT queries may run; this statement is {keyword.ToUpperInvariant()}.");
+        }
+
+        if (PostgresQueryGuard.Refusal(sql) is { } refusal)
+        {
+            return QueryResult.Failed(refusal);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);

@@ -176,6 +176,11 @@ public sealed class HookReceiver : IAsyncDisposable
         }
 
         context.Response.StatusCode = answer.Status;
+        if (answer.Location is not null)
+        {
+            context.Response.Headers.Location = answer.Location;
+        }
+
         if (answer.Status >= 300)
         {
             await context.Response.WriteAsync($"receiver says {answer.Status}");

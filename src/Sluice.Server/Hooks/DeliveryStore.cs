@@ -211,8 +211,8 @@ public sealed class DeliveryStore(
     private sealed record DeliveryChange(Delivery Delivery, DeliveryAttempt? Attempt, FailedDelivery? Failure);
 
     /// <summary>
-    /// The new state of each delivery: succeeded, next attempt on the persisted schedule, failed for good (last attempt, or
-    /// its hook disabled), or released (the dispatcher stopped before sending: due again at once).
+    /// The new state of each delivery: succeeded, next attempt on the persisted schedule, failed for good (last attempt, a
+    /// permanent failure such as an address the SSRF guard refuses, or its hook disabled), or released (the dispatcher stopped before sending: due again at once).
     /// </summary>
     private List<DeliveryChange> Changes(IReadOnlyList<DeliveryOutcome> outcomes)
     {
@@ -259,7 +259,7 @@ public sealed class DeliveryStore(
                 delivery.NextAttemptAt = null;
                 delivery.CompletedAt = now;
             }
-            else if (schedule.NextAttemptAt(delivery.Attempts, new DateTimeOffset(failedAt, TimeSpan.Zero)) is { } next)
+            else if (!attempt.Permanent && schedule.NextAttemptAt(delivery.Attempts, new DateTimeOffset(failedAt, TimeSpan.Zero)) is { } next)
             {
                 delivery.NextAttemptAt = next.UtcDateTime;
             }

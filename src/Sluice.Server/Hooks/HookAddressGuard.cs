@@ -26,7 +26,10 @@ public sealed class HookAddressGuard(bool allowPrivateNetworks)
             if (addresses.Length == 0 && refused.Count > 0)
             {
                 throw new HookAddressRefusedException(
-                    $"Refused to connect to {host}: it resolves to {refused[0].Address}, a {refused[0].Kind} address. Hooks may only reach public addresses unless Hooks:AllowPrivateNetworks is true.");
+                    $"Refused to connect to {host}: it resolves to {refused[0].Address}, {Article(refused[0].Kind!)} {refused[0].Kind} address. Hooks may only reach public addresses unless Hooks:AllowPrivateNetworks is true.")
+                {
+                    Permanent = true,
+                };
             }
         }
 
@@ -58,6 +61,8 @@ public sealed class HookAddressGuard(bool allowPrivateNetworks)
 
         throw last!;
     }
+
+    private static string Article(string kind) => "aeiouAEIOU".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a";
 
     /// <summary>What kind of non-public address <paramref name="address"/> is (for the error), or null when it is public.</summary>
     public static string? ForbiddenKind(IPAddress address)

@@ -15,6 +15,9 @@ namespace Sluice.Server.Hooks;
 public sealed class HookSender : IDisposable
 {
     public const string UserAgent = "StitchLoadingWebhook";
+
+    /// <summary>Said after a permanent failure: no retry follows, and what to do.</summary>
+    public const string NotRetried = "Not retried: fix the hook's URL (or the setting), then replay the delivery.";
     private const int ErrorBodyLimit = 300;
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -56,7 +59,7 @@ public sealed class HookSender : IDisposable
             || !(uri.Scheme == Uri.UriSchemeHttps || (_options.AllowHttp && uri.Scheme == Uri.UriSchemeHttp)))
         {
             // E.g. an http:// hook saved while Hooks:AllowHttp was on, which is off now.
-            return new AttemptResult(startedAt, 0, null, $"Not sent: {hook.Url} is not an https:// URL (http:// only with Hooks:AllowHttp).");
+            return new AttemptResult(startedAt, 0, null, $"Not sent: {hook.Url} is not an https:// URL (http:// only with Hooks:AllowHttp). {NotRetried}", Permanent: true);
         }
 
         var started = _time.GetTimestamp();
@@ -65,6 +68,7 @@ public sealed class HookSender : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         int? status = null;
         string? error;
+        var permanent = false;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url);
@@ -91,11 +95,12 @@ public sealed class HookSender : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or HookAddressRefusedException or System.Net.Sockets.SocketException or IOException or OperationCanceledException)
         {
-            error = Describe(ex);
+            permanent = Refusal(ex) is { Permanent: true };
+            error = Describe(ex) + (permanent ? " " + NotRetried : string.Empty);
         }
 
         var duration = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-        return new AttemptResult(startedAt, duration, status, error);
+        return new AttemptResult(startedAt, duration, status, error, permanent);
     }
 
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
@@ -103,6 +108,12 @@ public sealed class HookSender : IDisposable
     private static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = $"Answered {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            // Never followed: a public URL could pass the request on to an internal one the address guard would refuse.
+            var location = response.Headers.Location is { } to ? $" to {to}" : string.Empty;
+            text += $", a redirect{location}, not followed (hooks do not follow redirects; give the hook its final URL)";
+        }
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -123,15 +134,25 @@ public sealed class HookSender : IDisposable
         }
     }
 
-    /// <summary>The refusal of the SSRF guard as it is; otherwise the exception chain's messages, most specific last.</summary>
-    private static string Describe(Exception exception)
+    private static HookAddressRefusedException? Refusal(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is HookAddressRefusedException refused)
             {
-                return refused.Message;
+                return refused;
             }
+        }
+
+        return null;
+    }
+
+    /// <summary>The refusal of the SSRF guard as it is; otherwise the exception chain's messages, most specific last.</summary>
+    private static string Describe(Exception exception)
+    {
+        if (Refusal(exception) is { } refused)
+        {
+            return refused.Message;
         }
 
         var messages = new List<string>();

@@ -242,10 +242,14 @@ public sealed class DispatcherTests
         Assert.Empty(harness.Receiver.Requests("inside"));
         var error = delivery.GetProperty("attempts")[0].GetProperty("error").GetString();
         Assert.Equal(
-            "Refused to connect to 127.0.0.1: it resolves to 127.0.0.1, a loopback address. Hooks may only reach public addresses unless Hooks:AllowPrivateNetworks is true.",
+            "Refused to connect to 127.0.0.1: it resolves to 127.0.0.1, a loopback address. Hooks may only reach public addresses unless Hooks:AllowPrivateNetworks is true. "
+            + "Not retried: fix the hook's URL (or the setting), then replay the delivery.",
             error);
         Assert.StartsWith("Refused to connect to localhost: it resolves to ", byName.GetProperty("attempts")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+
+        // Waiting does not change an address: failed for good at the first attempt, not retried for hours.
+        Assert.Equal("failed", delivery.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, delivery.GetProperty("next_attempt_at").ValueKind);
     }
 
     [Fact]
