@@ -15,6 +15,16 @@ internal static class DuckDbErrors
             _ when Contains(message, "Could not set lock on file") || Contains(message, "Conflicting lock") => DestinationErrorKind.Unreachable,
             _ => DestinationErrorKind.Other,
         };
+        if (kind == DestinationErrorKind.Other && IsOutOfMemory(message) && Contains(message, "FATAL"))
+        {
+            // A FATAL error invalidates the database instance (e.g. a checkpoint that ran out of memory): it is out of
+            // resources, not a load too large, and no smaller load or rejected record helps.
+            return new DestinationException(
+                DestinationErrorKind.DiskFull,
+                $"DuckDB file {path}: DuckDB ran out of memory (memory_limit, Loading:DuckDbMemoryLimit) outside a load and must be reopened ({FirstLine(message)})",
+                error);
+        }
+
         if (kind == DestinationErrorKind.Other && IsOutOfMemory(message))
         {
             // What the load holds: a smaller load may fit (the loader splits it), so it stays a failure of the load itself.
