@@ -34,4 +34,7 @@ public sealed class FixedLoadTargets(LoadTarget target, IDestination destination
 
     public Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken) =>
         LoadFailedAsync(target, error, cancellationToken);
+
+    public Task RecordRejectedAsync(LoadTarget target, string message, CancellationToken cancellationToken) =>
+        LoadFailedAsync(target, message, cancellationToken);
 }

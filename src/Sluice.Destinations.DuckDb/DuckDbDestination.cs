@@ -101,39 +101,66 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken) =>
-        WithWriterAsync(connection =>
+    /// <summary>
+    /// Read on a connection of its own, like ad-hoc queries: the committed loads, without waiting for a load in progress (a
+    /// large one holds the writer for many seconds; the stats API and the hook outbox read this meanwhile).
+    /// </summary>
+    public async Task<IReadOnlyList<LoadSummary>> GetLoadsAsync(long? sourceId, DateTime after, int limit, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _writer) is null)
         {
-            using var command = Command(
-                connection,
-                "SELECT load_id, source_id, \"schema\", batched_at, min_sequence, max_sequence, max_received_at, CAST(tables AS VARCHAR) " +
-                $"FROM {Table(BookkeepingSchema, LoadsTable)} WHERE batched_at > $after" +
-                (sourceId is null ? string.Empty : " AND source_id = $source_id") +
-                " ORDER BY batched_at, load_id LIMIT $limit");
-            command.Parameters.Add(new DuckDBParameter("after", DateTime.SpecifyKind(after, DateTimeKind.Unspecified)));
-            command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
-            if (sourceId is not null)
-            {
-                command.Parameters.Add(new DuckDBParameter("source_id", sourceId.Value));
-            }
+            await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
+        }
 
-            using var reader = command.ExecuteReader();
-            var loads = new List<LoadSummary>();
-            while (reader.Read())
+        return await Task.Run(
+            () =>
             {
-                loads.Add(new LoadSummary(
-                    reader.GetGuid(0),
-                    reader.GetInt64(1),
-                    reader.GetString(2),
-                    Utc(reader.GetDateTime(3)),
-                    reader.GetInt64(4),
-                    reader.GetInt64(5),
-                    Utc(reader.GetDateTime(6)),
-                    LoadSummaryJson.Deserialize(reader.GetString(7))));
-            }
+                try
+                {
+                    using var connection = new DuckDBConnection(_queryConnectionString);
+                    connection.Open();
+                    return ReadLoads(connection, sourceId, after, limit);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    throw DuckDbErrors.Classify(error, FilePath);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
 
-            return (IReadOnlyList<LoadSummary>)loads;
-        }, cancellationToken);
+    private static IReadOnlyList<LoadSummary> ReadLoads(DuckDBConnection connection, long? sourceId, DateTime after, int limit)
+    {
+        using var command = Command(
+            connection,
+            "SELECT load_id, source_id, \"schema\", batched_at, min_sequence, max_sequence, max_received_at, CAST(tables AS VARCHAR) " +
+            $"FROM {Table(BookkeepingSchema, LoadsTable)} WHERE batched_at > $after" +
+            (sourceId is null ? string.Empty : " AND source_id = $source_id") +
+            " ORDER BY batched_at, load_id LIMIT $limit");
+        command.Parameters.Add(new DuckDBParameter("after", DateTime.SpecifyKind(after, DateTimeKind.Unspecified)));
+        command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
+        if (sourceId is not null)
+        {
+            command.Parameters.Add(new DuckDBParameter("source_id", sourceId.Value));
+        }
+
+        using var reader = command.ExecuteReader();
+        var loads = new List<LoadSummary>();
+        while (reader.Read())
+        {
+            loads.Add(new LoadSummary(
+                reader.GetGuid(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                Utc(reader.GetDateTime(3)),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                Utc(reader.GetDateTime(6)),
+                LoadSummaryJson.Deserialize(reader.GetString(7))));
+        }
+
+        return loads;
+    }
 
     public async Task<QueryResult> QueryAsync(string sql, int maxRows, CancellationToken cancellationToken)
     {

@@ -40,5 +40,8 @@ public static class RejectionReasons
 
     public static string MalformedRecord(string detail) => $"Record is not valid JSON: {detail}";
 
+    /// <summary>The destination failed on this record alone (twice), after the load it came in was split down to it.</summary>
+    public static string DestinationFailed(string error) => $"Record could not be loaded: the destination failed on it alone: {error}";
+
     public const string NotAnObject = "Record is not a JSON object";
 }

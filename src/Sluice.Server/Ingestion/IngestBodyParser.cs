@@ -83,7 +83,7 @@ public static class IngestBodyParser
         catch (JsonException ex)
         {
             var position = $"(line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})";
-            if (reader.CurrentDepth >= maxDepth)
+            if (OpensTooDeep(body, ref reader, maxDepth))
             {
                 return IngestParseResult.Malformed($"The JSON is nested deeper than the limit of {maxDepth} levels {position}.");
             }
@@ -97,6 +97,28 @@ public static class IngestBodyParser
 
             return IngestParseResult.Malformed($"{message.TrimEnd('.', ' ')} {position}.");
         }
+    }
+
+    /// <summary>
+    /// Whether the reader failed on opening a container past <paramref name="maxDepth"/> (rather than on a syntax error at
+    /// that depth): the next token after what it consumed is <c>{</c> or <c>[</c>, and the containers open are the limit.
+    /// CurrentDepth does not count a container the reader has just opened (inside <c>[[</c> it is one less than inside <c>{"a":</c>).
+    /// </summary>
+    private static bool OpensTooDeep(ReadOnlySpan<byte> body, ref Utf8JsonReader reader, int maxDepth)
+    {
+        var open = reader.CurrentDepth + (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject ? 1 : 0);
+        if (open < maxDepth)
+        {
+            return false;
+        }
+
+        var next = (int)reader.BytesConsumed;
+        while (next < body.Length && body[next] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',' or (byte)':')
+        {
+            next++;
+        }
+
+        return next < body.Length && body[next] is (byte)'{' or (byte)'[';
     }
 
     private static string Describe(JsonTokenType token) => token switch

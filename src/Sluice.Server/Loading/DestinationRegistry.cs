@@ -16,7 +16,8 @@ public sealed class DestinationRegistry(
     IDbContextFactory<ControlDbContext> contexts,
     DataDirectory dataDirectory,
     DestinationSettings settings,
-    Microsoft.Extensions.Options.IOptions<Buffering.BufferOptions> buffer) : IDestinationProvider, IAsyncDisposable
+    Microsoft.Extensions.Options.IOptions<Buffering.BufferOptions> buffer,
+    Microsoft.Extensions.Options.IOptions<LoadingOptions> loading) : IDestinationProvider, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<long, Lazy<Task<IDestination>>> _open = new();
 
@@ -71,14 +72,17 @@ public sealed class DestinationRegistry(
                 "(sluice destinations set-postgres, or POST /v4/destinations with type postgres). The records wait in the buffer until then.");
         }
 
-        return new DuckDbDestination(dataDirectory.DuckDbPath(clientId), new DuckDbDestinationOptions { MemoryLimit = DuckDbMemoryLimit });
+        return new DuckDbDestination(dataDirectory.DuckDbPath(clientId), new DuckDbDestinationOptions { MemoryLimit = loading.Value.DuckDbMemoryLimit });
     }
 
     /// <summary>
-    /// The memory limit of an account's DuckDB file. DuckDB pins at least one 256 KiB block per column (and one for its validity)
-    /// of every table a transaction appends to, so a table at the full width (1,500 columns and the overflow) needs about 750 MB
-    /// during a load: 256 MB failed every load of the 2,000-field stream (bench load-wide). A cap, not an allocation: flat
-    /// loads peaked at 371 MB RSS with it against 353 MB with 256 MB.
+    /// The default memory limit of an account's DuckDB file (<see cref="LoadingOptions.DuckDbMemoryLimit"/>). DuckDB pins at
+    /// least one 256 KiB block per column (and one for its validity) of every table a transaction appends to, so a table at
+    /// the full width (1,500 columns and the overflow) needs about 750 MB during a load (256 MB failed every load of the
+    /// 2,000-field stream, bench load-wide), and its checkpoint about as much again: with 1 GB, the fuzz run's table at full
+    /// width (10,000-key objects, then 100,000-record arrays) failed its checkpoint ("FATAL Error: Failed to create checkpoint
+    /// ... failed to pin block", 953.5 MiB used), which invalidates the database, and the source never loaded again; with
+    /// 2 GB it loads. A cap, not an allocation: flat loads peaked at 371 MB RSS with 1 GB against 353 MB with 256 MB.
     /// </summary>
-    public const string DuckDbMemoryLimit = "1GB";
+    public const string DuckDbMemoryLimit = "2GB";
 }

@@ -8,4 +8,7 @@ public interface ILoadFailureNotifier
 
     /// <summary>The streak has lasted <see cref="LoadingOptions.ErrorEmailDelay"/>: one email to the account's recipients.</summary>
     Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken);
+
+    /// <summary>A record the destination failed on alone went to <c>_sdc_rejected</c>; <paramref name="message"/> says which and why.</summary>
+    Task RecordRejectedAsync(LoadTarget target, string message, CancellationToken cancellationToken);
 }

@@ -58,6 +58,44 @@ public sealed class LoadStatusTracker(TimeProvider time, IOptions<LoadingOptions
         return null;
     }
 
+    /// <summary>
+    /// A load of <paramref name="records"/> records through sequence <paramref name="through"/> failed on what it held:
+    /// the next ones take at most half as many, at once (no back-off: each is a different, smaller load), until the
+    /// checkpoint passes <paramref name="through"/> or a record is rejected.
+    /// </summary>
+    public SourceLoadStatus Split(long sourceId, int records, long through, string error)
+    {
+        var now = time.GetUtcNow();
+        var cap = Math.Max(1, records / 2);
+        return _statuses.AddOrUpdate(
+            sourceId,
+            _ => SourceLoadStatus.Empty with { LastError = error, LastErrorAt = now, RecordCap = cap, CapThrough = through, LoadsSplit = 1 },
+            (_, s) => s with
+            {
+                LastError = error, LastErrorAt = now, NextAttemptAt = null, RecordCap = cap, CapThrough = Math.Max(s.CapThrough, through), LoadsSplit = s.LoadsSplit + 1,
+            });
+    }
+
+    /// <summary>A load of the one record <paramref name="sequence"/> failed: the next failure of that record rejects it.</summary>
+    public void SingleFailed(long sourceId, long sequence) =>
+        _statuses.AddOrUpdate(sourceId, _ => SourceLoadStatus.Empty with { SingleFailed = sequence, RecordCap = 1 }, (_, s) => s with { SingleFailed = sequence, RecordCap = 1 });
+
+    /// <summary>A load committed through <paramref name="checkpoint"/>: a split is over once it passes the failed load.</summary>
+    public void Passed(long sourceId, long checkpoint)
+    {
+        if (_statuses.TryGetValue(sourceId, out var s) && (s.RecordCap is not null || s.SingleFailed is not null))
+        {
+            _statuses[sourceId] = checkpoint >= s.CapThrough ? s with { RecordCap = null, CapThrough = 0, SingleFailed = null } : s with { SingleFailed = null };
+        }
+    }
+
+    /// <summary>A record the destination failed on alone went to <c>_sdc_rejected</c>: the split is over.</summary>
+    public void Rejected(long sourceId, string what) =>
+        _statuses.AddOrUpdate(
+            sourceId,
+            _ => SourceLoadStatus.Empty with { RecordsRejected = 1, LastRejection = what },
+            (_, s) => s with { RecordCap = null, CapThrough = 0, SingleFailed = null, RecordsRejected = s.RecordsRejected + 1, LastRejection = what });
+
     /// <summary>Records a failed load; returns the new status (its failure count tells whether this starts a streak).</summary>
     public SourceLoadStatus Failed(long sourceId, string error)
     {

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
+using Sluice.Core.Normalization;
 using Sluice.Server.Operations;
 
 namespace Sluice.Server.Loading;
@@ -233,7 +235,7 @@ public sealed partial class LoaderWorker(
             // load takes several parts in one destination transaction, each planned while the one before it is written
             // (SourceLoader.CommitAsync), and the next load is planned and written while the last one's records leave the
             // buffer. A load's records leave the buffer only after its commit; a failed delete fails the source's run here.
-            var load = await loader.PrepareAsync(sourceId, cancellationToken);
+            var load = await loader.PrepareAsync(sourceId, cancellationToken, statuses.Get(sourceId).RecordCap);
             if (load is null)
             {
                 // Nothing past the destination's checkpoint: e.g. the last attempt committed but could not clear the
@@ -246,15 +248,22 @@ public sealed partial class LoaderWorker(
             {
                 while (load is not null && !cancellationToken.IsCancellationRequested)
                 {
-                    var loaded = await loader.CommitAsync(load, cancellationToken);
+                    var loaded = await CommitOrSplitAsync(load, cancellationToken);
+                    if (loaded is null)
+                    {
+                        // Split: the next, smaller load starts at the next poll.
+                        break;
+                    }
+
                     var summary = loaded.Summary;
                     var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
                     statuses.Succeeded(sourceId, lastTable);
+                    statuses.Passed(sourceId, loaded.Checkpoint);
                     metrics?.LoadSucceeded(summary.Tables.Sum(t => t.RowsLoaded));
                     await deleting;
                     deleting = loaded.BufferDelete;
 
-                    load = await loader.PrepareAfterAsync(loaded, cancellationToken);
+                    load = await loader.PrepareAfterAsync(loaded, cancellationToken, statuses.Get(sourceId).RecordCap);
                     if (load is not null)
                     {
                         continue;
@@ -268,7 +277,7 @@ public sealed partial class LoaderWorker(
                         break;
                     }
 
-                    load = await loader.PrepareAsync(sourceId, cancellationToken);
+                    load = await loader.PrepareAsync(sourceId, cancellationToken, statuses.Get(sourceId).RecordCap);
                 }
             }
             catch
@@ -286,6 +295,70 @@ public sealed partial class LoaderWorker(
         catch (Exception ex)
         {
             await FailedAsync(sourceId, ex, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Commits <paramref name="load"/>. When the destination fails on what the load holds (not on being down, out of disk
+    /// or refusing the user: <see cref="FailedOnContent"/>), one bad batch must not jam the source: a load of several records
+    /// is split (the next loads take half as many, at once; null is returned), and a record that fails on its own twice,
+    /// a back-off apart, goes to <c>_sdc_rejected</c> with the destination's error while the records around it load.
+    /// </summary>
+    private async Task<CommittedLoad?> CommitOrSplitAsync(PreparedLoad load, CancellationToken cancellationToken)
+    {
+        var sourceId = load.Target.SourceId;
+        var progress = new LoadProgress();
+        try
+        {
+            return await loader.CommitAsync(load, cancellationToken, progress);
+        }
+        catch (Exception ex) when (FailedOnContent(ex) && progress.Records > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            var error = DestinationErrors.Describe(ex);
+            if (progress.Records > 1)
+            {
+                var status = statuses.Split(sourceId, progress.Records, progress.LastSequence, error);
+                metrics?.LoadFailed();
+                LogLoadSplit(logger, sourceId, progress.Records, status.RecordCap ?? 1, ex);
+                return null;
+            }
+
+            var sequence = load.Request.CheckpointSequence;
+            if (statuses.Get(sourceId).SingleFailed != sequence)
+            {
+                // The first failure of this record alone: tried again after the back-off, as any failed load.
+                statuses.SingleFailed(sourceId, sequence);
+                throw;
+            }
+
+            var reason = RejectionReasons.DestinationFailed(error);
+            var loaded = await loader.RejectAsync(load, reason, cancellationToken);
+            var what = string.Create(
+                CultureInfo.InvariantCulture,
+                $"The record at sequence {sequence} could not be loaded into {load.Target.Schema} and went to {load.Target.Schema}._sdc_rejected: {error}");
+            statuses.Rejected(sourceId, what);
+            await NotifyRejectedAsync(load.Target, what + " The records around it were loaded.", cancellationToken);
+            return loaded;
+        }
+    }
+
+    /// <summary>
+    /// Whether the destination failed on the load's content (its own kind <see cref="DestinationErrorKind.Other"/>: e.g.
+    /// DuckDB out of memory for the load, a value PostgreSQL refuses), rather than being unreachable, full, refusing the
+    /// credentials, or fenced off by another node's commit, which no split helps.
+    /// </summary>
+    internal static bool FailedOnContent(Exception ex) =>
+        ex is DestinationException { Kind: DestinationErrorKind.Other } && ex.InnerException is not CheckpointMovedException;
+
+    private async Task NotifyRejectedAsync(LoadTarget target, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await notifier.RecordRejectedAsync(target, message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotifyFailed(logger, target.SourceId, ex);
         }
     }
 
@@ -333,6 +406,9 @@ public sealed partial class LoaderWorker(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed ({Failures} in a row); next attempt at {NextAttemptAt}")]
     private static partial void LogLoadFailed(ILogger logger, long sourceId, int failures, DateTimeOffset? nextAttemptAt, Exception exception);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed on its {Records} records; the next loads take at most {Cap}")]
+    private static partial void LogLoadSplit(ILogger logger, long sourceId, int records, int cap, Exception exception);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The loader loop failed; it goes on at the next poll")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);

@@ -65,6 +65,13 @@ public sealed class LoadingOptions
     /// </summary>
     public TimeSpan ErrorEmailDelay { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// DuckDB's <c>memory_limit</c> for each account's DuckDB file. Default <c>"2GB"</c> (<see cref="DestinationRegistry.DuckDbMemoryLimit"/>, which says why).
+    /// A load that needs more fails, and is then split (<see cref="LoaderWorker"/>): at worst one record that cannot be
+    /// loaded at all goes to <c>_sdc_rejected</c>.
+    /// </summary>
+    public string DuckDbMemoryLimit { get; set; } = DestinationRegistry.DuckDbMemoryLimit;
+
     /// <summary>Sources loaded at the same time (one load per source at a time, always). Default 2.</summary>
     public int MaxConcurrentLoads { get; set; } = 2;
 }

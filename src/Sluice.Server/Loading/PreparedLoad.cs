@@ -15,7 +15,25 @@ public sealed record PreparedLoad(
     int Records,
     long Bytes,
     IReadOnlyList<TableSchema> TablesAfter,
-    long TableVersion = 0);
+    long TableVersion = 0)
+{
+    /// <summary>A load of a split (at most the records a failed load's split allows): written as this one part.</summary>
+    public bool Capped { get; init; }
+}
+
+/// <summary>How far a load got before it failed: the records and the last sequence handed to the destination.</summary>
+public sealed class LoadProgress
+{
+    public int Records { get; private set; }
+
+    public long LastSequence { get; private set; }
+
+    internal void Handed(int records, long throughSequence)
+    {
+        Records += records;
+        LastSequence = throughSequence;
+    }
+}
 
 /// <summary>
 /// A committed load (<see cref="SourceLoader.CommitAsync"/>): its summary, the checkpoint and tables it leaves, and the

@@ -43,7 +43,8 @@ public sealed partial class SourceLoader(
     /// Reads and plans the next batch (a load's first part) of <paramref name="sourceId"/> after the checkpoint stored in the
     /// destination, against the destination's tables; null when nothing is pending. Nothing is written.
     /// </summary>
-    public async Task<PreparedLoad?> PrepareAsync(long sourceId, CancellationToken cancellationToken)
+    /// <param name="maxRecords">While a failed load is split: the most records this load takes, in one part (else the options' limits).</param>
+    public async Task<PreparedLoad?> PrepareAsync(long sourceId, CancellationToken cancellationToken, int? maxRecords = null)
     {
         var target = await catalog.GetAsync(sourceId, cancellationToken)
             ?? throw new InvalidOperationException($"Source {sourceId} has buffered records but is not in the control plane.");
@@ -58,7 +59,53 @@ public sealed partial class SourceLoader(
         }
 
         var version = await destination.GetTableVersionAsync(sourceId, cancellationToken);
-        return await PlanAsync(target, destination, checkpoint, version, tables: null, batchedAtUtc: null, cancellationToken);
+        return maxRecords is { } cap
+            ? await PlanCappedAsync(target, destination, checkpoint, version, tables: null, cap, cancellationToken)
+            : await PlanAsync(target, destination, checkpoint, version, tables: null, batchedAtUtc: null, cancellationToken);
+    }
+
+    /// <summary>A load of at most <paramref name="cap"/> records in one part (<see cref="PreparedLoad.Capped"/>), whatever is pending.</summary>
+    private async Task<PreparedLoad?> PlanCappedAsync(
+        LoadTarget target, IDestination destination, long checkpoint, long version, IReadOnlyList<TableSchema>? tables, int cap, CancellationToken cancellationToken)
+    {
+        var load = await PlanAsync(target, destination, checkpoint, version, tables, batchedAtUtc: null, cancellationToken, maxRecords: Math.Max(1, cap));
+        return load is null ? null : load with { Capped = true };
+    }
+
+    /// <summary>
+    /// Commits <paramref name="single"/>, a load of one record the destination failed on alone, as that record's rejection
+    /// instead: a row of <c>_sdc_rejected</c> in its root table with <paramref name="reason"/> and the record, the checkpoint
+    /// past it and the load summary, in one transaction; the records around it load as usual.
+    /// </summary>
+    public async Task<CommittedLoad> RejectAsync(PreparedLoad single, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(single);
+        var (target, destination, request) = (single.Target, single.Destination, single.Request);
+        var after = request.AfterCheckpoint ?? 0;
+        var records = await buffer.ReadAsync(target.SourceId, after, 1, options.Value.MaxBytes, cancellationToken);
+        if (single.Records != 1 || records.Count != 1 || records[0].Sequence != request.CheckpointSequence)
+        {
+            throw new InvalidOperationException($"Source {target.SourceId}: only a load of one record can be rejected whole, not {single.Records} records through sequence {request.CheckpointSequence}.");
+        }
+
+        var summary = request.Summary;
+        var root = summary.Tables.FirstOrDefault(t => t.Table == t.RootTable)?.Table ?? summary.Tables.FirstOrDefault()?.RootTable ?? "data";
+        var rejection = new RejectedRecord(summary.BatchedAt, root, reason, RejectedRecordText.Truncate(System.Text.Encoding.UTF8.GetString(records[0].Utf8Json.Span)));
+        var rejected = request with
+        {
+            SchemaChanges = [],
+            Writes = [],
+            Mappings = [],
+            Rejections = [rejection],
+            Summary = summary with { Tables = [new TableLoadStats(root, root, root, 0, 1, null, null, null, single.TableVersion)] },
+        };
+        var committedSummary = await destination.CommitLoadAsync(LoadParts.Of(rejected), cancellationToken);
+        committed.LoadCommitted(target.ClientId, committedSummary);
+        LogRejectedWhole(logger, target.SourceId, request.CheckpointSequence, reason);
+        var tablesAfter = await destination.GetTablesAsync(target.Schema, cancellationToken);
+        return new CommittedLoad(
+            target, destination, committedSummary, request.CheckpointSequence, tablesAfter,
+            DeletePartsAsync(target.SourceId, [request.CheckpointSequence], cancellationToken), single.TableVersion);
     }
 
     /// <summary>
@@ -71,7 +118,8 @@ public sealed partial class SourceLoader(
     /// and a part that changes the schema is left for a load of its own.
     /// </summary>
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
-    public async Task<CommittedLoad> CommitAsync(PreparedLoad first, CancellationToken cancellationToken)
+    /// <param name="progress">Filled while the load is written: how many records and through which sequence were handed to the destination.</param>
+    public async Task<CommittedLoad> CommitAsync(PreparedLoad first, CancellationToken cancellationToken, LoadProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(first);
         var (target, destination) = (first.Target, first.Destination);
@@ -97,6 +145,7 @@ public sealed partial class SourceLoader(
                 records += part.Records;
                 rejected += part.Request.Rejections.Count;
                 tablesAfter = part.TablesAfter;
+                progress?.Handed(part.Records, part.Request.CheckpointSequence);
             },
             cancellationToken);
         var summary = await destination.CommitLoadAsync(parts, cancellationToken);
@@ -111,9 +160,15 @@ public sealed partial class SourceLoader(
     /// against the tables it left; null otherwise. Runs beside <paramref name="previous"/>'s buffer delete: what it reads
     /// lies past the checkpoint, which the destination already holds.
     /// </summary>
-    public Task<PreparedLoad?> PrepareAfterAsync(CommittedLoad previous, CancellationToken cancellationToken)
+    /// <param name="maxRecords">While a failed load is split: the most records the next load takes, in one part; it is planned whenever records are pending.</param>
+    public Task<PreparedLoad?> PrepareAfterAsync(CommittedLoad previous, CancellationToken cancellationToken, int? maxRecords = null)
     {
         ArgumentNullException.ThrowIfNull(previous);
+        if (maxRecords is { } cap)
+        {
+            return PlanCappedAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TableVersion, previous.TablesAfter, cap, cancellationToken);
+        }
+
         return PlanAsync(previous.Target, previous.Destination, previous.Checkpoint, previous.TableVersion, previous.TablesAfter, batchedAtUtc: null, cancellationToken, backlogOnly: true);
     }
 
@@ -191,6 +246,12 @@ public sealed partial class SourceLoader(
             while (true)
             {
                 await planned.WriteAsync(current, cancellationToken);
+                if (first.Capped)
+                {
+                    // A split load is this one part.
+                    return;
+                }
+
                 records += current.Records;
                 bytes += current.Bytes;
                 rows += current.Request.Summary.Tables.Sum(t => t.RowsLoaded);
@@ -298,6 +359,9 @@ public sealed partial class SourceLoader(
         var request = plan.ToLoadRequest() with { AfterCheckpoint = afterCheckpoint };
         return new PreparedLoad(target, destination, request, records.Count, bytes, plan.TablesAfter(tables), tableVersion);
     }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Source {SourceId}: the record at sequence {Sequence} could not be loaded on its own and went to _sdc_rejected: {Reason}")]
+    private static partial void LogRejectedWhole(ILogger logger, long sourceId, long sequence, string reason);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded source {SourceId} into schema {Schema}: {Records} records, {Rows} rows, {Rejected} rejected")]
     private static partial void LogLoaded(ILogger logger, long sourceId, string schema, int records, long rows, int rejected);

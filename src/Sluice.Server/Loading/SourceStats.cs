@@ -5,7 +5,8 @@ namespace Sluice.Server.Loading;
 /// (since 00:00 UTC), Last Table Loaded, and the last load error while it lasts; beyond Stitch, the raw archive of loaded
 /// records kept for <c>Buffer:Retention</c> (records, JSON bytes, receive time of the oldest; null when empty), a reload
 /// asked for and not yet done, and the last reload: when, the table version it wrote, the records it loaded, how many of them
-/// had been rejected before, or why it was refused.
+/// had been rejected before, or why it was refused; since the server started, records the destination failed on alone (sent to
+/// <c>_sdc_rejected</c>; the last one and why) and loads split because the destination failed on what they held.
 /// </summary>
 public sealed record SourceStats(
     long SourceId,
@@ -26,4 +27,7 @@ public sealed record SourceStats(
     int? LastReloadVersion = null,
     long? LastReloadRecords = null,
     long? LastReloadRecovered = null,
-    string? LastReloadRefused = null);
+    string? LastReloadRefused = null,
+    long RecordsRejectedByDestination = 0,
+    string? LastRecordRejectedByDestination = null,
+    int LoadsSplit = 0);

@@ -59,7 +59,10 @@ public sealed class SourceStatsService(
             source.LastReloadVersion,
             source.LastReloadRecords,
             source.LastReloadRecovered,
-            source.LastReloadRefused);
+            source.LastReloadRefused,
+            status.RecordsRejected,
+            status.LastRejection,
+            status.LoadsSplit);
     }
 
     private static DateTime? Max(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -32,6 +32,13 @@ public sealed class LoadFailureNotifier(
             cancellationToken);
     }
 
+    public async Task RecordRejectedAsync(LoadTarget target, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        await notifications.AddAsync(
+            target.ClientId, Notification.Warning, "replication", "record-rejected", "A record could not be loaded", message, target.SourceId, cancellationToken);
+    }
+
     public async Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);

@@ -114,6 +114,36 @@ public sealed class IngestEndpointTests(IngestServerFixture fixture) : IClassFix
         Assert.Single(await fixture.StoredAsync(source.Id));
     }
 
+    [Theory]
+    [InlineData("{\"a\":", "[", "]", "}")] // arrays of arrays in a record (found by the fuzz run)
+    [InlineData("[", "[", "]", "]")]
+    [InlineData("{\"a\":", "{\"b\":[", "]}", "}")]
+    public async Task Post_ArraysNestedDeeperThanLimit_400SaysTheLimit(string open, string level, string close, string end)
+    {
+        var source = await NewSourceAsync();
+        var tooDeep = open + string.Concat(Enumerable.Repeat(level, 70)) + "1" + string.Concat(Enumerable.Repeat(close, 70)) + end;
+
+        var (status, body) = await PostAsync(source.WebhookUrl, tooDeep);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("nested deeper than the limit of 64 levels", ParseError(body).Reason, StringComparison.Ordinal);
+        Assert.Empty(await fixture.StoredAsync(source.Id));
+    }
+
+    [Fact]
+    public async Task Post_SyntaxErrorAtTheDepthLimit_400NamesTheSyntaxNotTheDepth()
+    {
+        var source = await NewSourceAsync();
+        var atLimit = "{\"a\":" + new string('[', 63) + "x" + new string(']', 63) + "}";
+
+        var (status, body) = await PostAsync(source.WebhookUrl, atLimit);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var reason = ParseError(body).Reason;
+        Assert.DoesNotContain("nested deeper", reason, StringComparison.Ordinal);
+        Assert.Contains("(line 1, byte 69)", reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_InvalidUtf8_400SaysSoAndStoresNothing()
     {

@@ -76,7 +76,8 @@ internal static class Warehouse
         WaitForAsync(api, sql, rows => rows.Count == count, timeout);
 
     /// <summary>Polls <paramref name="condition"/> until true; fails naming <paramref name="what"/> on timeout.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <param name="lastSeen">What to say about the last state on timeout (e.g. the source's stats).</param>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? lastSeen = null)
     {
         var clock = Stopwatch.StartNew();
         var limit = timeout ?? DefaultTimeout;
@@ -84,7 +85,7 @@ internal static class Warehouse
         {
             if (clock.Elapsed > limit)
             {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting until {what}.");
+                Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting until {what}.{(lastSeen is null ? string.Empty : " Last seen: " + lastSeen())}");
             }
 
             await Task.Delay(100);
