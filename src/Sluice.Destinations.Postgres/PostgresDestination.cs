@@ -47,6 +47,43 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
         }
     }
 
+    /// <summary>The one-row table naming the account whose destination this database is (<see cref="ClaimAsync"/>).</summary>
+    public const string OwnerTable = "_sluice_owner";
+
+    /// <summary>
+    /// Claims the database for account <paramref name="clientId"/> in <c>_sluice._sluice_owner</c> unless another account
+    /// claimed it first, so that two accounts never load into (and read each other's tables and loads in) one database.
+    /// Returns the owning account: <paramref name="clientId"/> when the claim is (or was already) its own. A database that
+    /// refuses the claim (e.g. no right to create the <c>_sluice</c> schema) throws the classified <see cref="DestinationException"/>.
+    /// </summary>
+    public static async Task<long> ClaimAsync(PostgresConnectionSettings settings, long clientId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var owner = Table(BookkeepingSchema, OwnerTable);
+        try
+        {
+            return await WriteClaimAsync(settings, clientId, owner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not (OperationCanceledException or DestinationException))
+        {
+            throw PostgresErrors.Classify(error, settings);
+        }
+    }
+
+    private static async Task<long> WriteClaimAsync(PostgresConnectionSettings settings, long clientId, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(settings.ConnectionString(pooling: false));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"CREATE SCHEMA IF NOT EXISTS {Quote(BookkeepingSchema)}; " +
+            $"CREATE TABLE IF NOT EXISTS {owner} (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), client_id bigint NOT NULL, " +
+            "claimed_at timestamptz NOT NULL DEFAULT now()); " +
+            string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {owner} (client_id) VALUES ({clientId}) ON CONFLICT (only_row) DO NOTHING; ") +
+            $"SELECT client_id FROM {owner}",
+            connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     public Task<long> GetCheckpointAsync(long sourceId, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {

@@ -42,6 +42,11 @@ public sealed class DestinationService(
             return ControlPlaneError.BadRequest($"Could not use this PostgreSQL destination: {test.Message}");
         }
 
+        if (await ClaimAsync(input, clientId, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         db.Destinations.RemoveRange(current);
         var destination = new Destination
@@ -87,6 +92,11 @@ public sealed class DestinationService(
                 return ControlPlaneError.BadRequest($"Could not use this PostgreSQL destination: {test.Message}");
             }
 
+            if (await ClaimAsync(input, clientId, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
             destination.ConnectionJson = settings.ToStoredJson(input);
         }
 
@@ -99,6 +109,29 @@ public sealed class DestinationService(
         await db.SaveChangesAsync(cancellationToken);
         await destinations.InvalidateAsync(clientId);
         return destination;
+    }
+
+    /// <summary>
+    /// The database becomes this account's (<see cref="PostgresDestination.ClaimAsync"/>); an error when another account's
+    /// destination is that database, or when the claim cannot be written.
+    /// </summary>
+    private static async Task<ControlPlaneError?> ClaimAsync(PostgresConnectionSettings input, long clientId, CancellationToken cancellationToken)
+    {
+        long owner;
+        try
+        {
+            owner = await PostgresDestination.ClaimAsync(input, clientId, cancellationToken);
+        }
+        catch (Sluice.Core.Loading.DestinationException error)
+        {
+            return ControlPlaneError.BadRequest($"Could not use this PostgreSQL destination: {error.Message}");
+        }
+
+        return owner == clientId
+            ? null
+            : ControlPlaneError.BadRequest(
+                $"Could not use this PostgreSQL destination: database \"{input.Database}\" at {input.Host}:{input.Port} is another Sluice account's " +
+                "destination (its _sluice._sluice_owner table says so). Each account loads into a database of its own: create another database for this one.");
     }
 
     /// <summary>Deletes the PostgreSQL destination; the account goes back to a new embedded DuckDB destination.</summary>
