@@ -36,13 +36,7 @@ public sealed class DestinationService(
                 "An account can have at most one destination: change it with PUT /v4/destinations/{id}, or delete it first.");
         }
 
-        var test = await PostgresDestination.TestConnectionAsync(input, cancellationToken);
-        if (!test.Succeeded)
-        {
-            return ControlPlaneError.BadRequest($"Could not use this PostgreSQL destination: {test.Message}");
-        }
-
-        if (await ClaimAsync(input, clientId, cancellationToken) is { } refused)
+        if (await CheckUsableAsync(input, clientId, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -86,13 +80,7 @@ public sealed class DestinationService(
                 return ControlPlaneError.BadRequest(error!);
             }
 
-            var test = await PostgresDestination.TestConnectionAsync(input, cancellationToken);
-            if (!test.Succeeded)
-            {
-                return ControlPlaneError.BadRequest($"Could not use this PostgreSQL destination: {test.Message}");
-            }
-
-            if (await ClaimAsync(input, clientId, cancellationToken) is { } refused)
+            if (await CheckUsableAsync(input, clientId, cancellationToken) is { } refused)
             {
                 return refused;
             }
@@ -112,11 +100,18 @@ public sealed class DestinationService(
     }
 
     /// <summary>
-    /// The database becomes this account's (<see cref="PostgresDestination.ClaimAsync"/>); an error when another account's
-    /// destination is that database, or when the claim cannot be written.
+    /// Null when the database answers and becomes (or already is) this account's (<see cref="PostgresDestination.ClaimAsync"/>);
+    /// else why it cannot be used: the connection failed, another account's destination is that database, or the claim
+    /// cannot be written.
     /// </summary>
-    private static async Task<ControlPlaneError?> ClaimAsync(PostgresConnectionSettings input, long clientId, CancellationToken cancellationToken)
+    private static async Task<ControlPlaneError?> CheckUsableAsync(PostgresConnectionSettings input, long clientId, CancellationToken cancellationToken)
     {
+        var test = await PostgresDestination.TestConnectionAsync(input, cancellationToken);
+        if (!test.Succeeded)
+        {
+            return ControlPlaneError.BadRequest($"Could not use this PostgreSQL destination: {test.Message}");
+        }
+
         long owner;
         try
         {

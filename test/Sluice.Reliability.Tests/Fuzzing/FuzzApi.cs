@@ -3,21 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sluice.Reliability.Tests.Support;
 
 namespace Sluice.Reliability.Tests.Fuzzing;
 
-/// <summary>The Connect API as a user's script calls it: create a source, post, query, read a source's stats.</summary>
+/// <summary>What the fuzz run needs beyond <see cref="Api"/>: a post that must be acknowledged, and waits on a query or a source's stats.</summary>
 internal static class FuzzApi
 {
-    public static async Task<(long Id, string Name, string WebhookUrl)> CreateSourceAsync(HttpClient api, string displayName)
-    {
-        var (status, text) = await SendAsync(api, "v4/sources", JsonSerializer.Serialize(new { display_name = displayName, type = "webhook.incoming-webhook" }));
-        Assert.True(status == HttpStatusCode.OK, $"POST /v4/sources answered {(int)status}: {text}");
-        using var json = JsonDocument.Parse(text);
-        var root = json.RootElement;
-        return (root.GetProperty("id").GetInt64(), root.GetProperty("name").GetString()!, root.GetProperty("webhook_url").GetString()!);
-    }
-
     public static async Task PostAsync(HttpClient client, string webhookUrl, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
@@ -34,27 +26,12 @@ internal static class FuzzApi
         return json.RootElement.Clone();
     }
 
-    /// <summary>Runs one query: the rows with every cell as text, or the error.</summary>
-    public static async Task<(string[] Columns, List<string[]> Rows, string? Error)> QueryAsync(HttpClient api, string sql)
-    {
-        var (status, text) = await SendAsync(api, "v4/query", JsonSerializer.Serialize(new { sql, max_rows = 10_000 }));
-        if (status != HttpStatusCode.OK)
-        {
-            return ([], [], $"{(int)status}: {text}");
-        }
-
-        using var json = JsonDocument.Parse(text);
-        var columns = json.RootElement.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray();
-        var rows = json.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(Cell).ToArray()).ToList();
-        return (columns, rows, null);
-    }
-
     public static async Task WaitForAsync(HttpClient api, string sql, Func<List<string[]>, bool> done, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var (_, rows, error) = await QueryAsync(api, sql);
+            var (rows, error) = await Api.QueryAsync(api, sql);
             if (error is null && done(rows))
             {
                 return;
@@ -90,21 +67,4 @@ internal static class FuzzApi
             await Task.Delay(500);
         }
     }
-
-    private static async Task<(HttpStatusCode, string)> SendAsync(HttpClient api, string path, string body)
-    {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await api.PostAsync(new Uri(path, UriKind.Relative), content);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static string Cell(JsonElement cell) => cell.ValueKind switch
-    {
-        JsonValueKind.Null => "null",
-        JsonValueKind.String => cell.GetString()!,
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Number => cell.TryGetInt64(out var n) ? n.ToString(CultureInfo.InvariantCulture) : cell.GetRawText(),
-        _ => cell.GetRawText(),
-    };
 }

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Sluice.Reliability.Tests.Support;
 using Sluice.Testing;
 using Xunit.Abstractions;
 
@@ -49,14 +50,14 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ["SLUICE_Logging__LogLevel__Default"] = "Warning",
         });
-        var source = await FuzzApi.CreateSourceAsync(server.Api, "Fuzz Target");
+        var source = await Api.CreateSourceAsync(server.Api, "Fuzz Target");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Senders * 2 }) { Timeout = RequestTimeout };
 
         // Body 0 is valid and loads first, so fuzz_valid_n is a real bigint column before any wide body fills the table.
         var tally = new FuzzTally();
         var first = mutator.Make(0);
         await SendAndCheckAsync(http, source.WebhookUrl, 0, first, tally);
-        await FuzzApi.WaitForAsync(server.Api, $"SELECT count(*) FROM {source.Name}.data", rows => rows[0][0] == first.Records.ToString(CultureInfo.InvariantCulture), TimeSpan.FromSeconds(30));
+        await FuzzApi.WaitForAsync(server.Api, $"SELECT count(*) FROM {source.Schema}.data", rows => rows[0][0] == first.Records.ToString(CultureInfo.InvariantCulture), TimeSpan.FromSeconds(30));
 
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, Senders).Select(_ => Task.Run(async () =>
@@ -83,14 +84,14 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var caughtUpIn = clock.Elapsed;
         output.WriteLine($"Loader caught up {(caughtUpIn - sentIn).TotalSeconds:0.0} s after the last body; last_load_error: {stats.GetProperty("last_load_error")}.");
 
-        await ReportRejectionsAsync(server.Api, source.Name);
-        await AssertLoadedExactlyOnceAsync(server.Api, source.Name, tally);
+        await ReportRejectionsAsync(server.Api, source.Schema);
+        await AssertLoadedExactlyOnceAsync(server.Api, source.Schema, tally);
 
         // And it still loads: a fresh valid post shows up within 30 s.
         var fresh = (bodies + 1) * BodyMutator.IdStride;
         await FuzzApi.PostAsync(http, source.WebhookUrl, $$"""{"fuzz_valid_n":{{fresh}},"after":"fuzzing"}""");
         var freshClock = Stopwatch.StartNew();
-        await FuzzApi.WaitForAsync(server.Api, $"SELECT count(*) FROM {source.Name}.data WHERE fuzz_valid_n = {fresh}", rows => rows[0][0] == "1", TimeSpan.FromSeconds(30));
+        await FuzzApi.WaitForAsync(server.Api, $"SELECT count(*) FROM {source.Schema}.data WHERE fuzz_valid_n = {fresh}", rows => rows[0][0] == "1", TimeSpan.FromSeconds(30));
         output.WriteLine($"A fresh post loaded in {freshClock.Elapsed.TotalSeconds:0.0} s; whole run {clock.Elapsed.TotalSeconds:0.0} s.");
         var notifications = await FuzzApi.GetJsonAsync(server.Api, "v4/notifications");
         output.WriteLine($"Notifications: {notifications.GetArrayLength()}");
@@ -234,15 +235,15 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task AssertLoadedExactlyOnceAsync(HttpClient api, string schema, FuzzTally tally)
     {
         var expected = tally.ExpectedIds();
-        var (_, rows, error) = await FuzzApi.QueryAsync(api,
+        var (rows, error) = await Api.QueryAsync(api,
             $"SELECT count(*), count(DISTINCT fuzz_valid_n), CAST(coalesce(sum(fuzz_valid_n), 0) AS VARCHAR) FROM {schema}.data WHERE fuzz_valid_n IS NOT NULL");
         Assert.Null(error);
         output.WriteLine($"Valid records: {expected.Count:N0} acknowledged, {rows[0][0]} rows with an id ({rows[0][1]} distinct).");
-        var (_, duplicates, _) = await FuzzApi.QueryAsync(api, $"SELECT fuzz_valid_n, count(*) FROM {schema}.data WHERE fuzz_valid_n IS NOT NULL GROUP BY 1 HAVING count(*) > 1 LIMIT 20");
+        var (duplicates, _) = await Api.QueryAsync(api, $"SELECT fuzz_valid_n, count(*) FROM {schema}.data WHERE fuzz_valid_n IS NOT NULL GROUP BY 1 HAVING count(*) > 1 LIMIT 20");
         Assert.True(duplicates.Count == 0, "Loaded more than once: " + string.Join(", ", duplicates.Select(d => $"{d[0]} x{d[1]}")));
         if (!tally.RefusedIds.IsEmpty)
         {
-            var (_, stored, _) = await FuzzApi.QueryAsync(api, $"SELECT fuzz_valid_n FROM {schema}.data WHERE fuzz_valid_n IN ({string.Join(',', tally.RefusedIds)})");
+            var (stored, _) = await Api.QueryAsync(api, $"SELECT fuzz_valid_n FROM {schema}.data WHERE fuzz_valid_n IN ({string.Join(',', tally.RefusedIds)})");
             Assert.True(stored.Count == 0, "Stored although refused: " + string.Join(", ", stored.Select(s => s[0])));
         }
 
@@ -250,7 +251,7 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(expected.Count.ToString(CultureInfo.InvariantCulture), rows[0][1]);
         Assert.Equal(expected.Sum().ToString(CultureInfo.InvariantCulture), rows[0][2]);
 
-        var (_, totals, totalError) = await FuzzApi.QueryAsync(api,
+        var (totals, totalError) = await Api.QueryAsync(api,
             $"SELECT (SELECT count(*) FROM {schema}.data), (SELECT count(*) FROM {schema}._sdc_rejected)");
         Assert.Null(totalError);
         output.WriteLine($"All records: {tally.AcknowledgedRecords:N0} acknowledged; {totals[0][0]} rows in data, {totals[0][1]} rejected.");
@@ -259,7 +260,7 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task ReportRejectionsAsync(HttpClient api, string schema)
     {
-        var (_, rows, error) = await FuzzApi.QueryAsync(api, $"SELECT left(reason, 90) AS r, count(*) FROM {schema}._sdc_rejected GROUP BY r ORDER BY 2 DESC LIMIT 15");
+        var (rows, error) = await Api.QueryAsync(api, $"SELECT left(reason, 90) AS r, count(*) FROM {schema}._sdc_rejected GROUP BY r ORDER BY 2 DESC LIMIT 15");
         output.WriteLine(error is null ? "Rejections (first 90 characters of the reason):" : $"Rejections: {error}");
         foreach (var row in rows)
         {
