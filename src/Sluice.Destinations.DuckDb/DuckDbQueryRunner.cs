@@ -118,11 +118,21 @@ internal static class DuckDbQueryRunner
                     return "Only read-only SELECT queries may run; this statement is PRAGMA.";
                 }
 
-                return type == DuckDbNative.StatementKind.Select
-                    ? null
-                    : $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.";
+                return type switch
+                {
+                    DuckDbNative.StatementKind.Select => null,
+                    // DuckDB types INSTALL, FORCE INSTALL and LOAD alike (a load statement): name the one the user wrote.
+                    DuckDbNative.StatementKind.Load => $"Only read-only SELECT queries may run; this statement is {LoadWords(sql)}.",
+                    _ => $"Only read-only SELECT queries may run; this statement is {type.ToString().ToUpperInvariant()}.",
+                };
             }
         }
+    }
+
+    private static string LoadWords(string sql)
+    {
+        var first = FirstWord(sql).ToUpperInvariant();
+        return first == "FORCE" ? "FORCE INSTALL" : first is "INSTALL" or "LOAD" ? first : "LOAD";
     }
 
     private static bool IsLockedDown(DuckDBConnection connection)

@@ -29,6 +29,7 @@ public static class WebAppExtensions
                 o.Conventions.AuthorizeFolder("/", PolicyName);
                 o.Conventions.AllowAnonymousToPage("/SignIn");
             })
+            .AddMvcOptions(o => o.Filters.Add(new NoHandlerFilter()))
             .AddApplicationPart(typeof(WebAppExtensions).Assembly);
 
         builder.Services.AddAuthentication()
@@ -89,9 +90,12 @@ public static class WebAppExtensions
     private static Task WriteStatusPageAsync(StatusCodeContext context)
     {
         var code = context.HttpContext.Response.StatusCode;
-        var (title, text) = code == StatusCodes.Status404NotFound
-            ? ("Not found", "There is nothing here, or it belongs to another account.")
-            : ("Something went wrong", $"The request could not be completed (HTTP {code}).");
+        var (title, text) = code switch
+        {
+            StatusCodes.Status404NotFound => ("Not found", "There is nothing here, or it belongs to another account."),
+            StatusCodes.Status405MethodNotAllowed => ("Not allowed", "This page has no form that takes this request; open it and use its buttons."),
+            _ => ("Something went wrong", $"The request could not be completed (HTTP {code})."),
+        };
         context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
         return context.HttpContext.Response.WriteAsync(
             $$"""

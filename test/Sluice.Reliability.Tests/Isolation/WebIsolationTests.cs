@@ -167,6 +167,46 @@ public sealed class WebIsolationTests(TenantWorld world, ITestOutputHelper outpu
         }
     }
 
+    /// <summary>
+    /// A POST no handler of the page takes (the page only shows, or <c>?handler=</c> names none) answers 405 with the error
+    /// page, for every page of the app, and changes nothing: before, Razor Pages rendered the page without its GET handler,
+    /// which answered 500 on an integration's page and 200 with an empty dashboard elsewhere.
+    /// </summary>
+    [Fact]
+    public async Task EveryPage_PostWithoutAHandler_IsNotAllowedAndChangesNothing()
+    {
+        using var session = await WebSession.SignInAsync(world.Server.BaseAddress, world.Alpha.UserEmail, world.Alpha.UserPassword);
+        var loader = world.Server.GetService<PageLoader>();
+        var failures = new List<string>();
+        var before = await world.SnapshotAsync(world.Alpha);
+        var requests = 0;
+        foreach (var page in RouteCatalog.All(world.Server).Where(r => r.IsPage))
+        {
+            var descriptor = page.Endpoint.Metadata.GetMetadata<CompiledPageActionDescriptor>()
+                ?? await loader.LoadAsync(page.Endpoint.Metadata.GetMetadata<PageActionDescriptor>()!, page.Endpoint.Metadata);
+            var path = page.Path(page.Parameters.ToDictionary(p => p.Name, p => world.Alpha.Values(p.Kind!.Value)[0]));
+            if (descriptor.HandlerMethods.Any(h => h.Name is null && h.HttpMethod.Equals("POST", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // the page's unnamed POST handler takes every POST (Razor Pages falls back to it for an unknown handler name)
+            }
+
+            foreach (var target in new[] { path, path + "?handler=NoSuchHandler" })
+            {
+                requests++;
+                var call = await session.PostAsync(target, new Dictionary<string, string>());
+                if (call.Status != HttpStatusCode.MethodNotAllowed || !call.Body.Contains("Not allowed", StringComparison.Ordinal))
+                {
+                    failures.Add($"POST {target} -> {(int)call.Status}: a POST no handler takes must answer 405 with the error page.");
+                }
+            }
+        }
+
+        output.WriteLine($"{requests} handler-less posts.");
+        Assert.True(requests >= 10, $"Only {requests} posts were sent; were the pages found?");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(TenantWorld.Differences(before, await world.SnapshotAsync(world.Alpha)));
+    }
+
     private static Task<HttpCall> SendAsync(
         WebSession session, SweptRoute page, string method, string? handler, IReadOnlyDictionary<string, string> ids, IReadOnlyList<string> fields)
     {
