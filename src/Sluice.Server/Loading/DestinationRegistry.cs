@@ -60,7 +60,19 @@ public sealed class DestinationRegistry(
             .FirstOrDefaultAsync();
         if (row?.Type == Destination.PostgresType)
         {
-            return new PostgresDestination(settings.FromStoredJson(row.ConnectionJson));
+            // Saving a destination claims its database; this claims one saved before the claim existed (and checks it is
+            // still this account's), so no two accounts ever load into and read one database.
+            var connection = settings.FromStoredJson(row.ConnectionJson);
+            var owner = await PostgresDestination.ClaimAsync(connection, clientId, CancellationToken.None);
+            if (owner != clientId)
+            {
+                throw new InvalidOperationException(
+                    $"Database \"{connection.Database}\" at {connection.Host}:{connection.Port} is another Sluice account's destination " +
+                    $"(account {owner}, its _sluice._sluice_owner table says so): nothing is loaded into it for account {clientId}. " +
+                    "Give this account a database of its own (sluice destinations set-postgres); the records wait in the buffer until then.");
+            }
+
+            return new PostgresDestination(connection);
         }
 
         if (buffer.Value.IsNats)

@@ -54,4 +54,41 @@ public sealed class PostgresOwnerTests(PostgresServer postgres) : IAsyncLifetime
         var mineId = mine.Json.EnumerateArray().Last().GetProperty("id").GetInt64();
         (await ApiCall.PutAsync(server.Api, $"v4/destinations/{mineId}", Destination(database))).AssertOk();
     }
+
+    /// <summary>
+    /// A database saved as a destination before Sluice claimed databases has no owner row: the loader claims it for its
+    /// account when it opens it, so another account is refused it from then on, not only after the owner saves it again.
+    /// </summary>
+    [Fact]
+    public async Task DatabaseSavedBeforeClaims_IsClaimedByTheLoader()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var dataDir = Directory.CreateTempSubdirectory("sluice-owner-").FullName;
+        var settings = new Dictionary<string, string?>(FastLoadingServer.Settings) { ["Sluice:DataDir"] = dataDir };
+        try
+        {
+            string webhookPath;
+            await using (var first = await SluiceServer.StartAsync(settings: settings))
+            {
+                (await ApiCall.PostAsync(first.Api, "v4/destinations", Destination(database))).AssertOk();
+                var source = await first.CreateSourceAsync(first.Api, "Payroll Events", "id");
+                webhookPath = new Uri(source.WebhookUrl).PathAndQuery; // the restarted server listens on another port
+            }
+
+            // As an older Sluice left it: the destination saved, no owner table.
+            await postgres.ExecuteAsync("DROP TABLE IF EXISTS _sluice._sluice_owner", database);
+
+            await using var restarted = await SluiceServer.StartAsync(settings: settings);
+            await Warehouse.PostAsync(restarted.Anonymous, new Uri(restarted.BaseAddress, webhookPath).ToString(), """{"id":7,"employee":"grace@example.com","salary":{"amount":101000,"currency":"usd"}}""");
+            await Warehouse.WaitForRowsAsync(restarted.Api, "SELECT id FROM payroll_events.data", 1);
+
+            var other = await restarted.CreateAccountAsync();
+            (await ApiCall.PostAsync(other.Api, "v4/destinations", Destination(database)))
+                .AssertError(HttpStatusCode.BadRequest, "bad_request", "is another Sluice account's destination");
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
 }
