@@ -3,7 +3,8 @@
 #
 # On a fresh Debian 12 machine with the .NET 10 SDK it first installs, from Debian's packages, what the tests
 # need and is missing: PostgreSQL 15 (the destination and control-plane tests start their own server from
-# /usr/lib/postgresql/15/bin), nats-server (the JetStream buffer's tests), Chromium (web app tests) and aiosmtpd (an SMTP server for e-mail tests).
+# /usr/lib/postgresql/15/bin), nats-server (the JetStream buffer's tests), Chromium (web app tests), aiosmtpd (an SMTP server for e-mail tests)
+# and systemd (systemd-analyze checks deploy/sluice.service).
 # That step needs root or sudo; when everything is there it does nothing. Then it builds the solution in
 # Release, runs every test project, and ends with one line: "N passed, M failed" (", K skipped" if any).
 # Exit status: non-zero if any test failed or none ran.
@@ -24,6 +25,7 @@ missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/sbin/nats-server ]] || missing+=(nats-server)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+[[ -x /usr/bin/systemd-analyze ]] || missing+=(systemd)
 
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sluice.Cli.Commands;
 using Sluice.Cli.Commands.Accounts;
+using Sluice.Cli.Commands.Backup;
 using Sluice.Cli.Commands.Destinations;
 using Sluice.Cli.Commands.Hooks;
 using Sluice.Cli.Commands.Integrations;
@@ -85,6 +86,8 @@ public static class SluiceCli
                 new DeleteRecipientCommand(env),
             },
             new QueryCommand(env),
+            new BackupCommand(env),
+            new RestoreCommand(env),
         };
     }
 

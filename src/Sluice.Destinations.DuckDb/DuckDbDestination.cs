@@ -174,6 +174,60 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         return await Task.Run(() => DuckDbQueryRunner.Run(_queryConnectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A consistent copy of the file at <paramref name="targetPath"/>, taken while no load runs (under the writer's gate, so
+    /// every load is in it whole or not at all): a CHECKPOINT first, so the copy is one file, then the file and whatever of
+    /// its write-ahead log is left (a checkpoint cannot run while a query's transaction is open; DuckDB replays the log
+    /// copied with it when the copy is opened). Returns each source's checkpoint in the copy.
+    /// </summary>
+    public Task<IReadOnlyDictionary<long, long>> SnapshotToAsync(string targetPath, IProgress<long>? copied, CancellationToken cancellationToken) =>
+        WithWriterAsync(async connection =>
+        {
+            try
+            {
+                Execute(connection, "CHECKPOINT");
+            }
+            catch (DuckDBException)
+            {
+                // Another transaction is open (an ad-hoc query): the log is copied instead.
+            }
+
+            var checkpoints = new Dictionary<long, long>();
+            if (ReadTables(connection, BookkeepingSchema).ContainsKey(CheckpointsTable))
+            {
+                using var command = Command(connection, $"SELECT source_id, sequence FROM {Table(BookkeepingSchema, CheckpointsTable)}");
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    checkpoints[reader.GetInt64(0)] = reader.GetInt64(1);
+                }
+            }
+
+            await CopyFileAsync(FilePath, targetPath, copied, cancellationToken).ConfigureAwait(false);
+            if (File.Exists(FilePath + ".wal"))
+            {
+                await CopyFileAsync(FilePath + ".wal", targetPath + ".wal", copied, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (IReadOnlyDictionary<long, long>)checkpoints;
+        }, cancellationToken);
+
+    private static async Task CopyFileAsync(string from, string to, IProgress<long>? copied, CancellationToken cancellationToken)
+    {
+        await using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20, useAsync: true);
+        await using var target = new FileStream(to, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            copied?.Report(read);
+        }
+
+        await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+        target.Flush(flushToDisk: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);

@@ -54,16 +54,19 @@ public sealed class SluiceProcess : IAsyncDisposable
     /// <c>admin-token</c>, or with <paramref name="token"/> (a further node of a shared control plane writes no token file).
     /// </summary>
     /// <param name="waitForToken">False: ready once <c>/readyz</c> answers 200, for a node that may not be the one creating account 1.</param>
-    public static async Task<SluiceProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null, string? token = null, bool waitForToken = true)
+    /// <param name="executable">A published <c>sluice</c> executable to run instead of <c>dotnet exec</c> on the built <c>sluice.dll</c>.</param>
+    public static async Task<SluiceProcess> StartAsync(
+        string dataDir, IDictionary<string, string>? environment = null, string? token = null, bool waitForToken = true, string? executable = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "exec", SluiceDll(), "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir })
+        var launcher = executable is null ? new[] { "exec", SluiceDll() } : [];
+        foreach (var argument in launcher.Concat(["serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -76,7 +79,7 @@ public sealed class SluiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
         var server = new SluiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir);
         if (token is not null)
         {

@@ -16,10 +16,11 @@ public sealed class ApiClient : IDisposable
     private readonly ServerConnection _connection;
     private readonly HttpClient _http;
 
-    public ApiClient(ServerConnection connection)
+    /// <param name="timeout">How long a call may take (default 100 s; <see cref="Timeout.InfiniteTimeSpan"/> for a backup).</param>
+    public ApiClient(ServerConnection connection, TimeSpan? timeout = null)
     {
         _connection = connection;
-        _http = new HttpClient { BaseAddress = connection.BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        _http = new HttpClient { BaseAddress = connection.BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token);
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("sluice-cli");
     }
@@ -40,30 +41,26 @@ public sealed class ApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>A POST whose successful answer is read as a stream (the caller disposes it); failures as for JSON calls.</summary>
+    public async Task<HttpResponseMessage> PostForStreamAsync(string path, CancellationToken cancellationToken)
+    {
+        var response = await SendRawAsync(HttpMethod.Post, path, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new CliException(DescribeFailure(HttpMethod.Post, path.TrimStart('/'), response.StatusCode, text));
+        }
+    }
+
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
     {
-        // Relative to the base address, so a server mounted under a path prefix keeps it.
         var relative = path.TrimStart('/');
-        using var request = new HttpRequestMessage(method, relative);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new CliException($"server at {Server} is not reachable ({Reason(e)}); start it with 'sluice serve'", e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new CliException($"server at {Server} did not answer {method} /{relative} within {_http.Timeout.TotalSeconds:0} s", e);
-        }
-
+        var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -81,6 +78,31 @@ public sealed class ApiClient : IDisposable
             {
                 throw new CliException($"server at {Server} answered {method} /{relative} with something that is not JSON: {Excerpt(text)}", e);
             }
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, JsonNode? body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        // Relative to the base address, so a server mounted under a path prefix keeps it.
+        var relative = path.TrimStart('/');
+        using var request = new HttpRequestMessage(method, relative);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        try
+        {
+            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"server at {Server} is not reachable ({Reason(e)}); start it with 'sluice serve'", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"server at {Server} did not answer {method} /{relative} within {_http.Timeout.TotalSeconds:0} s", e);
         }
     }
 

@@ -26,6 +26,9 @@ public abstract class ApiCommand : CliCommand
         HelpName = "TOKEN",
     };
 
+    /// <summary>How long the call may take; null: the client's default (100 s).</summary>
+    protected virtual TimeSpan? CallTimeout => null;
+
     /// <summary>The API call: its JSON answer is what <c>--json</c> prints.</summary>
     protected abstract Task<JsonElement> CallAsync(ParseResult parseResult, ApiClient api, CancellationToken cancellationToken);
 
@@ -39,7 +42,7 @@ public abstract class ApiCommand : CliCommand
             parseResult.GetValue(TokenOption),
             ResolveDataDir(parseResult),
             Environment.GetVariable);
-        using var api = new ApiClient(connection);
+        using var api = new ApiClient(connection, CallTimeout);
         var result = await CallAsync(parseResult, api, cancellationToken).ConfigureAwait(false);
         if (output.Json)
         {

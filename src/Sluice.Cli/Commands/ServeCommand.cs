@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Sluice.Server;
 
@@ -70,6 +71,9 @@ public sealed class ServeCommand : Command
         try
         {
             await using var app = SluiceApp.Build(ServerArgs(parseResult));
+            var dataDir = app.Services.GetRequiredService<Sluice.Server.Hosting.DataDirectory>().Root;
+            using var dataDirLock = Sluice.Server.Hosting.DataDirectoryLock.TryAcquire(dataDir)
+                ?? throw new InvalidOperationException($"the data directory {dataDir} is in use by another 'sluice serve' (it holds {Sluice.Server.Hosting.DataDirectoryLock.FileName}); stop it first, or give this one --data-dir DIR of its own");
             await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, cancellationToken).ConfigureAwait(false);
             return 0;
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Sluice.Server.Accounts;
+using Sluice.Server.Backup;
 using Sluice.Server.Loading;
 using Sluice.Server.Notifications;
 
@@ -13,6 +14,7 @@ public static class ConnectApiExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddSingleton<BackupService>();
         return builder;
     }
 
@@ -29,7 +31,8 @@ public static class ConnectApiExtensions
             .MapDestinationEndpoints()
             .MapApiTokenEndpoints()
             .MapLoadingEndpoints()
-            .MapNotificationEndpoints();
+            .MapNotificationEndpoints()
+            .MapBackupEndpoints();
         return app;
     }
 }

@@ -47,6 +47,9 @@ public sealed class ApiIsolationTests(TenantWorld world)
                 [HttpStatusCode.OK], "adds a recipient of the caller; the body names no object"),
             ["POST /v4/destinations"] = (
                 null, [], "not called: the body holds connection credentials and no id, and it would replace the caller's destination"),
+            ["POST /v4/backup"] = (
+                null, [], "not called: the operator's backup holds every account's data by design, and only account 1 (alpha here) may take one; " +
+                "Sluice.Cli.Tests' BackupRestoreTests check that another account's token is refused"),
         };
 
     /// <summary>Bodies for routes with parameters, valid enough that only the lookup of the id can refuse them.</summary>
