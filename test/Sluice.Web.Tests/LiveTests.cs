@@ -7,36 +7,22 @@ using Sluice.Testing;
 namespace Sluice.Web.Tests;
 
 /// <summary>
-/// A server with a PostgreSQL server to switch a destination to (through a relay that can be switched off) and the HTTPS hook
-/// receiver on loopback (explicit development settings, as <see cref="LocalHooksFixture"/>).
+/// The hook receiver's server (<see cref="LocalHooksFixture"/>) and a PostgreSQL server to switch a destination to, through a
+/// relay that can be switched off.
 /// </summary>
-public sealed class LiveFixture : WebAppFixture
+public sealed class LiveFixture : LocalHooksFixture
 {
     public PostgresServer Postgres { get; private set; } = null!;
-
-    public HookReceiver Receiver { get; private set; } = null!;
-
-    protected override IDictionary<string, string> Environment => new Dictionary<string, string>
-    {
-        ["SLUICE_Hooks__AllowPrivateNetworks"] = "true",
-        ["SLUICE_Hooks__TrustedCertificatePath"] = Receiver.CertificatePath,
-    };
 
     public override async Task InitializeAsync()
     {
         Postgres = await PostgresServer.StartAsync();
-        Receiver = await HookReceiver.StartAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Receiver is not null)
-        {
-            await Receiver.DisposeAsync();
-        }
-
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();
