@@ -49,6 +49,8 @@ public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
 
     public DbSet<SourceLease> SourceLeases => Set<SourceLease>();
 
+    public DbSet<LoadLogEntry> LoadLog => Set<LoadLogEntry>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -199,6 +201,18 @@ public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
             e.HasKey(l => l.SourceId);
             e.Property(l => l.SourceId).ValueGeneratedNever();
             e.Property(l => l.Holder).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<LoadLogEntry>(e =>
+        {
+            e.ToTable("load_log");
+            e.Property(l => l.Destination).HasMaxLength(20);
+            e.Property(l => l.LastTable).HasMaxLength(200);
+            e.HasIndex(l => l.LoadId).IsUnique();
+            e.HasIndex(l => new { l.AccountId, l.CommittedAt });
+            e.HasIndex(l => new { l.SourceId, l.CommittedAt });
+            e.HasIndex(l => l.CommittedAt);
+            e.HasOne<Account>().WithMany().HasForeignKey(l => l.AccountId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // snake_case columns, so hand-written SQL (and the filter above) reads the same on every provider.

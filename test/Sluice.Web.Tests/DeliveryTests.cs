@@ -10,7 +10,7 @@ namespace Sluice.Web.Tests;
 /// The shared HTTPS hook receiver on loopback, and a server that trusts its certificate and may send to loopback (explicit
 /// development settings).
 /// </summary>
-public sealed class LocalHooksFixture : WebAppFixture
+public class LocalHooksFixture : WebAppFixture
 {
     public HookReceiver Receiver { get; private set; } = null!;
 

@@ -12,7 +12,7 @@ namespace Sluice.Server.Buffering;
 /// and the archive's records, totals and sweep. One instance per buffer file: records deleted behind its back are only
 /// noticed once a source has none left.
 /// </summary>
-public sealed class SqliteRecordBuffer : IRecordBuffer, IArchiveSweep
+public sealed class SqliteRecordBuffer : IRecordBuffer, IArchiveSweep, IReceivedHistory
 {
     /// <summary>Archived blocks deleted per sweep transaction, so a large sweep never holds the write lock ingest waits for long.</summary>
     private const int SweepChunk = 1000;
@@ -406,6 +406,87 @@ public sealed class SqliteRecordBuffer : IRecordBuffer, IArchiveSweep
             DELETE FROM archive_sources WHERE source_id = $source AND records <= 0;
             """;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Per source, one grouped read of its pending and archived block rows (not their data) received since <paramref name="since"/>;
+    /// a block (one group commit) counts in the minute of its first record. Sequences are epoch nanoseconds no lower than the
+    /// receive time, so the primary key's range narrows the read to the window.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedCount>> GetReceivedAsync(IReadOnlyCollection<long> sourceIds, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceIds);
+        var counts = new List<ReceivedCount>();
+        if (sourceIds.Count == 0)
+        {
+            return counts;
+        }
+
+        await using var connection = _database.Open();
+        await using var command = connection.CreateCommand();
+        var microseconds = ToEpochMicroseconds(since);
+        command.Parameters.AddWithValue("$since", microseconds);
+        command.Parameters.AddWithValue("$sequence", microseconds * 1000);
+        var source = command.Parameters.Add("$source", SqliteType.Integer);
+        command.CommandText = """
+            SELECT first_received_at / 60000000 AS minute, sum(records) FROM (
+                SELECT first_received_at, records FROM record_blocks WHERE source_id = $source AND last_sequence >= $sequence AND first_received_at >= $since
+                UNION ALL
+                SELECT first_received_at, records FROM archived_blocks WHERE source_id = $source AND last_sequence >= $sequence AND first_received_at >= $since)
+            GROUP BY minute ORDER BY minute
+            """;
+        foreach (var id in sourceIds)
+        {
+            source.Value = id;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.Add(new ReceivedCount(id, DateTimeOffset.UnixEpoch.AddMinutes(reader.GetInt64(0)), reader.GetInt64(1)));
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Reads the source's newest blocks, pending ones first, then archived ones, until <paramref name="limit"/> records.</summary>
+    public async Task<IReadOnlyList<BufferedRecord>> GetNewestAsync(long sourceId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var newest = new List<BufferedRecord>(limit);
+        await using var connection = _database.Open();
+        foreach (var table in new[] { "record_blocks", "archived_blocks" })
+        {
+            await using var command = connection.CreateCommand();
+            command.Parameters.AddWithValue("$source", sourceId);
+            command.Parameters.AddWithValue("$limit", limit);
+            command.CommandText = $"SELECT {RecordBlock.DataColumn} FROM {table} WHERE source_id = $source ORDER BY last_sequence DESC LIMIT $limit";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (newest.Count < limit && await reader.ReadAsync(cancellationToken))
+            {
+                var records = ReadBlock(sourceId, reader.GetFieldValue<byte[]>(0));
+                records.Reverse();
+                newest.AddRange(records.Take(limit - newest.Count));
+            }
+
+            if (newest.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return newest;
+    }
+
+    private static List<BufferedRecord> ReadBlock(long sourceId, byte[] data)
+    {
+        var records = new List<BufferedRecord>();
+        var block = new RecordBlock.Reader(data);
+        while (block.MoveNext())
+        {
+            records.Add(new BufferedRecord(sourceId, block.Sequence, FromEpochMicroseconds(block.ReceivedAtMicroseconds), block.Json.ToArray()) { Headers = block.Headers });
+        }
+
+        return records;
     }
 
     private static DateTimeOffset FromEpochMicroseconds(long microseconds) => PendingTracker.FromEpochMicroseconds(microseconds);

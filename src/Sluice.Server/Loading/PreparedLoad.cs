@@ -19,6 +19,9 @@ public sealed record PreparedLoad(
 {
     /// <summary>A load of a split (at most the records a failed load's split allows): written as this one part.</summary>
     public bool Capped { get; init; }
+
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> before its first records were read: a load's duration runs from it to the commit.</summary>
+    public long StartedAt { get; init; }
 }
 
 /// <summary>How far a load got before it failed: the records and the last sequence handed to the destination.</summary>

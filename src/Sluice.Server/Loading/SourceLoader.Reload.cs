@@ -23,6 +23,7 @@ public sealed partial class SourceLoader
     public async Task<ReloadOutcome> ReloadAsync(LoadTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        var startedAt = time.GetTimestamp();
         var destination = await destinations.GetAsync(target.ClientId, cancellationToken);
         var checkpoint = await destination.GetCheckpointAsync(target.SourceId, cancellationToken);
         if (checkpoint > 0)
@@ -63,6 +64,7 @@ public sealed partial class SourceLoader
         }, cancellationToken);
         var summary = await destination.CommitLoadAsync(parts, cancellationToken);
         committed.LoadCommitted(target.ClientId, summary);
+        await LogLoadAsync(target, destination, summary, records, startedAt, cancellationToken);
 
         // What was pending is loaded now: it joins the archive, like the records of any load.
         if (lastSequence > checkpoint)

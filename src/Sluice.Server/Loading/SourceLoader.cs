@@ -22,7 +22,8 @@ public sealed partial class SourceLoader(
     TimeProvider time,
     IOptions<LoadingOptions> options,
     ILogger<SourceLoader> logger,
-    SluiceMetrics? metrics = null)
+    SluiceMetrics? metrics = null,
+    LoadLog? loadLog = null)
 {
     /// <summary>Loads the next batch of <paramref name="sourceId"/>; returns null when nothing was pending.</summary>
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
@@ -101,6 +102,7 @@ public sealed partial class SourceLoader(
         };
         var committedSummary = await destination.CommitLoadAsync(LoadParts.Of(rejected), cancellationToken);
         committed.LoadCommitted(target.ClientId, committedSummary);
+        await LogLoadAsync(target, destination, committedSummary, 1, single.StartedAt, cancellationToken);
         LogRejectedWhole(logger, target.SourceId, request.CheckpointSequence, reason);
         var tablesAfter = await destination.GetTablesAsync(target.Schema, cancellationToken);
         return new CommittedLoad(
@@ -150,6 +152,7 @@ public sealed partial class SourceLoader(
             cancellationToken);
         var summary = await destination.CommitLoadAsync(parts, cancellationToken);
         committed.LoadCommitted(target.ClientId, summary);
+        await LogLoadAsync(target, destination, summary, records, first.StartedAt, cancellationToken);
         LogLoaded(logger, target.SourceId, target.Schema, records, summary.Tables.Sum(t => t.RowsLoaded), rejected);
         return new CommittedLoad(
             target, destination, summary, checkpoints[^1], tablesAfter, DeletePartsAsync(target.SourceId, checkpoints, cancellationToken), first.TableVersion);
@@ -300,6 +303,7 @@ public sealed partial class SourceLoader(
         LoadTarget target, IDestination destination, long checkpoint, long tableVersion, IReadOnlyList<TableSchema>? tables, DateTime? batchedAtUtc,
         CancellationToken cancellationToken, int? maxRecords = null, long? maxBytes = null, bool backlogOnly = false)
     {
+        var startedAt = time.GetTimestamp();
         var o = options.Value;
         var partRecords = maxRecords ?? PartRecords(o);
         var records = await buffer.ReadAsync(target.SourceId, checkpoint, partRecords, maxBytes ?? o.MaxBytes, cancellationToken);
@@ -322,7 +326,8 @@ public sealed partial class SourceLoader(
         }
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
-        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false, afterCheckpoint: checkpoint);
+        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false, afterCheckpoint: checkpoint)
+            with { StartedAt = startedAt };
     }
 
     /// <summary>
@@ -359,6 +364,10 @@ public sealed partial class SourceLoader(
         var request = plan.ToLoadRequest() with { AfterCheckpoint = afterCheckpoint };
         return new PreparedLoad(target, destination, request, records.Count, bytes, plan.TablesAfter(tables), tableVersion);
     }
+
+    /// <summary>Adds the load to the control plane's log (<see cref="LoadLog"/>) when one is registered; never fails the load.</summary>
+    private Task LogLoadAsync(LoadTarget target, IDestination destination, LoadSummary summary, long records, long startedAt, CancellationToken cancellationToken) =>
+        loadLog is null ? Task.CompletedTask : loadLog.RecordAsync(target, destination, summary, records, startedAt, cancellationToken);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Source {SourceId}: the record at sequence {Sequence} could not be loaded on its own and went to _sdc_rejected: {Reason}")]
     private static partial void LogRejectedWhole(ILogger logger, long sourceId, long sequence, string reason);

@@ -4,11 +4,17 @@ using Sluice.Storage;
 
 namespace Sluice.Server.Loading;
 
-/// <summary>Computes <see cref="SourceStats"/> from the buffer (what is pending and what its archive keeps), the destination's load log and the loader's state.</summary>
+/// <summary>
+/// Computes <see cref="SourceStats"/> from the buffer (what is pending and what its archive keeps), the account's loads and
+/// the loader's state. The loads are the control plane's <see cref="LoadLog"/> (every destination the account loaded into
+/// today) joined with the current destination's <c>_sluice_loads</c> when it answers (loads logged before the log existed),
+/// so a change of destination or a destination that is down does not change what was loaded.
+/// </summary>
 public sealed class SourceStatsService(
     IRecordBuffer buffer,
     IDestinationProvider destinations,
     LoadStatusTracker statuses,
+    LoadLog log,
     TimeProvider time)
 {
     /// <summary>Loads read for "today" at most; past it the figure is a lower bound.</summary>
@@ -23,22 +29,33 @@ public sealed class SourceStatsService(
 
         var now = time.GetUtcNow().UtcDateTime;
         var midnight = now.Date;
-        IReadOnlyList<LoadSummary> today = [];
+        var today = new Dictionary<Guid, LoadFigure>();
+        foreach (var entry in await log.ListAsync(source.AccountId, source.Id, midnight.AddTicks(-1), cancellationToken))
+        {
+            today[entry.LoadId] = new LoadFigure(entry.BatchedAt, entry.RowsLoaded, entry.LastTable, entry.MaxReceivedAt);
+        }
+
         string? destinationError = null;
         try
         {
             var destination = await destinations.GetAsync(source.AccountId, cancellationToken);
-            today = await destination.GetLoadsAsync(source.Id, midnight.AddTicks(-1), MaxLoadsPerDay, cancellationToken);
+            foreach (var load in await destination.GetLoadsAsync(source.Id, midnight.AddTicks(-1), MaxLoadsPerDay, cancellationToken))
+            {
+                var table = load.Tables.LastOrDefault(t => t.RowsLoaded > 0) ?? load.Tables.LastOrDefault();
+                today.TryAdd(load.LoadId, new LoadFigure(load.BatchedAt, load.Tables.Sum(t => t.RowsLoaded), table is null ? null : $"{load.Schema}.{table.Table}", load.MaxReceivedAt));
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             destinationError = DestinationErrors.Describe(ex);
         }
 
-        var last = today.Count > 0 ? today[^1] : null;
-        var lastTable = last?.Tables.LastOrDefault(t => t.RowsLoaded > 0) ?? last?.Tables.LastOrDefault();
+        var last = today.Values.OrderBy(l => l.BatchedAt).LastOrDefault();
         DateTime? lastReceived = Max(pending?.NewestReceivedAt.UtcDateTime, last?.MaxReceivedAt);
-        var error = status.LastError ?? destinationError;
+
+        // An error is something wrong with this integration's data: a load that failed, or records waiting while the destination
+        // cannot be reached. A destination that is down while nothing waits is said (DestinationError), not an error of the integration.
+        var error = status.LastError ?? (pending is not null ? destinationError : null);
 
         return new SourceStats(
             source.Id,
@@ -46,11 +63,11 @@ public sealed class SourceStatsService(
             lastReceived,
             pending?.Records ?? 0,
             pending is null ? 0 : 1,
-            today.Sum(l => l.Tables.Sum(t => t.RowsLoaded)),
-            lastTable is null ? status.LastTableLoaded : $"{last!.Schema}.{lastTable.Table}",
+            today.Values.Sum(l => l.Rows),
+            last?.LastTable ?? status.LastTableLoaded,
             last?.BatchedAt ?? status.LastLoadAt?.UtcDateTime,
             error,
-            status.LastErrorAt?.UtcDateTime ?? (destinationError is null ? null : now),
+            status.LastErrorAt?.UtcDateTime ?? (error is null ? null : now),
             archive.Records,
             archive.Bytes,
             archive.OldestReceivedAt?.UtcDateTime,
@@ -62,8 +79,13 @@ public sealed class SourceStatsService(
             source.LastReloadRefused,
             status.RecordsRejected,
             status.LastRejection,
-            status.LoadsSplit);
+            status.LoadsSplit)
+        {
+            DestinationError = destinationError,
+        };
     }
 
     private static DateTime? Max(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private sealed record LoadFigure(DateTime BatchedAt, long Rows, string? LastTable, DateTime MaxReceivedAt);
 }

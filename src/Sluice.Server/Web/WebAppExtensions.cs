@@ -55,6 +55,8 @@ public static class WebAppExtensions
             o.FormFieldName = "__sluice_af";
         });
         builder.Services.AddSingleton<DataBrowser>();
+        builder.Services.AddSingleton<ActivityService>();
+        builder.Services.AddSingleton<RecentEvents>();
         builder.Services.AddSingleton<SignInThrottle>();
         return builder;
     }

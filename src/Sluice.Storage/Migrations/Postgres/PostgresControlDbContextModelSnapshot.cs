@@ -404,6 +404,80 @@ namespace Sluice.Storage.Migrations.Postgres
                     b.ToTable("hook_outbox_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Storage.LoadLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("BatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("batched_at");
+
+                    b.Property<DateTime>("CommittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("committed_at");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("destination");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("LastTable")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("last_table");
+
+                    b.Property<Guid>("LoadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("load_id");
+
+                    b.Property<DateTime>("MaxReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("max_received_at");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("bigint")
+                        .HasColumnName("records");
+
+                    b.Property<long>("RowsLoaded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_loaded");
+
+                    b.Property<long>("RowsRejected")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_rejected");
+
+                    b.Property<long>("SourceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommittedAt");
+
+                    b.HasIndex("LoadId")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "CommittedAt");
+
+                    b.HasIndex("SourceId", "CommittedAt");
+
+                    b.ToTable("load_log", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Storage.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -771,6 +845,15 @@ namespace Sluice.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Sluice.Storage.HookOutboxCursor", b =>
+                {
+                    b.HasOne("Sluice.Storage.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sluice.Storage.LoadLogEntry", b =>
                 {
                     b.HasOne("Sluice.Storage.Account", null)
                         .WithMany()

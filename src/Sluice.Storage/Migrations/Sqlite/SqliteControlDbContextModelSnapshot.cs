@@ -383,6 +383,78 @@ namespace Sluice.Storage.Migrations.Sqlite
                     b.ToTable("hook_outbox_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Storage.LoadLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("BatchedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("batched_at");
+
+                    b.Property<DateTime>("CommittedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("committed_at");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("LastTable")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_table");
+
+                    b.Property<Guid>("LoadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("load_id");
+
+                    b.Property<DateTime>("MaxReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("max_received_at");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("records");
+
+                    b.Property<long>("RowsLoaded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_loaded");
+
+                    b.Property<long>("RowsRejected")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_rejected");
+
+                    b.Property<long>("SourceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommittedAt");
+
+                    b.HasIndex("LoadId")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "CommittedAt");
+
+                    b.HasIndex("SourceId", "CommittedAt");
+
+                    b.ToTable("load_log", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Storage.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -742,6 +814,15 @@ namespace Sluice.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Sluice.Storage.HookOutboxCursor", b =>
+                {
+                    b.HasOne("Sluice.Storage.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sluice.Storage.LoadLogEntry", b =>
                 {
                     b.HasOne("Sluice.Storage.Account", null)
                         .WithMany()

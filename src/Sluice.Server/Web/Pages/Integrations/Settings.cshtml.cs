@@ -10,12 +10,18 @@ namespace Sluice.Server.Web.Pages.Integrations;
 /// <summary>
 /// One integration: webhook URLs (generate while fewer than 2, revoke with confirmation), pause/resume, delete with
 /// confirmation, its table layout (table per event type, captured headers, depth limit) and a reload from the raw archive
-/// with confirmation, its tables with row counts, latest loads and rejections. Another account's id answers 404.
+/// with confirmation, its tables with row counts, latest loads and rejections; its charts of the last 24 hours, the last raw
+/// events received (secret headers masked) and the newest rows of each table, which the page keeps up to date by polling its
+/// <c>?handler=Live</c> fragment. Another account's id answers 404.
 /// </summary>
 public sealed class IntegrationSettingsModel(
-    SourceService sources, SourceStatsService stats, IDestinationProvider destinations, DataBrowser data, TimeProvider time) : WebPage
+    SourceService sources, SourceStatsService stats, IDestinationProvider destinations, DataBrowser data, ActivityService activity, RecentEvents recent, TimeProvider time)
+    : WebPage
 {
     private const int LatestCount = 10;
+
+    /// <summary>Rows shown per table in the sample of what arrived.</summary>
+    public const int SampleRows = 5;
 
     [FromRoute]
     public long Id { get; set; }
@@ -40,11 +46,31 @@ public sealed class IntegrationSettingsModel(
 
     public IReadOnlyList<object?[]> Rejections { get; private set; } = [];
 
+    public Activity Activity { get; private set; } = null!;
+
+    /// <summary>The last raw records received, newest first; null on a buffer that cannot read them.</summary>
+    public IReadOnlyList<RawEvent>? RecentEvents { get; private set; }
+
+    /// <summary>Per table (not <c>_sdc_rejected</c>), its newest <see cref="SampleRows"/> rows, or why they cannot be read.</summary>
+    public IReadOnlyList<(TableInfo Table, DataResult<QueryResult> Rows)> NewestRows { get; private set; } = [];
+
     /// <summary>A URL just generated, shown in this response only.</summary>
     public string? NewUrl { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
+
+    /// <summary>The live parts alone, for the page's poll; 404 once the integration is gone (the poll stops).</summary>
+    public async Task<IActionResult> OnGetLiveAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Response.Headers.CacheControl = "no-store";
+        return Partial("_IntegrationLive", this);
+    }
 
     public async Task<IActionResult> OnPostGenerateAsync(CancellationToken cancellationToken)
     {
@@ -159,6 +185,19 @@ public sealed class IntegrationSettingsModel(
         return Done(paused ? $"Paused {result.Value.DisplayName}: its URLs refuse data until you resume it." : $"Resumed {result.Value.DisplayName}.", new { Id });
     }
 
+    /// <summary>The first <see cref="SampleRows"/> rows with the record's own columns first and the <c>_sdc_</c> ones after them.</summary>
+    private static QueryResult DataFirst(QueryResult result)
+    {
+        var order = Enumerable.Range(0, result.Columns.Count)
+            .OrderBy(i => result.Columns[i].Name.StartsWith("_sdc_", StringComparison.Ordinal) || result.Columns[i].Name.StartsWith("__sdc_", StringComparison.Ordinal) ? 1 : 0)
+            .ToArray();
+        return result with
+        {
+            Columns = order.Select(i => result.Columns[i]).ToList(),
+            Rows = result.Rows.Take(SampleRows).Select(row => order.Select(i => row[i]).ToArray()).ToList(),
+        };
+    }
+
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
         var source = await sources.GetAsync(ClientId, Id, cancellationToken);
@@ -181,6 +220,16 @@ public sealed class IntegrationSettingsModel(
         }
 
         Tables = counted;
+        var newest = new List<(TableInfo, DataResult<QueryResult>)>();
+        foreach (var table in (tables.Value ?? []).Where(t => t.Name != LoadSql.RejectedTable && !t.Name.StartsWith("_sluice_", StringComparison.Ordinal)))
+        {
+            var rows = await data.PreviewAsync(ClientId, table, cancellationToken);
+            newest.Add((table, rows.Value is { } r ? rows with { Value = DataFirst(r) } : rows));
+        }
+
+        NewestRows = newest;
+        Activity = await activity.GetAsync(ClientId, [Source], Source.Id, cancellationToken);
+        RecentEvents = await recent.GetAsync(Source.Id, cancellationToken);
         try
         {
             var destination = await destinations.GetAsync(ClientId, cancellationToken);
