@@ -135,6 +135,21 @@ public sealed partial class ApiReferenceTests(SharedServer shared) : IClassFixtu
         Assert.Contains("Batch Accepted!", document.GetProperty("components").GetProperty("schemas").GetProperty("IngestAccepted").GetRawText(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/v4/sources", "post", "SourceCreateBody")]
+    [InlineData("/v4/sources/{id}", "put", "SourceUpdateBody")]
+    public async Task Document_SourceBodies_NameExactlyTheFieldsTheEndpointAccepts(string path, string method, string schema)
+    {
+        var document = await GetDocumentAsync();
+        var body = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("requestBody");
+        Assert.Contains(schema, body.GetRawText(), StringComparison.Ordinal);
+        var documented = document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties")
+            .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        var accepted = (method == "post" ? Sluice.Server.Api.SourceEndpoints.CreateFields : Sluice.Server.Api.SourceEndpoints.UpdateFields)
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(accepted, documented);
+    }
+
     [Fact]
     public async Task Document_WithoutAToken_HoldsNoAccountsData()
     {
