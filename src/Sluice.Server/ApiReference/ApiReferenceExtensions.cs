@@ -22,6 +22,16 @@ public static class ApiReferenceExtensions
             o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1;
             o.AddDocumentTransformer<ApiDocumentTransformer>();
             o.AddOperationTransformer<BearerTokenTransformer>();
+            // HookApiError leaves out a null "data" (only InvalidBody has it), so it is not required.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(Hooks.HookApiError))
+                {
+                    schema.Required?.Remove("data");
+                }
+
+                return Task.CompletedTask;
+            });
         });
         return builder;
     }
