@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
+using Sluice.Server.ApiReference;
 using Sluice.Server.Buffering;
 using Sluice.Server.Hooks;
 using Sluice.Server.Hosting;
@@ -35,6 +36,7 @@ public static class SluiceApp
         if (roles.Has(SluiceRoles.Api))
         {
             builder.AddWebApp();
+            builder.AddApiReference();
         }
 
         configure?.Invoke(builder);
@@ -57,6 +59,7 @@ public static class SluiceApp
             app.MapConnectApi();
             app.MapHooks();
             app.MapWebApp();
+            app.MapApiReference();
         }
         return app;
     }

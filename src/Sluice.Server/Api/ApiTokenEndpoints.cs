@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Api;
 
@@ -11,10 +12,12 @@ internal static class ApiTokenEndpoints
 
     public static RouteGroupBuilder MapApiTokenEndpoints(this RouteGroupBuilder v4)
     {
-        var tokens = v4.MapGroup("/tokens");
-        tokens.MapPost("/", CreateAsync);
-        tokens.MapGet("/", ListAsync);
-        tokens.MapDelete("/{id:long}", RevokeAsync);
+        var tokens = v4.MapGroup("/tokens").WithTags(ApiTags.ApiTokens);
+        tokens.MapPost("/", CreateAsync).Accepts<ApiTokenCreateBody>(isOptional: true, "application/json")
+            .WithSummary("Create an API token").WithDescription("The token is in this answer only.");
+        tokens.MapGet("/", ListAsync).WithSummary("List API tokens").WithDescription("Ids, names and hints, never the tokens.");
+        tokens.MapDelete("/{id:long}", RevokeAsync).WithSummary("Revoke an API token")
+            .WithDescription("409 when it is the account's last live token.");
         return v4;
     }
 

@@ -9,6 +9,9 @@ namespace Sluice.Server.Api;
 
 public static class ConnectApiExtensions
 {
+    /// <summary>What every call without a valid token answers (the token handler's challenge), for the API's description.</summary>
+    internal static readonly ProducesResponseTypeMetadata Unauthorized = new(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]);
+
     /// <summary>JSON of the whole HTTP surface is snake_case, as Stitch's Connect API is.</summary>
     public static WebApplicationBuilder AddConnectApi(this WebApplicationBuilder builder)
     {
@@ -25,6 +28,7 @@ public static class ConnectApiExtensions
         var policy = new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
         app.MapGroup("/v4")
             .RequireAuthorization(policy)
+            .WithMetadata(Unauthorized)
             .MapSourceTypeEndpoints()
             .MapSourceEndpoints()
             .MapWebhookTokenEndpoints()

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
 using Sluice.Server.Loading;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Api;
 
@@ -10,11 +11,16 @@ internal static class DestinationEndpoints
 {
     public static RouteGroupBuilder MapDestinationEndpoints(this RouteGroupBuilder v4)
     {
-        v4.MapGet("/destinations", ListAsync);
-        v4.MapGet("/destinations/{id:long}", GetAsync);
-        v4.MapPost("/destinations", CreateAsync);
-        v4.MapPut("/destinations/{id:long}", UpdateAsync);
-        v4.MapDelete("/destinations/{id:long}", DeleteAsync);
+        v4.MapGet("/destinations", ListAsync).WithTags(ApiTags.Destinations)
+            .WithSummary("List destinations").WithDescription("The account's destination: the embedded DuckDB file `warehouse/<client_id>.duckdb` by default. The password is never returned.");
+        v4.MapGet("/destinations/{id:long}", GetAsync).WithTags(ApiTags.Destinations).WithSummary("Get a destination");
+        v4.MapPost("/destinations", CreateAsync).WithTags(ApiTags.Destinations).Accepts<DestinationBody>("application/json")
+            .WithSummary("Load into PostgreSQL")
+            .WithDescription("Replaces the account's destination with a PostgreSQL database. The connection is checked first; a database another account already loads into is refused.");
+        v4.MapPut("/destinations/{id:long}", UpdateAsync).WithTags(ApiTags.Destinations).Accepts<DestinationBody>("application/json")
+            .WithSummary("Change a destination").WithDescription("Changes the name or the connection fields given; the others, the password included, stay.");
+        v4.MapDelete("/destinations/{id:long}", DeleteAsync).WithTags(ApiTags.Destinations)
+            .WithSummary("Remove a PostgreSQL destination").WithDescription("The account loads into its embedded DuckDB file again.");
         return v4;
     }
 

@@ -3,24 +3,31 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Core.Sources;
 using Sluice.Server.Accounts;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Api;
 
 /// <summary><c>/v4/sources</c>: create, list, read, update (display name, pause, layout), delete, reload.</summary>
 internal static class SourceEndpoints
 {
-    private static readonly string[] CreateFields = ["display_name", "type", "name", "properties", "destination_id"];
-    private static readonly string[] UpdateFields = ["display_name", "paused", "name", "type", "properties"];
+    internal static readonly string[] CreateFields = ["display_name", "type", "name", "properties", "destination_id"];
+    internal static readonly string[] UpdateFields = ["display_name", "paused", "name", "type", "properties"];
 
     public static RouteGroupBuilder MapSourceEndpoints(this RouteGroupBuilder v4)
     {
-        var sources = v4.MapGroup("/sources");
-        sources.MapPost("/", CreateAsync);
-        sources.MapGet("/", ListAsync);
-        sources.MapGet("/{id:long}", GetAsync);
-        sources.MapPut("/{id:long}", UpdateAsync);
-        sources.MapDelete("/{id:long}", DeleteAsync);
-        sources.MapPost("/{id:long}/reload", ReloadAsync);
+        var sources = v4.MapGroup("/sources").WithTags(ApiTags.Sources);
+        sources.MapPost("/", CreateAsync).Accepts<SourceCreateBody>("application/json")
+            .WithSummary("Create a source")
+            .WithDescription("The answer has `webhook_url` and `webhook_token_id`, shown only this once. Bad values answer 400 saying what is allowed.");
+        sources.MapGet("/", ListAsync).WithSummary("List sources").WithDescription("The account's sources that are not deleted.");
+        sources.MapGet("/{id:long}", GetAsync).WithSummary("Get a source");
+        sources.MapPut("/{id:long}", UpdateAsync).Accepts<SourceUpdateBody>("application/json")
+            .WithSummary("Update a source")
+            .WithDescription("Rename, pause or resume, change the table layout (from the next load on) or the signing secret.");
+        sources.MapDelete("/{id:long}", DeleteAsync).WithSummary("Delete a source")
+            .WithDescription("Its URLs answer 401 from then on; tables already loaded stay.");
+        sources.MapPost("/{id:long}/reload", ReloadAsync).WithSummary("Rebuild a source's tables")
+            .WithDescription("202: the loader rebuilds the tables from the raw archive (`Buffer:Retention`) within seconds, with `_sdc_table_version` + 1; `GET /v4/sources/{id}/stats` shows `last_reload_*` when it is done.");
         return v4;
     }
 

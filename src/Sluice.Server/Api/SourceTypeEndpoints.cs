@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Core.Integrations;
 using Sluice.Core.Sources;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Api;
 
@@ -13,7 +14,9 @@ internal static class SourceTypeEndpoints
 {
     public static RouteGroupBuilder MapSourceTypeEndpoints(this RouteGroupBuilder v4)
     {
-        v4.MapGet("/source-types", List);
+        v4.MapGet("/source-types", List).WithTags(ApiTags.SourceTypes)
+            .WithSummary("List source types")
+            .WithDescription("Every integration as `webhook.<name>`, with `details.protocol` and its form's properties (`is_required`, `property_type`, `read_only`, `json_schema`).");
         return v4;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Api;
 
@@ -9,10 +10,11 @@ internal static class WebhookTokenEndpoints
 {
     public static RouteGroupBuilder MapWebhookTokenEndpoints(this RouteGroupBuilder v4)
     {
-        var tokens = v4.MapGroup("/sources/{id:long}/tokens");
-        tokens.MapPost("/", CreateAsync);
-        tokens.MapGet("/", ListAsync);
-        tokens.MapDelete("/{tokenId:long}", RevokeAsync);
+        var tokens = v4.MapGroup("/sources/{id:long}/tokens").WithTags(ApiTags.WebhookUrls);
+        tokens.MapPost("/", CreateAsync).WithSummary("Generate a webhook URL")
+            .WithDescription("Another URL for the source (at most 2 live), shown only in this answer. 400 when 2 are live.");
+        tokens.MapGet("/", ListAsync).WithSummary("List webhook URLs").WithDescription("Ids and hints (last characters), never the URL.");
+        tokens.MapDelete("/{tokenId:long}", RevokeAsync).WithSummary("Revoke a webhook URL").WithDescription("The URL answers 404 from then on.");
         return v4;
     }
 

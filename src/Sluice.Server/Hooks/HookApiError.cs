@@ -9,7 +9,7 @@ namespace Sluice.Server.Hooks;
 /// </summary>
 public sealed record HookApiError(
     [property: JsonPropertyName("data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HookApiErrorMessage? Data,
-    [property: JsonPropertyName("error")] object Error)
+    [property: JsonPropertyName("error"), System.ComponentModel.Description("`\"InvalidBody\"` (with `data.message`), `\"NotFound\"`, or `{\"message\":\"...\"}`.")] object Error)
 {
     /// <summary>Sluice's addition to Stitch's body: what was wrong and what is allowed (absent where Stitch's message says it all).</summary>
     [JsonPropertyName("detail")]

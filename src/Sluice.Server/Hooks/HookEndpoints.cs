@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Storage;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Hooks;
 
@@ -15,13 +16,22 @@ internal static class HookEndpoints
 {
     public static RouteGroupBuilder MapHookEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/hooks", ListAsync);
-        api.MapPost("/hooks", CreateAsync);
-        api.MapGet("/hooks/{id}", GetAsync);
-        api.MapPut("/hooks/{id}", UpdateAsync);
-        api.MapDelete("/hooks/{id}", DeleteAsync);
-        api.MapGet("/hooks/{id}/deliveries", ListDeliveriesAsync);
-        api.MapPost("/hooks/{id}/deliveries/{deliveryId}/replay", ReplayAsync);
+        api.MapGet("/hooks", ListAsync).WithTags(ApiTags.Hooks)
+            .WithSummary("List post-load hooks").WithDescription("`{\"post_load\":[...]}`, disabled hooks included.");
+        api.MapPost("/hooks", CreateAsync).WithTags(ApiTags.Hooks).Accepts<HookCreateBody>("application/json").Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .WithSummary("Create a post-load hook")
+            .WithDescription("At most 10 per account, https only. `config.secret` (`whsec_...`, for the Standard Webhooks signature) is in this answer only. Refusals are 400 with Stitch's bodies: `{\"data\":{\"message\":\"Invalid URI\"},\"error\":\"InvalidBody\",\"detail\":\"...\"}`, `Invalid POST body`, or the hook limit.");
+        api.MapGet("/hooks/{id}", GetAsync).WithTags(ApiTags.Hooks).Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .WithSummary("Get a post-load hook").WithDescription("An unknown id answers 400 `{\"error\":\"NotFound\"}`, as Stitch does.");
+        api.MapPut("/hooks/{id}", UpdateAsync).WithTags(ApiTags.Hooks).Accepts<EnableBody>("application/json").Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .WithSummary("Enable or disable a post-load hook").WithDescription("Disabling ends its pending deliveries without email.");
+        api.MapDelete("/hooks/{id}", DeleteAsync).WithTags(ApiTags.Hooks).Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("Delete a post-load hook").WithDescription("200 with the body `null`, as Stitch answers.");
+        api.MapGet("/hooks/{id}/deliveries", ListDeliveriesAsync).WithTags(ApiTags.Hooks).Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .WithSummary("A hook's delivery log").WithDescription("Newest first, 20 a page (`page` from 1): payload, status, attempts, next attempt (beyond Stitch).");
+        api.MapPost("/hooks/{id}/deliveries/{deliveryId}/replay", ReplayAsync).WithTags(ApiTags.Hooks).Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .WithSummary("Send a delivery again").WithDescription("The same payload as a new delivery with its own `webhook-id` (beyond Stitch).");
         return api;
     }
 

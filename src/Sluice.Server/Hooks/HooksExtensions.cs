@@ -68,6 +68,7 @@ public static class HooksExtensions
         var policy = new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
         app.MapGroup("/notifications/public/v1/api")
             .RequireAuthorization(policy)
+            .WithMetadata(Api.ConnectApiExtensions.Unauthorized)
             .MapHookEndpoints()
             .MapRecipientEndpoints();
         return app;

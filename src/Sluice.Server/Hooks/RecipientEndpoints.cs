@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Hooks;
 
@@ -14,11 +15,13 @@ internal static class RecipientEndpoints
 {
     public static RouteGroupBuilder MapRecipientEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/custom-emails", ListAsync);
-        api.MapPost("/custom-emails", CreateAsync);
-        api.MapGet("/custom-emails/{id}", GetAsync);
-        api.MapPut("/custom-emails/{id}", UpdateAsync);
-        api.MapDelete("/custom-emails/{id}", DeleteAsync);
+        api.MapGet("/custom-emails", ListAsync).WithTags(ApiTags.CustomEmails).WithSummary("List custom email recipients");
+        api.MapPost("/custom-emails", CreateAsync).WithTags(ApiTags.CustomEmails).Accepts<CustomEmailCreateBody>("application/json").Produces<HookApiError>(StatusCodes.Status400BadRequest)
+            .WithSummary("Add a recipient of notification email").WithDescription("At most 10 per account.");
+        api.MapGet("/custom-emails/{id}", GetAsync).WithTags(ApiTags.CustomEmails).Produces<RecipientNotFound>(StatusCodes.Status404NotFound).WithSummary("Get a recipient");
+        api.MapPut("/custom-emails/{id}", UpdateAsync).WithTags(ApiTags.CustomEmails).Accepts<EnableBody>("application/json").Produces<HookApiError>(StatusCodes.Status400BadRequest).Produces<RecipientNotFound>(StatusCodes.Status404NotFound)
+            .WithSummary("Enable or disable a recipient");
+        api.MapDelete("/custom-emails/{id}", DeleteAsync).WithTags(ApiTags.CustomEmails).Produces<RecipientNotFound>(StatusCodes.Status404NotFound).WithSummary("Remove a recipient");
         return api;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Core.Loading;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Loading;
 
@@ -17,9 +18,16 @@ internal static class LoadingEndpoints
 
     public static RouteGroupBuilder MapLoadingEndpoints(this RouteGroupBuilder v4)
     {
-        v4.MapGet("/sources/{id:long}/stats", StatsAsync);
-        v4.MapGet("/{clientId:long}/loads", LoadsAsync);
-        v4.MapPost("/query", QueryAsync);
+        v4.MapGet("/sources/{id:long}/stats", StatsAsync).WithTags(ApiTags.Loads)
+            .WithSummary("Loading figures of a source")
+            .WithDescription("Rows received, to be loaded, loaded today (UTC), last table loaded, last load error; the raw archive; the last reload.");
+        v4.MapGet("/{clientId:long}/loads", LoadsAsync).WithTags(ApiTags.Loads)
+            .WithSummary("Last load per table")
+            .WithDescription("One entry per table loaded in the last 30 days, 100 a page, with the error while loading fails. `clientId` must be the caller's own.");
+        v4.MapPost("/query", QueryAsync).WithTags(ApiTags.Loads).Accepts<QueryBody>("application/json")
+            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Query the warehouse")
+            .WithDescription("One read-only statement on the account's destination. 400 with the database's error; 503 `destination_unavailable` while the destination cannot be reached.");
         return v4;
     }
 

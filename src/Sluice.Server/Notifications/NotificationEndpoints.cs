@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
+using Sluice.Server.ApiReference;
 
 namespace Sluice.Server.Notifications;
 
@@ -10,8 +11,9 @@ internal static class NotificationEndpoints
 {
     public static RouteGroupBuilder MapNotificationEndpoints(this RouteGroupBuilder v4)
     {
-        v4.MapGet("/notifications", ListAsync);
-        v4.MapPost("/notifications/{id:long}/dismiss", DismissAsync);
+        v4.MapGet("/notifications", ListAsync).WithTags(ApiTags.Notifications)
+            .WithSummary("List in-app notifications").WithDescription("Load failures and undeliverable post-load hooks, newest first; `all=true` includes dismissed ones.");
+        v4.MapPost("/notifications/{id:long}/dismiss", DismissAsync).WithTags(ApiTags.Notifications).WithSummary("Dismiss a notification");
         return v4;
     }
 

@@ -70,7 +70,7 @@ public static class WebAppExtensions
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return TypedResults.Text(css, "text/css; charset=utf-8");
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription();
 
         // Only pages get an HTML error page and browser hardening headers; the API and ingest keep their own answers.
         app.UseWhen(
