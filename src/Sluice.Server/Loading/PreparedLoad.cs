@@ -19,6 +19,12 @@ public sealed record PreparedLoad(
 {
     /// <summary>A load of a split (at most the records a failed load's split allows): written as this one part.</summary>
     public bool Capped { get; init; }
+
+    /// <summary>When the part's buffer read started (UTC), for its span.</summary>
+    public DateTime ReadStartedAt { get; init; }
+
+    /// <summary>When the part was planned (UTC), for its span.</summary>
+    public DateTime PlannedAt { get; init; }
 }
 
 /// <summary>How far a load got before it failed: the records and the last sequence handed to the destination.</summary>
