@@ -157,6 +157,7 @@ public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
             e.Property(d => d.WebhookId).HasMaxLength(64);
             e.Property(d => d.RootTable).HasMaxLength(255);
             e.Property(d => d.Status).HasMaxLength(20);
+            e.Property(d => d.TraceParent).HasMaxLength(55);
             e.HasIndex(d => d.WebhookId).IsUnique();
 
             // Re-reading a load (after a crash, or the poll after the fast path) never creates a second delivery.

@@ -48,4 +48,11 @@ public sealed class Delivery
 
     /// <summary>The delivery this one sends again (a replay), or null.</summary>
     public long? ReplayOfDeliveryId { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the load that made this delivery (its span), when the load was traced: every attempt is
+    /// traced as a child of it, so one trace shows a load and its deliveries. Null when tracing was off, or for loads the
+    /// outbox poll found rather than the loader's signal.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

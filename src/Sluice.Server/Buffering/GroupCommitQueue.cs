@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Sluice.Core.Buffering;
 using Sluice.Server.Ingestion;
+using Sluice.Server.Operations;
 
 namespace Sluice.Server.Buffering;
 
@@ -65,7 +67,7 @@ public abstract partial class GroupCommitQueue : IHostedService, IDisposable, II
         // Cancellation counts only before the records are queued: once queued they are committed, and the caller's
         // buffer must stay untouched until then, so the returned task always waits for the commit.
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingAppend(sourceId, records, headers is { Count: > 0 } ? headers : null, _time.GetUtcNow());
+        var pending = new PendingAppend(sourceId, records, headers is { Count: > 0 } ? headers : null, _time.GetUtcNow(), SluiceTracing.CurrentContext());
         lock (_gate)
         {
             if (_closed || _waiting.Count >= _capacity)
@@ -183,11 +185,14 @@ public abstract partial class GroupCommitQueue : IHostedService, IDisposable, II
             // Not cancelled by a token: Close ends the loop once everything queued is committed.
             while (TakeBatch(ref batch))
             {
+                using var activity = SluiceTracing.StartCommit(batch);
                 try
                 {
                     var records = committer.Commit(batch);
                     Interlocked.Increment(ref _commits);
                     Interlocked.Add(ref _recordsWritten, records);
+                    activity?.SetTag("sluice.requests", batch.Count);
+                    activity?.SetTag("sluice.records", records);
                     foreach (var item in batch)
                     {
                         item.Completion.TrySetResult(AppendOutcome.Accepted);
@@ -196,6 +201,7 @@ public abstract partial class GroupCommitQueue : IHostedService, IDisposable, II
                 catch (Exception ex)
                 {
                     // Whatever went wrong, every waiting request must hear about it rather than hang.
+                    activity.Failed(ex);
                     LogCommitFailed(_logger, ex, batch.Count, StoreName);
                     foreach (var item in batch)
                     {
@@ -267,9 +273,14 @@ internal interface IBatchCommitter : IDisposable
     int Commit(IReadOnlyList<PendingAppend> batch);
 }
 
-/// <summary>One request's records waiting for a commit, with the request headers they keep (null: none).</summary>
-internal sealed class PendingAppend(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, DateTimeOffset receivedAt)
+/// <summary>
+/// One request's records waiting for a commit, with the request headers they keep (null: none) and the request's span
+/// (default when it is not traced), which the commit's span links to.
+/// </summary>
+internal sealed class PendingAppend(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, DateTimeOffset receivedAt, ActivityContext trace = default)
 {
+    public ActivityContext Trace { get; } = trace;
+
     public long SourceId { get; } = sourceId;
 
     public Utf8Records Records { get; } = records;

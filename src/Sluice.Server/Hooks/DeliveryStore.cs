@@ -396,6 +396,7 @@ public sealed class DeliveryStore(
         CreatedAt = d.CreatedAt,
         CompletedAt = d.CompletedAt,
         ReplayOfDeliveryId = d.ReplayOfDeliveryId,
+        TraceParent = d.TraceParent,
     };
 
     private string Secret(string protectedSecret) => _secrets.GetOrAdd(protectedSecret, secrets.Unprotect);

@@ -238,13 +238,23 @@ public sealed partial class HookDispatcher(
     private async Task SendAsync(Storage.Delivery delivery, HookTarget hook, CancellationToken stoppingToken)
     {
         DeliveryOutcome outcome;
+
+        // A child of the load that made the delivery (its traceparent is stored with it), however much later it runs.
+        using var span = SluiceTracing.StartHookAttempt(delivery.TraceParent);
+        span?.SetTag("sluice.delivery_id", delivery.Id);
+        span?.SetTag("sluice.hook_id", hook.Id);
+        span?.SetTag("sluice.load_id", delivery.LoadId.ToString());
+        span?.SetTag("sluice.attempt", delivery.Attempts + 1);
+        span?.SetTag("sluice.webhook_id", delivery.WebhookId);
         try
         {
             var result = await sender.SendAsync(hook, delivery.WebhookId, delivery.Payload, stoppingToken);
             outcome = new DeliveryOutcome(delivery, hook, result, null);
             metrics.HookAttempt(result.Succeeded);
+            span?.SetTag("http.response.status_code", result.StatusCode);
             if (!result.Succeeded)
             {
+                span.Failed(result.Error!);
                 LogAttemptFailed(logger, delivery.Id, delivery.Attempts + 1, hook.Url, result.Error!);
             }
         }
@@ -256,6 +266,7 @@ public sealed partial class HookDispatcher(
         {
             outcome = new DeliveryOutcome(delivery, hook, new AttemptResult(ControlClock.Now(time), 0, null, "Could not send: " + ex.Message), null);
             metrics.HookAttempt(succeeded: false);
+            span.Failed(ex);
         }
 
         _outcomes.Enqueue(outcome);

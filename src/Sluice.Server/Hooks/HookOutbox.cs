@@ -36,7 +36,9 @@ public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, Hoo
     /// <paramref name="advanceCursor"/>, moves the account's cursor to the latest load seen, in one transaction.
     /// Returns the number of deliveries created.
     /// </summary>
-    public async Task<int> AddAsync(long clientId, IReadOnlyList<LoadSummary> loads, bool advanceCursor, CancellationToken cancellationToken)
+    /// <param name="traceParents">By load id, the <c>traceparent</c> of the load's span, kept with its deliveries (tracing).</param>
+    public async Task<int> AddAsync(
+        long clientId, IReadOnlyList<LoadSummary> loads, bool advanceCursor, CancellationToken cancellationToken, IReadOnlyDictionary<Guid, string>? traceParents = null)
     {
         ArgumentNullException.ThrowIfNull(loads);
         if (loads.Count == 0)
@@ -88,7 +90,9 @@ public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, Hoo
                             continue;
                         }
 
-                        db.Deliveries.Add(NewDelivery(hook, load.LoadId, load.SourceId, payload.DestinationRootTableName, body, now, null));
+                        var delivery = NewDelivery(hook, load.LoadId, load.SourceId, payload.DestinationRootTableName, body, now, null);
+                        delivery.TraceParent = traceParents?.GetValueOrDefault(load.LoadId);
+                        db.Deliveries.Add(delivery);
                         created++;
                     }
                 }

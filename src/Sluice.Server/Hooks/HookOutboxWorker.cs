@@ -65,6 +65,7 @@ public sealed partial class HookOutboxWorker(
     private async Task DrainSignalsAsync(CancellationToken cancellationToken)
     {
         var batch = new Dictionary<long, List<LoadSummary>>();
+        Dictionary<Guid, string>? traceParents = null;
         while (signal.Reader.TryRead(out var item))
         {
             if (!batch.TryGetValue(item.ClientId, out var list))
@@ -73,12 +74,16 @@ public sealed partial class HookOutboxWorker(
             }
 
             list.Add(item.Summary);
+            if (item.TraceParent is not null)
+            {
+                (traceParents ??= [])[item.Summary.LoadId] = item.TraceParent;
+            }
         }
 
         foreach (var (clientId, loads) in batch)
         {
             // The cursor stays where the poll put it: the signal only says "this one", not "everything before it".
-            var created = await outbox.AddAsync(clientId, loads, advanceCursor: false, cancellationToken);
+            var created = await outbox.AddAsync(clientId, loads, advanceCursor: false, cancellationToken, traceParents);
             if (created > 0)
             {
                 LogQueued(logger, created, clientId);

@@ -200,6 +200,9 @@ public sealed class HookService(
         }
 
         var replay = HookOutbox.NewDelivery(hook, original.LoadId, original.SourceId, original.RootTable, original.Payload, ControlClock.Now(time), original.Id);
+
+        // A replay's attempts join the load's trace too, beside the original's.
+        replay.TraceParent = original.TraceParent;
         db.Deliveries.Add(replay);
         await db.SaveChangesAsync(cancellationToken);
         dispatch.Wake();

@@ -154,6 +154,12 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             }
 
             metrics?.RecordsAccepted(parsed.Records.Length);
+            if (System.Diagnostics.Activity.Current is { IsAllDataRequested: true } span)
+            {
+                // The request's span (tracing on): which source, and how many records it made durable.
+                span.SetTag("sluice.source_id", sourceId);
+                span.SetTag("sluice.records", parsed.Records.Length);
+            }
         }
 
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
@@ -229,12 +230,15 @@ public sealed partial class LoaderWorker(
 
     private async Task RunLoadAsync(long sourceId, CancellationToken cancellationToken)
     {
+        Activity? span = null;
         try
         {
             // Keep loading while due batches remain, so a backlog drains without waiting for the next poll. Under a backlog a
             // load takes several parts in one destination transaction, each planned while the one before it is written
             // (SourceLoader.CommitAsync), and the next load is planned and written while the last one's records leave the
             // buffer. A load's records leave the buffer only after its commit; a failed delete fails the source's run here.
+            // Each load is one span (a root: a load serves many requests), its parts and transaction children of it.
+            span = StartLoadSpan(sourceId);
             var load = await loader.PrepareAsync(sourceId, cancellationToken, statuses.Get(sourceId).RecordCap);
             if (load is null)
             {
@@ -252,8 +256,12 @@ public sealed partial class LoaderWorker(
                     if (loaded is null)
                     {
                         // Split: the next, smaller load starts at the next poll.
+                        span.Failed("The destination failed on the load's records; the next loads take fewer");
                         break;
                     }
+
+                    span?.Dispose();
+                    span = StartLoadSpan(sourceId);
 
                     var summary = loaded.Summary;
                     var lastTable = summary.Tables.Count > 0 ? $"{summary.Schema}.{summary.Tables[^1].Table}" : null;
@@ -294,8 +302,40 @@ public sealed partial class LoaderWorker(
         }
         catch (Exception ex)
         {
+            span.Failed(ex);
             await FailedAsync(sourceId, ex, cancellationToken);
         }
+        finally
+        {
+            EndLoadSpan(span);
+        }
+    }
+
+    private static Activity? StartLoadSpan(long sourceId)
+    {
+        var span = SluiceTracing.Source.StartActivity(SluiceTracing.Load, ActivityKind.Internal, parentContext: default);
+        span?.SetTag("sluice.source_id", sourceId);
+        return span;
+    }
+
+    /// <summary>
+    /// Ends a load's span; one that loaded nothing (begun in case a further load was due) is dropped instead of exported,
+    /// so every <c>sluice.load</c> span is a load.
+    /// </summary>
+    private static void EndLoadSpan(Activity? span)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        if (span.GetTagItem("sluice.load_id") is null && span.Status != ActivityStatusCode.Error)
+        {
+            span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            span.IsAllDataRequested = false;
+        }
+
+        span.Dispose();
     }
 
     /// <summary>

@@ -22,6 +22,12 @@ public sealed record PreparedLoad(
 
     /// <summary>The <see cref="TimeProvider.GetTimestamp"/> before its first records were read: a load's duration runs from it to the commit.</summary>
     public long StartedAt { get; init; }
+
+    /// <summary>When the part's buffer read started (UTC), for its span.</summary>
+    public DateTime ReadStartedAt { get; init; }
+
+    /// <summary>When the part was planned (UTC), for its span.</summary>
+    public DateTime PlannedAt { get; init; }
 }
 
 /// <summary>How far a load got before it failed: the records and the last sequence handed to the destination.</summary>

@@ -62,7 +62,13 @@ public sealed partial class SourceLoader
             rejected += part.Request.Rejections.Count;
             lastSequence = Math.Max(lastSequence, last);
         }, cancellationToken);
-        var summary = await destination.CommitLoadAsync(parts, cancellationToken);
+        LoadSummary summary;
+        using (var transaction = StartTransaction(destination))
+        {
+            summary = await destination.CommitLoadAsync(parts, cancellationToken);
+        }
+
+        TagLoad(System.Diagnostics.Activity.Current, summary, records, rejected);
         committed.LoadCommitted(target.ClientId, summary);
         await LogLoadAsync(target, destination, summary, records, startedAt, cancellationToken);
 

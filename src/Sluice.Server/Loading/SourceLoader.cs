@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -100,7 +101,13 @@ public sealed partial class SourceLoader(
             Rejections = [rejection],
             Summary = summary with { Tables = [new TableLoadStats(root, root, root, 0, 1, null, null, null, single.TableVersion)] },
         };
-        var committedSummary = await destination.CommitLoadAsync(LoadParts.Of(rejected), cancellationToken);
+        LoadSummary committedSummary;
+        using (var transaction = StartTransaction(destination))
+        {
+            committedSummary = await destination.CommitLoadAsync(LoadParts.Of(rejected), cancellationToken);
+        }
+
+        TagLoad(Activity.Current, committedSummary, records: 1, rejected: 1);
         committed.LoadCommitted(target.ClientId, committedSummary);
         await LogLoadAsync(target, destination, committedSummary, 1, single.StartedAt, cancellationToken);
         LogRejectedWhole(logger, target.SourceId, request.CheckpointSequence, reason);
@@ -129,10 +136,14 @@ public sealed partial class SourceLoader(
         var checkpoints = new List<long>();
         var deletedFrom = 0;
         IReadOnlyList<TableSchema> tablesAfter = first.TablesAfter;
+        var load = Activity.Current;
+        var partCount = 0;
         var parts = PartsAsync(
             first,
             part =>
             {
+                partCount++;
+                RecordPart(load, part);
                 // The records leave the buffer about MaxRecords at a time: short write transactions, and few of them.
                 if (checkpoints.Count == 0 || records - deletedFrom >= options.Value.MaxRecords)
                 {
@@ -150,7 +161,23 @@ public sealed partial class SourceLoader(
                 progress?.Handed(part.Records, part.Request.CheckpointSequence);
             },
             cancellationToken);
-        var summary = await destination.CommitLoadAsync(parts, cancellationToken);
+        LoadSummary summary;
+        using (var transaction = StartTransaction(destination))
+        {
+            try
+            {
+                summary = await destination.CommitLoadAsync(parts, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                transaction.Failed(ex);
+                throw;
+            }
+
+            transaction?.SetTag("sluice.parts", partCount);
+        }
+
+        TagLoad(load, summary, records, rejected);
         committed.LoadCommitted(target.ClientId, summary);
         await LogLoadAsync(target, destination, summary, records, first.StartedAt, cancellationToken);
         LogLoaded(logger, target.SourceId, target.Schema, records, summary.Tables.Sum(t => t.RowsLoaded), rejected);
@@ -306,6 +333,7 @@ public sealed partial class SourceLoader(
         var startedAt = time.GetTimestamp();
         var o = options.Value;
         var partRecords = maxRecords ?? PartRecords(o);
+        var readStarted = DateTime.UtcNow;
         var records = await buffer.ReadAsync(target.SourceId, checkpoint, partRecords, maxBytes ?? o.MaxBytes, cancellationToken);
         if (batchedAtUtc is { } loadBatchedAt)
         {
@@ -326,7 +354,7 @@ public sealed partial class SourceLoader(
         }
 
         tables ??= await destination.GetTablesAsync(target.Schema, cancellationToken);
-        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false, afterCheckpoint: checkpoint)
+        return Plan(target, destination, records, bytes, tables, batchedAtUtc ?? time.GetUtcNow().UtcDateTime, tableVersion, newVersion: false, afterCheckpoint: checkpoint, readStarted)
             with { StartedAt = startedAt };
     }
 
@@ -350,8 +378,9 @@ public sealed partial class SourceLoader(
     /// <summary>Plans read <paramref name="records"/> against <paramref name="tables"/> with the source's layout; rows at <paramref name="tableVersion"/>.</summary>
     private PreparedLoad Plan(
         LoadTarget target, IDestination destination, IReadOnlyList<BufferedRecord> records, long bytes, IReadOnlyList<TableSchema> tables, DateTime batchedAt,
-        long tableVersion, bool newVersion, long? afterCheckpoint = null)
+        long tableVersion, bool newVersion, long? afterCheckpoint = null, DateTime? readStarted = null)
     {
+        var planStarted = DateTime.UtcNow;
         var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid)
         {
             Layout = target.Layout ?? Core.Sources.SourceLayout.Default,
@@ -362,7 +391,64 @@ public sealed partial class SourceLoader(
         var plan = planner.Plan(context, records, tables, batchedAt);
         metrics?.PartPlanned(time.GetElapsedTime(started));
         var request = plan.ToLoadRequest() with { AfterCheckpoint = afterCheckpoint };
-        return new PreparedLoad(target, destination, request, records.Count, bytes, plan.TablesAfter(tables), tableVersion);
+        return new PreparedLoad(target, destination, request, records.Count, bytes, plan.TablesAfter(tables), tableVersion)
+        {
+            ReadStartedAt = readStarted ?? planStarted,
+            PlannedAt = DateTime.UtcNow,
+        };
+    }
+
+    /// <summary>
+    /// The span of one part of <paramref name="load"/> (its buffer read and plan), recorded when the part is handed to the
+    /// destination with the times it was read and planned at: parts are planned ahead on a task of their own, some before the
+    /// load's transaction starts, and only a part that is loaded has a span.
+    /// </summary>
+    private static void RecordPart(Activity? load, PreparedLoad part)
+    {
+        if (load is not { Recorded: true })
+        {
+            return;
+        }
+
+        using var span = SluiceTracing.Source.StartActivity(
+            SluiceTracing.LoadPart, ActivityKind.Internal, load.Context, tags: null, links: null, new DateTimeOffset(part.ReadStartedAt, TimeSpan.Zero));
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("sluice.records", part.Records);
+        span.SetTag("sluice.bytes", part.Bytes);
+        span.SetTag("sluice.rows", part.Request.Summary.Tables.Sum(t => t.RowsLoaded));
+        span.SetTag("sluice.rejected", part.Request.Rejections.Count);
+        span.SetTag("sluice.checkpoint", part.Request.CheckpointSequence);
+        span.SetTag("sluice.schema_changes", part.Request.SchemaChanges.Count);
+        span.SetEndTime(part.PlannedAt);
+    }
+
+    /// <summary>The span of one destination transaction (rows, rejections, checkpoint and summary), a child of the load's.</summary>
+    private static Activity? StartTransaction(IDestination destination)
+    {
+        var span = SluiceTracing.Source.StartActivity(SluiceTracing.LoadTransaction);
+        span?.SetTag("sluice.destination", destination.GetType().Name.Replace("Destination", string.Empty, StringComparison.Ordinal).ToLowerInvariant());
+        return span;
+    }
+
+    /// <summary>What a committed load did, on its span: the load id (its deliveries and <c>_sluice_loads</c> row carry it), records and rows.</summary>
+    internal static void TagLoad(Activity? load, LoadSummary summary, long records, long rejected)
+    {
+        if (load is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        load.SetTag("sluice.load_id", summary.LoadId.ToString());
+        load.SetTag("sluice.schema", summary.Schema);
+        load.SetTag("sluice.records", records);
+        load.SetTag("sluice.rows", summary.Tables.Sum(t => t.RowsLoaded));
+        load.SetTag("sluice.rejected", rejected);
+        load.SetTag("sluice.min_sequence", summary.MinSequence);
+        load.SetTag("sluice.max_sequence", summary.MaxSequence);
     }
 
     /// <summary>Adds the load to the control plane's log (<see cref="LoadLog"/>) when one is registered; never fails the load.</summary>

@@ -33,6 +33,10 @@ public sealed partial class JetStreamIngestWriter(
             return AppendOutcome.Accepted;
         }
 
+        // A child of the request: each request publishes on its own, there is no commit shared by several.
+        using var activity = SluiceTracing.Source.StartActivity(SluiceTracing.BufferPublish);
+        activity?.SetTag("sluice.source_id", sourceId);
+        activity?.SetTag("sluice.records", records.Count);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -89,6 +93,11 @@ public sealed partial class JetStreamIngestWriter(
         }
 
         metrics?.BufferPublished(Stopwatch.GetElapsedTime(started), !failed);
+        if (failed)
+        {
+            activity.Failed("JetStream did not acknowledge every part");
+        }
+
         return failed ? AppendOutcome.Unavailable : AppendOutcome.Accepted;
     }
 

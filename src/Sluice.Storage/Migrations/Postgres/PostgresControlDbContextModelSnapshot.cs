@@ -214,6 +214,11 @@ namespace Sluice.Storage.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("WebhookId")
                         .IsRequired()
                         .HasMaxLength(64)

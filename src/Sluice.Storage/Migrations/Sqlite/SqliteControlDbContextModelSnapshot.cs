@@ -199,6 +199,11 @@ namespace Sluice.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("WebhookId")
                         .IsRequired()
                         .HasMaxLength(64)
