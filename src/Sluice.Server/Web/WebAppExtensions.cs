@@ -56,6 +56,7 @@ public static class WebAppExtensions
         });
         builder.Services.AddSingleton<DataBrowser>();
         builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<DeliveryPolicyText>();
         return builder;
     }
 
