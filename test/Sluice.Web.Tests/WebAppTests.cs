@@ -117,7 +117,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         var url = await page.Locator("#webhook-url").InputValueAsync();
         Assert.Matches("/v1/clients/1/token/[0-9a-f]{64}$", url);
         Assert.Contains("Keep it secret", await page.Locator(".warning").TextContentAsync(), StringComparison.Ordinal);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#copy-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(Copied to the clipboard\.|Select the URL and copy it with Ctrl\+C\.)$"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();

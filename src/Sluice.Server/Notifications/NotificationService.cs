@@ -38,6 +38,13 @@ public sealed class NotificationService(IDbContextFactory<ControlDbContext> cont
         return await query.OrderByDescending(n => n.Id).Take(limit).ToListAsync(cancellationToken);
     }
 
+    /// <summary>How many of the account's notifications are not dismissed (the count beside Notifications in the navigation).</summary>
+    public async Task<int> CountOpenAsync(long clientId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.AsNoTracking().CountAsync(n => n.AccountId == clientId && n.DismissedAt == null, cancellationToken);
+    }
+
     /// <summary>Dismisses one notification of the account; null when the account has no such notification.</summary>
     public async Task<Notification?> DismissAsync(long clientId, long notificationId, CancellationToken cancellationToken)
     {

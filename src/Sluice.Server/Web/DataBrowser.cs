@@ -12,6 +12,7 @@ public sealed class DataBrowser(IDestinationProvider destinations)
 {
     public const int PreviewRows = 50;
     private const int MaxCatalogRows = 10_000;
+    private const string SystemColumnPrefix = "_sdc_";
 
     public async Task<DataResult<IReadOnlyList<TableInfo>>> ListTablesAsync(long clientId, string? schema, CancellationToken cancellationToken)
     {
@@ -47,7 +48,11 @@ public sealed class DataBrowser(IDestinationProvider destinations)
         var order = table.Columns.Any(c => c.Name == LoadSql.SequenceColumn)
             ? $" ORDER BY {LoadSql.Quote(LoadSql.SequenceColumn)} DESC"
             : table.Name == LoadSql.RejectedTable ? " ORDER BY \"_sdc_rejected_at\" DESC" : string.Empty;
-        return await QueryAsync(clientId, $"SELECT * FROM {LoadSql.Table(table.Schema, table.Name)}{order} LIMIT {PreviewRows}", PreviewRows, cancellationToken);
+        // The user's fields first, Sluice's own _sdc_ columns last: on a narrow screen the first columns are the ones read.
+        var columns = table.Columns.Count == 0 || table.Name == LoadSql.RejectedTable
+            ? "*"
+            : LoadSql.ColumnList(table.Columns.Select(c => c.Name).OrderBy(c => c.StartsWith(SystemColumnPrefix, StringComparison.Ordinal)));
+        return await QueryAsync(clientId, $"SELECT {columns} FROM {LoadSql.Table(table.Schema, table.Name)}{order} LIMIT {PreviewRows}", PreviewRows, cancellationToken);
     }
 
     /// <summary>The latest rejected records of a schema, newest first; empty when nothing was ever rejected.</summary>

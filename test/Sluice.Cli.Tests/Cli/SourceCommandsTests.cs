@@ -46,6 +46,22 @@ public sealed partial class SourceCommandsTests(ServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Create_SchemaTakenOrNameUnusable_ErrorNamesTheCommandLinesOptionsNotTheApiFields()
+    {
+        await fixture.RunAsync("sources", "create", "Taken Twice");
+
+        var taken = (await fixture.RunAsync("sources", "create", "Taken Twice")).AssertOneLineError(1);
+        var unusable = (await fixture.RunAsync("sources", "create", "...")).AssertOneLineError(1);
+        var key = (await fixture.RunAsync("sources", "create", "Keyed " + Guid.NewGuid().ToString("N")[..6], "--primary-key", "a.b")).AssertOneLineError(1);
+
+        Assert.Contains("choose another with --schema", taken, StringComparison.Ordinal);
+        Assert.Contains("derived from NAME '...'", unusable, StringComparison.Ordinal);
+        Assert.Contains("with --schema", unusable, StringComparison.Ordinal);
+        Assert.StartsWith("error: --primary-key 'a.b'", key, StringComparison.Ordinal);
+        Assert.All(new[] { taken, unusable, key }, line => Assert.DoesNotContain("\"name\"", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ListPauseResumeDelete_ChangeWhatTheWebhookUrlAnswers()
     {
         var source = await fixture.Server.CreateSourceAsync(fixture.Server.Api, "Lifecycle " + Guid.NewGuid().ToString("N")[..6]);

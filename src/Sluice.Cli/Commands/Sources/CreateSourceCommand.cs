@@ -80,8 +80,22 @@ public sealed class CreateSourceCommand : ApiCommand
             body["name"] = schema;
         }
 
-        return await api.PostAsync("v4/sources", body, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await api.PostAsync("v4/sources", body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            // The API names its JSON fields; on the command line they are the argument and options.
+            throw new CliException(InCommandLineTerms(ex.Message), ex);
+        }
     }
+
+    internal static string InCommandLineTerms(string message) => message
+        .Replace("with \"name\"", "with --schema", StringComparison.Ordinal)
+        .Replace("in \"name\"", "with --schema", StringComparison.Ordinal)
+        .Replace("display_name", "NAME", StringComparison.Ordinal)
+        .Replace("webhookz_primary_key", "--primary-key", StringComparison.Ordinal);
 
     protected override void WriteText(JsonElement source, ParseResult parseResult, CliOutput output)
     {

@@ -3,6 +3,7 @@ using Sluice.Core.Integrations;
 using Sluice.Core.Sources;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
+using Sluice.Server.Loading;
 
 namespace Sluice.Server.Web.Pages.Integrations;
 
@@ -11,7 +12,7 @@ namespace Sluice.Server.Web.Pages.Integrations;
 /// key where the integration asks for one, the signing secret where the provider signs; after saving, the once-only URL
 /// (rendered, never stored) and the provider's steps with it filled in.
 /// </summary>
-public sealed class NewIntegrationModel(SourceService sources) : WebPage
+public sealed class NewIntegrationModel(SourceService sources, SourceStatsService stats) : WebPage
 {
     [BindProperty(SupportsGet = true)]
     public string? Type { get; set; }
@@ -45,6 +46,9 @@ public sealed class NewIntegrationModel(SourceService sources) : WebPage
     public string? CreatedName { get; private set; }
 
     public long CreatedId { get; private set; }
+
+    /// <summary>A ready command that sends a first event to the new URL; null when the provider checks signatures (it would be refused).</summary>
+    public string? CreatedCurl { get; private set; }
 
     public IActionResult OnGet()
     {
@@ -121,6 +125,53 @@ public sealed class NewIntegrationModel(SourceService sources) : WebPage
         CreatedId = result.Value.Source.Id;
         CreatedName = result.Value.Source.DisplayName;
         CreatedUrl = WebhookUrls.For(HttpContext.RequestServices, ClientId, result.Value.FirstToken.Token);
+        CreatedCurl = secret is null ? FirstEventCurl(CreatedUrl, result.Value.Source.PrimaryKey) : null;
         return Page();
+    }
+
+    /// <summary>
+    /// <c>GET /integrations/new?handler=FirstEvent&amp;id=N</c>: when the integration's first event arrived (null until then),
+    /// polled by the page that shows the new URL.
+    /// </summary>
+    public async Task<IActionResult> OnGetFirstEventAsync(long id, CancellationToken cancellationToken)
+    {
+        var source = await sources.GetAsync(ClientId, id, cancellationToken);
+        if (!source.Succeeded)
+        {
+            return NotFound();
+        }
+
+        var figures = await stats.GetAsync(source.Value, cancellationToken);
+        DateTime? first = (figures.ArchiveOldestReceivedAt, figures.LastRowsReceivedAt) switch
+        {
+            ({ } archived, { } last) => archived < last ? archived : last,
+            (var archived, var last) => archived ?? last,
+        };
+        Response.Headers.CacheControl = "no-store";
+        return new JsonResult(new { received_at = first is null ? null : WebFormat.When(first) });
+    }
+
+    /// <summary>
+    /// A curl of one JSON record the source loads: every primary key field filled (a captured header's column as that header),
+    /// so the record is not rejected for a missing key.
+    /// </summary>
+    internal static string FirstEventCurl(string url, string? primaryKey)
+    {
+        var headers = new List<string> { "-H 'Content-Type: application/json'" };
+        var fields = new List<string>();
+        foreach (var part in (primaryKey ?? "id").Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith("_sdc_header_", StringComparison.Ordinal))
+            {
+                headers.Add($"-H '{part["_sdc_header_".Length..].Replace('_', '-')}: first-event-1'");
+            }
+            else
+            {
+                fields.Add($"\"{part.Replace("\"", "\\\"", StringComparison.Ordinal).Replace("'", "'\\''", StringComparison.Ordinal)}\": \"first-event-1\"");
+            }
+        }
+
+        fields.Add("\"message\": \"Hello from curl\"");
+        return $"curl -X POST '{url}' {string.Join(' ', headers)} -d '{{{string.Join(", ", fields)}}}'";
     }
 }
