@@ -14,6 +14,7 @@ public sealed class SluiceProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private readonly StringBuilder standardOutput = new();
     private bool disposed;
 
     private SluiceProcess(Process process, Uri baseAddress, string dataDir)
@@ -38,6 +39,19 @@ public sealed class SluiceProcess : IAsyncDisposable
 
     public HttpClient Anonymous { get; }
 
+    /// <summary>What the server wrote to stdout alone (<see cref="Output"/> holds stdout and stderr as they came).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (output)
+            {
+                return standardOutput.ToString();
+            }
+        }
+    }
+
+    /// <summary>Stdout and stderr, interleaved as they came.</summary>
     public string Output
     {
         get
@@ -86,8 +100,8 @@ public sealed class SluiceProcess : IAsyncDisposable
             server.UseToken(token);
         }
 
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data, fromStandardOutput: true);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data, fromStandardOutput: false);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -221,7 +235,7 @@ public sealed class SluiceProcess : IAsyncDisposable
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool fromStandardOutput)
     {
         if (line is null)
         {
@@ -231,6 +245,10 @@ public sealed class SluiceProcess : IAsyncDisposable
         lock (output)
         {
             output.AppendLine(line);
+            if (fromStandardOutput)
+            {
+                standardOutput.AppendLine(line);
+            }
         }
     }
 

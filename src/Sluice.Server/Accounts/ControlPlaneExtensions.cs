@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Server.Hosting;
@@ -43,7 +44,11 @@ public static class ControlPlaneExtensions
         // Secrets the control plane must use, not only check (destination passwords, hook and provider signing secrets),
         // are encrypted with these keys, kept in <data-dir>/keys; with several nodes (a NATS buffer) in the control plane,
         // so every node reads what another encrypted (ControlPlaneInitializer copies the keys of <data-dir>/keys in first).
+        // The keys are stored as plain XML on purpose, in a directory only the server's user can open (or in the control
+        // plane's database, behind its credentials): an XML encryptor would need a secret kept beside them, which protects
+        // nothing. Saying so (NullXmlEncryptor) replaces ASP.NET Core's "No XML encryptor configured" warning on every first start.
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Sluice");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlEncryptor ??= new NullXmlEncryptor());
         if (SharesKeys(builder.Configuration))
         {
             builder.Services.AddScoped<ControlDbContext>(sp => sp.GetRequiredService<ControlDbContextFactory>().CreateDbContext());
@@ -53,7 +58,7 @@ public static class ControlPlaneExtensions
         {
             builder.Services.AddOptions<KeyManagementOptions>()
                 .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    new DirectoryInfo(dataDir.KeysPath), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+                    PrivateDirectory(dataDir.KeysPath), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         }
 
         builder.Services.AddSingleton<SigningSecrets>();
@@ -68,5 +73,23 @@ public static class ControlPlaneExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
         return builder;
+    }
+
+    /// <summary><paramref name="path"/>, created if missing, readable only by this user (mode 0700) where the system has modes.</summary>
+    private static DirectoryInfo PrivateDirectory(string path)
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        if (OperatingSystem.IsWindows())
+        {
+            return Directory.CreateDirectory(path);
+        }
+
+        var directory = Directory.CreateDirectory(path, OwnerOnly);
+        if (directory.UnixFileMode != OwnerOnly)
+        {
+            directory.UnixFileMode = OwnerOnly;
+        }
+
+        return directory;
     }
 }

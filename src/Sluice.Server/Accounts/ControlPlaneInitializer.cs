@@ -145,7 +145,9 @@ internal sealed class ControlPlaneInitializer(
                 """;
         }
 
-        await Console.Out.WriteLineAsync(banner.AsMemory(), cancellationToken);
+        // With JSON logs stdout is one JSON object per line for a log shipper; the banner (the one-time secrets) goes to stderr.
+        var console = configuration.LogsAsJson() ? Console.Error : Console.Out;
+        await console.WriteLineAsync(banner.AsMemory(), cancellationToken);
         bootstrapped = null;
         firstUser = null;
     }

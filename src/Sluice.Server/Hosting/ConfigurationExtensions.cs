@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Sluice.Server.Hosting;
@@ -12,11 +14,33 @@ public static class ConfigurationExtensions
         ["--roles"] = "Sluice:Roles",
     };
 
+    /// <summary>
+    /// Sluice's own events at Information; ASP.NET Core's (about ten lines per request: routing, results, the request's start
+    /// and end) and EF Core's at Warning. <c>--Logging:LogLevel:Microsoft.AspNetCore=Information</c> brings the request logs back.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> LoggingDefaults = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    };
+
+    /// <summary>Whether console logs are JSON lines (<c>Logging:Console:FormatterName=json</c>): then stdout holds nothing else.</summary>
+    public static bool LogsAsJson(this IConfiguration configuration) =>
+        string.Equals(configuration["Logging:Console:FormatterName"], ConsoleFormatterNames.Json, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>appsettings.json, then <c>SLUICE_</c> environment variables, then flags: later sources win.</summary>
     public static WebApplicationBuilder AddSluiceConfiguration(this WebApplicationBuilder builder, string[] args)
     {
+        // Defaults under every other source: appsettings.json, SLUICE_ variables and flags all override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.Configuration.AddEnvironmentVariables("SLUICE_");
         builder.Configuration.AddCommandLine(args, FlagMappings);
+
+        // The slim builder fixes the console formatter to "simple"; this puts Logging:Console (FormatterName=json or systemd,
+        // FormatterOptions) back in the configuration's hands.
+        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
         builder.Services.AddOptions<SluiceOptions>()
             .Bind(builder.Configuration.GetSection(SluiceOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDir), "Sluice:DataDir must not be empty.")

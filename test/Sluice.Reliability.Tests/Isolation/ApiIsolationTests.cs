@@ -19,6 +19,8 @@ public sealed class ApiIsolationTests(TenantWorld world)
         ["/readyz"] = "readiness: the state of the shared stores, no account data",
         ["/metrics"] = "Prometheus counters of the whole process, no ids or names of any account (kept off public networks)",
         ["/web/site.css"] = "the web app's static stylesheet",
+        ["/favicon.svg"] = "the web app's static icon",
+        ["/favicon.ico"] = "the same icon where browsers look without a <link>",
         ["/v1/clients/{client_id}/token/{token}"] =
             "ingest: authorised by its own secret webhook token, not by an API token; swept by IngestUrl_OtherClientsId_IsNotFound",
     };

@@ -39,6 +39,7 @@ public sealed class WebIsolationTests(TenantWorld world, ITestOutputHelper outpu
     /// <summary>Handler parameters and query properties that name an object of the account.</summary>
     private static readonly IReadOnlyDictionary<string, ObjectKind> IdFields = new Dictionary<string, ObjectKind>(StringComparer.Ordinal)
     {
+        ["id"] = ObjectKind.Source,
         ["hookId"] = ObjectKind.Hook,
         ["recipientId"] = ObjectKind.Recipient,
         ["notificationId"] = ObjectKind.Notification,

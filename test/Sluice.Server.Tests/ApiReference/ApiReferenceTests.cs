@@ -24,6 +24,8 @@ public sealed partial class ApiReferenceTests(SharedServer shared) : IClassFixtu
         ["/readyz"] = "readiness probe (README, Operations)",
         ["/metrics"] = "Prometheus scrape endpoint (README, Operations)",
         ["/web/site.css"] = "the web app's stylesheet",
+        ["/favicon.svg"] = "the web app's icon",
+        ["/favicon.ico"] = "the web app's icon, where browsers look without a <link>",
     };
 
     private SluiceServer Server => shared.Instance;

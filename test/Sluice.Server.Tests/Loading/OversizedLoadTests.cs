@@ -32,7 +32,7 @@ public sealed class OversizedLoadTests
         var batch = "[" + Responses(0, 3, answers: 5)[1..^1] + "," + Responses(3, 1, answers: 1_500)[1..^1] + "," + Responses(4, 3, answers: 5)[1..^1] + "]";
         await PostAsync(server.Anonymous, source.WebhookUrl, batch);
 
-        var rows = await WaitForRowsAsync(server.Api, "SELECT response_id FROM survey_batch.data ORDER BY response_id", 6, TimeSpan.FromSeconds(60));
+        var rows = await WaitForRowsAsync(server.Api, "SELECT response_id FROM survey_batch.data ORDER BY response_id", 6, TimeSpan.FromSeconds(120));
         AssertRows(["0", "1", "2", "4", "5", "6"], rows);
         AssertRows(["data|3"], Rows(await QueryAsync(server.Api, "SELECT table_name, json_extract(record, '$.response_id') FROM survey_batch._sdc_rejected")));
         JsonElement stats = default;
@@ -61,7 +61,7 @@ public sealed class OversizedLoadTests
         await PostAsync(server.Anonymous, source.WebhookUrl, Responses(3, 1, answers: 1_500));
         await PostAsync(server.Anonymous, source.WebhookUrl, Responses(4, 3, answers: 5));
 
-        var rows = await WaitForRowsAsync(server.Api, "SELECT response_id FROM survey_wide.data ORDER BY response_id", 6, TimeSpan.FromSeconds(60));
+        var rows = await WaitForRowsAsync(server.Api, "SELECT response_id FROM survey_wide.data ORDER BY response_id", 6, TimeSpan.FromSeconds(120));
         AssertRows(["0", "1", "2", "4", "5", "6"], rows);
         var rejected = Rows(await QueryAsync(server.Api, "SELECT table_name, reason, json_extract(record, '$.response_id') FROM survey_wide._sdc_rejected"));
         var only = Assert.Single(rejected);
