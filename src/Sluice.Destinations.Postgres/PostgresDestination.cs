@@ -51,6 +51,17 @@ public sealed class PostgresDestination : IDestination, IQueryableDestination
     public const string OwnerTable = "_sluice_owner";
 
     /// <summary>
+    /// What a refused claim says, for whoever tries to use the database (saving it, or the loader): which database, and why;
+    /// not which account owns it, which is none of the caller's business.
+    /// </summary>
+    public static string ClaimedByAnother(PostgresConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return $"database \"{settings.Database}\" at {settings.Host}:{settings.Port} is another Sluice account's destination " +
+            "(its _sluice._sluice_owner table says so)";
+    }
+
+    /// <summary>
     /// Claims the database for account <paramref name="clientId"/> in <c>_sluice._sluice_owner</c> unless another account
     /// claimed it first, so that two accounts never load into (and read each other's tables and loads in) one database.
     /// Returns the owning account: <paramref name="clientId"/> when the claim is (or was already) its own. A database that

@@ -67,8 +67,7 @@ public sealed class DestinationRegistry(
             if (owner != clientId)
             {
                 throw new InvalidOperationException(
-                    $"Database \"{connection.Database}\" at {connection.Host}:{connection.Port} is another Sluice account's destination " +
-                    $"(account {owner}, its _sluice._sluice_owner table says so): nothing is loaded into it for account {clientId}. " +
+                    $"The {PostgresDestination.ClaimedByAnother(connection)}: nothing is loaded into it for account {clientId}. " +
                     "Give this account a database of its own (sluice destinations set-postgres); the records wait in the buffer until then.");
             }
 

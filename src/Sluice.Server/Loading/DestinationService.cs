@@ -125,8 +125,8 @@ public sealed class DestinationService(
         return owner == clientId
             ? null
             : ControlPlaneError.BadRequest(
-                $"Could not use this PostgreSQL destination: database \"{input.Database}\" at {input.Host}:{input.Port} is another Sluice account's " +
-                "destination (its _sluice._sluice_owner table says so). Each account loads into a database of its own: create another database for this one.");
+                $"Could not use this PostgreSQL destination: {PostgresDestination.ClaimedByAnother(input)}. " +
+                "Each account loads into a database of its own: create another database for this one.");
     }
 
     /// <summary>Deletes the PostgreSQL destination; the account goes back to a new embedded DuckDB destination.</summary>
