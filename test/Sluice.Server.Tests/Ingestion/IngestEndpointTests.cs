@@ -209,7 +209,13 @@ public sealed class IngestEndpointTests(IngestServerFixture fixture) : IClassFix
         using var response = await Server.Anonymous.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Contains("exceeds the maximum", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ERROR", json.RootElement.GetProperty("status").GetString());
+        // Only the first Limit bytes were read: the message says the limit and that the body was larger, not a size it never saw.
+        Assert.Equal(
+            $"Request rejected: request size exceeds the maximum (the chunked body reached the limit of {Limit} bytes; reading stopped there)",
+            json.RootElement.GetProperty("message").GetString());
+        Assert.Equal($"Bodies must be smaller than {Limit} bytes; send fewer records per request.", json.RootElement.GetProperty("error").GetString());
         Assert.Empty(await fixture.StoredAsync(source.Id));
     }
 
