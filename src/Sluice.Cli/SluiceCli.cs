@@ -97,9 +97,7 @@ public static class SluiceCli
         if (parseResult.Errors.Count > 0)
         {
             var command = string.Join(' ', CommandPath(parseResult.CommandResult));
-            var message = parseResult.UnmatchedTokens.Count > 0
-                ? $"unknown command or argument '{parseResult.UnmatchedTokens[0]}'"
-                : CliOutput.OneLine(parseResult.Errors[0].Message);
+            var message = UsageErrorText.Describe(parseResult);
             await env.Error.WriteLineAsync($"error: {message} (see '{command} --help')").ConfigureAwait(false);
             return UsageError;
         }

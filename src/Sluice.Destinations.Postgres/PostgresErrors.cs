@@ -26,6 +26,12 @@ internal static class PostgresErrors
             };
         }
 
+        // Npgsql's own check, before the server is asked: the user needs a password (SCRAM, MD5) and the settings have none.
+        if (Find<NpgsqlException>(error) is { } npgsql && npgsql.Message.StartsWith("No password has been provided", StringComparison.Ordinal))
+        {
+            return new(DestinationErrorKind.Authentication, $"{where}: the server asks for a password for user \"{settings.Username}\" and none was given", error);
+        }
+
         if (Find<SocketException>(error) is { } socket)
         {
             var reason = socket.SocketErrorCode switch

@@ -21,7 +21,7 @@ public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options, DurableFl
             if (body.IsTooLarge)
             {
                 context.Response.Headers.Connection = "close";
-                await IngestResponses.WriteTooLargeAsync(context, body.TooLargeSize, options.Value.MaxBodyBytes);
+                await IngestResponses.WriteTooLargeAsync(context, body.DeclaredSize, options.Value.MaxBodyBytes);
                 return;
             }
         }

@@ -25,7 +25,8 @@ public static class IngestBodyParser
 
         if (!Utf8.IsValid(body))
         {
-            return IngestParseResult.Malformed($"The body is not valid UTF-8: invalid byte sequence at byte offset {FirstInvalidUtf8Offset(body)}.");
+            var invalidAt = FirstInvalidUtf8Offset(body);
+            return IngestParseResult.Malformed($"The body is not valid UTF-8: an invalid byte sequence starts at byte offset {invalidAt} {JsonSyntaxError.Position(body, (int)invalidAt)}.");
         }
 
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
@@ -88,14 +89,7 @@ public static class IngestBodyParser
                 return IngestParseResult.Malformed($"The JSON is nested deeper than the limit of {maxDepth} levels {position}.");
             }
 
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut > 0)
-            {
-                message = message[..cut];
-            }
-
-            return IngestParseResult.Malformed($"{message.TrimEnd('.', ' ')} {position}.");
+            return IngestParseResult.Malformed(JsonSyntaxError.Describe(body, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0));
         }
     }
 

@@ -132,7 +132,7 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             {
                 // Do not wait for (or drain) the rest of an oversized body.
                 context.Response.Headers.Connection = "close";
-                await IngestResponses.WriteTooLargeAsync(context, body.TooLargeSize, options.MaxBodyBytes);
+                await IngestResponses.WriteTooLargeAsync(context, body.DeclaredSize, options.MaxBodyBytes);
                 return;
             }
 

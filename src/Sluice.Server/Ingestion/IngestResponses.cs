@@ -30,11 +30,17 @@ public static class IngestResponses
     public static Task WriteMalformedAsync(HttpContext context, string error) =>
         WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Malformed json in the body!", error);
 
-    public static Task WriteTooLargeAsync(HttpContext context, long size, int limit) =>
+    /// <summary>
+    /// 413 for a body at or over <paramref name="limit"/>: with its Content-Length when it declared one; a chunked body was
+    /// read only up to the limit, so its size is not known and not claimed.
+    /// </summary>
+    public static Task WriteTooLargeAsync(HttpContext context, long? declaredSize, int limit) =>
         WriteErrorAsync(
             context,
             StatusCodes.Status413PayloadTooLarge,
-            string.Create(CultureInfo.InvariantCulture, $"Request rejected: request size ({size} bytes) exceeds the maximum"),
+            declaredSize is { } size
+                ? string.Create(CultureInfo.InvariantCulture, $"Request rejected: request size ({size} bytes) exceeds the maximum")
+                : string.Create(CultureInfo.InvariantCulture, $"Request rejected: request size exceeds the maximum (the chunked body reached the limit of {limit} bytes; reading stopped there)"),
             string.Create(CultureInfo.InvariantCulture, $"Bodies must be smaller than {limit} bytes; send fewer records per request."));
 
     public static Task WriteHeaderTooLargeAsync(HttpContext context, string header, int bytes, int limit) =>

@@ -47,7 +47,7 @@ internal static class IntegrationRequests
         if (body.IsTooLarge)
         {
             context.Response.Headers.Connection = "close";
-            await IngestResponses.WriteTooLargeAsync(context, body.TooLargeSize, options.MaxBodyBytes);
+            await IngestResponses.WriteTooLargeAsync(context, body.DeclaredSize, options.MaxBodyBytes);
             return;
         }
 

@@ -11,19 +11,21 @@ public sealed class RequestBody : IDisposable
 
     private byte[]? _buffer;
 
-    private RequestBody(byte[]? buffer, int length, long tooLargeSize)
+    private RequestBody(byte[]? buffer, int length, bool isTooLarge = false, long? declaredSize = null)
     {
         _buffer = buffer;
         Length = length;
-        TooLargeSize = tooLargeSize;
+        IsTooLarge = isTooLarge;
+        DeclaredSize = declaredSize;
     }
 
     public int Length { get; }
 
-    /// <summary>When the body reached the limit: its declared size (Content-Length) or the bytes read before it was cut off; else 0.</summary>
-    public long TooLargeSize { get; }
+    /// <summary>True when the body reached the limit: its Content-Length did, or (chunked) reading it did and was cut off there.</summary>
+    public bool IsTooLarge { get; }
 
-    public bool IsTooLarge => TooLargeSize > 0;
+    /// <summary>The Content-Length of a body refused for it; null for a chunked body, whose size nobody read to the end.</summary>
+    public long? DeclaredSize { get; }
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
@@ -39,7 +41,7 @@ public sealed class RequestBody : IDisposable
         var declared = request.ContentLength;
         if (declared >= limit)
         {
-            return new RequestBody(null, 0, declared.Value);
+            return new RequestBody(null, 0, isTooLarge: true, declaredSize: declared.Value);
         }
 
         // We enforce the limit ourselves; Kestrel's own limit (30 MB by default) would throw instead of answering 413.
@@ -78,11 +80,11 @@ public sealed class RequestBody : IDisposable
                 if (length >= limit)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    return new RequestBody(null, 0, length);
+                    return new RequestBody(null, 0, isTooLarge: true);
                 }
             }
 
-            return new RequestBody(buffer, length, 0);
+            return new RequestBody(buffer, length);
         }
         catch
         {

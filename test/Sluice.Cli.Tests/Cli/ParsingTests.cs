@@ -16,8 +16,14 @@ public sealed class ParsingTests
 
     [Theory]
     [InlineData("sources create", "Required argument missing", "sluice sources create --help")]
-    [InlineData("sources urls revoke 1 abc", "Cannot parse argument 'abc'", "sluice sources urls revoke --help")]
-    [InlineData("frobnicate", "unknown command or argument 'frobnicate'", "sluice --help")]
+    [InlineData("sources urls revoke 1 abc", "error: TOKEN_ID must be a whole number, got 'abc' (", "sluice sources urls revoke --help")]
+    [InlineData("sources stats abc", "error: ID must be a whole number, got 'abc' (", "sluice sources stats --help")]
+    [InlineData("sources stats 99999999999999999999", "ID must be a whole number from -9223372036854775808 to 9223372036854775807, got '99999999999999999999'", "sluice sources stats --help")]
+    [InlineData("hooks deliveries 1 --page two", "--page must be a whole number, got 'two'", "sluice hooks deliveries --help")]
+    [InlineData("frobnicate", "error: unknown command or argument 'frobnicate' (", "sluice --help")]
+    [InlineData("sorces list", "error: unknown command or argument 'sorces'. Did you mean 'sources'? (", "sluice --help")]
+    [InlineData("sources lsit", "unknown command or argument 'lsit'. Did you mean 'list'?", "sluice sources --help")]
+    [InlineData("sources list --jsno", "unknown command or argument '--jsno'. Did you mean '--json'?", "sluice sources list --help")]
     [InlineData("sources list --colour", "unknown command or argument '--colour'", "sluice sources list --help")]
     [InlineData("destinations set-postgres --host db", "Option '--user' is required", "sluice destinations set-postgres --help")]
     [InlineData("destinations set-postgres --host db --user u --password p --database d --sslmode maybe", "maybe", "sluice destinations set-postgres --help")]
@@ -28,6 +34,7 @@ public sealed class ParsingTests
         var line = result.AssertOneLineError(SluiceCli.UsageError);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.EndsWith($"(see '{help}')", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
     }
 
     [Fact]

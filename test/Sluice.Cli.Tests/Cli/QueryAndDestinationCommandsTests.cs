@@ -112,6 +112,21 @@ public sealed class QueryAndDestinationCommandsTests : IClassFixture<PostgresSer
         Assert.Equal("duckdb", Assert.Single((await RunAsync("destinations", "list", "--json")).Json().EnumerateArray()).GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task SetPostgres_NoPasswordForAUserThatNeedsOne_SaysToPassPasswordOrSetPgpassword()
+    {
+        var database = await _postgres.CreateDatabaseAsync("sluice_cli_nopw");
+
+        var result = await RunAsync(
+            "destinations", "set-postgres", "--host", _postgres.Host, "--port", _postgres.Port.ToString(CultureInfo.InvariantCulture),
+            "--user", _postgres.Username, "--database", database, "--sslmode", "disable");
+
+        var line = result.AssertOneLineError(1);
+        Assert.Contains($"the server asks for a password for user \"{_postgres.Username}\" and none was given (HTTP 400)", line, StringComparison.Ordinal);
+        Assert.EndsWith("; no password was given: pass --password or set PGPASSWORD", line, StringComparison.Ordinal);
+        Assert.Equal("duckdb", Assert.Single((await RunAsync("destinations", "list", "--json")).Json().EnumerateArray()).GetProperty("type").GetString());
+    }
+
     private Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, "--data-dir", _server.DataDir]);
 
     /// <summary>Polls until the loader has loaded what the query counts (loads run in the background every 200 ms).</summary>

@@ -81,8 +81,11 @@ public sealed class IngestEndpointTests(IngestServerFixture fixture) : IClassFix
     [Theory]
     [InlineData("{\"a\":1", "line 1")]
     [InlineData("[{\"a\":1},\n{\"b\":}]", "line 2, byte 6")]
-    [InlineData("{\"a\":1} {\"b\":2}", "after a single JSON value")]
-    [InlineData("", "does not contain any JSON tokens")]
+    [InlineData("{\"a\":1} {\"b\":2}", "there is more after the first JSON value; send one object, or one array of objects (line 1, byte 9)")]
+    [InlineData("", "The body is empty: send a JSON object or an array of JSON objects.")]
+    [InlineData("[{\"a\":1},]", "The body is not valid JSON: a trailing comma before ']' is not allowed (line 1, byte 9).")]
+    [InlineData("{\"a\":1 /* why */}", "The body is not valid JSON: a comment is not allowed (JSON has no comments) (line 1, byte 8).")]
+    [InlineData("{\"a\":1,\"b\":[1,2", "The body is not valid JSON: it ends in the middle of a value (line 1, byte 16).")]
     [InlineData("{'a':1}", "line 1, byte 2")]
     public async Task Post_MalformedJson_400WithSpecificReasonAndStoresNothing(string json, string reason)
     {
@@ -206,7 +209,13 @@ public sealed class IngestEndpointTests(IngestServerFixture fixture) : IClassFix
         using var response = await Server.Anonymous.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Contains("exceeds the maximum", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ERROR", json.RootElement.GetProperty("status").GetString());
+        // Only the first Limit bytes were read: the message says the limit and that the body was larger, not a size it never saw.
+        Assert.Equal(
+            $"Request rejected: request size exceeds the maximum (the chunked body reached the limit of {Limit} bytes; reading stopped there)",
+            json.RootElement.GetProperty("message").GetString());
+        Assert.Equal($"Bodies must be smaller than {Limit} bytes; send fewer records per request.", json.RootElement.GetProperty("error").GetString());
         Assert.Empty(await fixture.StoredAsync(source.Id));
     }
 

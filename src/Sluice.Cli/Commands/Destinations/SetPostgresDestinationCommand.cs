@@ -47,7 +47,8 @@ public sealed class SetPostgresDestinationCommand : ApiCommand
         };
 
         // Without --password, PGPASSWORD as libpq does; without either, a PUT keeps the stored password.
-        if ((parseResult.GetValue(_password) ?? Environment.GetVariable("PGPASSWORD")) is { } password)
+        var password = parseResult.GetValue(_password) ?? Environment.GetVariable("PGPASSWORD");
+        if (password is not null)
         {
             connection["password"] = password;
         }
@@ -55,10 +56,21 @@ public sealed class SetPostgresDestinationCommand : ApiCommand
         // One destination per account: POST replaces the embedded DuckDB default, PUT changes an existing PostgreSQL one.
         var current = await api.GetAsync("v4/destinations", cancellationToken).ConfigureAwait(false);
         var postgres = current.Items().FirstOrDefault(d => d.Text("type") == "postgres");
-        return postgres.ValueKind == JsonValueKind.Object
-            ? await api.PutAsync($"v4/destinations/{postgres.Text("id")}", new JsonObject { ["type"] = "postgres", ["connection"] = connection }, cancellationToken).ConfigureAwait(false)
-            : await api.PostAsync("v4/destinations", new JsonObject { ["type"] = "postgres", ["connection"] = connection }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return postgres.ValueKind == JsonValueKind.Object
+                ? await api.PutAsync($"v4/destinations/{postgres.Text("id")}", new JsonObject { ["type"] = "postgres", ["connection"] = connection }, cancellationToken).ConfigureAwait(false)
+                : await api.PostAsync("v4/destinations", new JsonObject { ["type"] = "postgres", ["connection"] = connection }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e) when (password is null && IsAboutCredentials(e.Message))
+        {
+            // The server's check failed on the password this command did not send: say how to send one.
+            throw new CliException(e.Message + "; no password was given: pass --password or set PGPASSWORD", e);
+        }
     }
+
+    private static bool IsAboutCredentials(string message) =>
+        message.Contains("password", StringComparison.OrdinalIgnoreCase) || message.Contains("credentials", StringComparison.OrdinalIgnoreCase);
 
     protected override void WriteText(JsonElement destination, ParseResult parseResult, CliOutput output)
     {
