@@ -158,7 +158,7 @@ public static class LoadBench
         };
         listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => timings?.Planned(seconds));
         listener.Start();
-        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), new NoLoadCommittedSignal(), time, options, NullLogger<SourceLoader>.Instance, metrics);
+        var loader = new SourceLoader(buffer, targets, targets, new LoadPlanner(), [], time, options, NullLogger<SourceLoader>.Instance, metrics);
         var statuses = new LoadStatusTracker(time, options);
         using var worker = new LoaderWorker(buffer, loader, statuses, targets, targets, time, options, NullLogger<LoaderWorker>.Instance);
         var cpu = new MachineLoad();

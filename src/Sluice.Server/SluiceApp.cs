@@ -3,11 +3,13 @@ using Microsoft.Extensions.Options;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.ApiReference;
+using Sluice.Server.Backup;
 using Sluice.Server.Buffering;
 using Sluice.Server.Hooks;
 using Sluice.Server.Hosting;
 using Sluice.Server.Ingestion;
 using Sluice.Server.Loading;
+using Sluice.Server.Notifications;
 using Sluice.Server.Operations;
 using Sluice.Server.Web;
 
@@ -30,8 +32,10 @@ public static class SluiceApp
         builder.AddBuffering();
         builder.AddIngestion();
         builder.AddLoading(runLoader: roles.Has(SluiceRoles.Loader));
+        builder.AddNotifications();
         builder.AddHooks(runDispatcher: roles.Has(SluiceRoles.Dispatcher));
-        builder.AddConnectApi();
+        builder.AddBackup();
+        builder.AddSnakeCaseJson();
         builder.AddOperations();
         if (roles.Has(SluiceRoles.Api))
         {

@@ -12,12 +12,11 @@ public static class ConnectApiExtensions
     /// <summary>What every call without a valid token answers (the token handler's challenge), for the API's description.</summary>
     internal static readonly ProducesResponseTypeMetadata Unauthorized = new(StatusCodes.Status401Unauthorized, typeof(ApiError), ["application/json"]);
 
-    /// <summary>JSON of the whole HTTP surface is snake_case, as Stitch's Connect API is.</summary>
-    public static WebApplicationBuilder AddConnectApi(this WebApplicationBuilder builder)
+    /// <summary>JSON of the whole HTTP surface (API, hooks, ingest answers) is snake_case, as Stitch's Connect API is.</summary>
+    public static WebApplicationBuilder AddSnakeCaseJson(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddSingleton<BackupService>();
         return builder;
     }
 

@@ -11,7 +11,7 @@ namespace Sluice.Server.Hooks;
 /// </summary>
 public sealed partial class HookOutboxWorker(
     HookOutbox outbox,
-    HookOutboxSignal signal,
+    CommittedLoadQueue signal,
     IDestinationProvider destinations,
     TimeProvider time,
     IOptions<HooksOptions> options,

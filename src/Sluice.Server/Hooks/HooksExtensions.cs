@@ -9,9 +9,9 @@ namespace Sluice.Server.Hooks;
 public static class HooksExtensions
 {
     /// <summary>
-    /// Post-load hooks (section <c>Hooks</c>; email in section <c>Smtp</c>): the hook and custom-email services and, when this
-    /// node has the <c>dispatcher</c> role, the outbox that turns committed loads into deliveries (fast path from the loader,
-    /// poll as the safety net) and the dispatcher that sends them. Needs <c>AddLoading</c> (Data Protection, notifications).
+    /// Post-load hooks (section <c>Hooks</c>): the hook service and, when this node has the <c>dispatcher</c> role, the outbox
+    /// that turns committed loads into deliveries (fast path from the loader, poll as the safety net) and the dispatcher that
+    /// sends them. The undeliverable-hook email goes through <c>AddNotifications</c>.
     /// </summary>
     public static WebApplicationBuilder AddHooks(this WebApplicationBuilder builder, bool runDispatcher = true)
     {
@@ -29,28 +29,15 @@ public static class HooksExtensions
                 o => string.IsNullOrWhiteSpace(o.TrustedCertificatePath) || File.Exists(o.TrustedCertificatePath),
                 "Hooks:TrustedCertificatePath must name an existing PEM file with the CA certificate(s) to trust for hook URLs.")
             .ValidateOnStart();
-        builder.Services.AddOptions<SmtpOptions>()
-            .Bind(builder.Configuration.GetSection(SmtpOptions.Section))
-            .Validate(o => !o.Enabled || o.Port is > 0 and <= 65535, "Smtp:Port must be from 1 to 65535, e.g. 587.")
-            .Validate(
-                o => !o.Enabled || SmtpOptions.IsValidSender(o.From),
-                "Smtp:From must be one sender address that MailKit can parse, such as sluice@example.com, sluice@localhost or \"Sluice <sluice@example.com>\", when Smtp:Host is set.")
-            .ValidateOnStart();
 
         builder.Services.AddSingleton<HookSecretProtector>();
         builder.Services.AddSingleton<HookService>();
-        builder.Services.AddSingleton<RecipientService>();
         builder.Services.AddSingleton<HookOutbox>();
-        builder.Services.AddSingleton<HookOutboxSignal>();
+        builder.Services.AddSingleton<CommittedLoadQueue>();
         builder.Services.AddSingleton<HookDispatchSignal>();
-        builder.Services.TryAddSingleton<EmailSender>();
-        builder.Services.AddSingleton<INotificationRecipientSource, UserRecipientSource>();
-        builder.Services.AddSingleton<INotificationRecipientSource, CustomEmailRecipientSource>();
-        builder.Services.TryAddSingleton<NotificationRecipients>();
         if (runDispatcher)
         {
-            builder.Services.RemoveAll<ILoadCommittedSignal>();
-            builder.Services.AddSingleton<ILoadCommittedSignal>(sp => sp.GetRequiredService<HookOutboxSignal>());
+            builder.Services.AddSingleton<ILoadCommittedSignal>(sp => sp.GetRequiredService<CommittedLoadQueue>());
             builder.Services.AddSingleton<DeliveryStore>();
             builder.Services.AddSingleton<HookSender>();
             builder.Services.AddSingleton<HookFailureMailer>();

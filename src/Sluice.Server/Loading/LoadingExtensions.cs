@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sluice.Core.Normalization;
 using Sluice.Server.Hosting;
-using Sluice.Server.Notifications;
 
 namespace Sluice.Server.Loading;
 
@@ -10,6 +8,8 @@ public static class LoadingExtensions
     /// <summary>
     /// Continuous loading (section <c>Loading</c>): the loader worker, the account destinations (embedded DuckDB or
     /// PostgreSQL; the worker only when this node has the <c>loader</c> role), destination settings with the password encrypted by Data Protection (keys in <c>&lt;data-dir&gt;/keys</c>).
+    /// A failing load is told through <see cref="ILoadFailureNotifier"/> (<c>AddNotifications</c>); a committed one to every
+    /// <see cref="ILoadCommittedSignal"/> registered (<c>AddHooks</c> on a dispatcher node).
     /// </summary>
     public static WebApplicationBuilder AddLoading(this WebApplicationBuilder builder, bool runLoader = true)
     {
@@ -36,7 +36,6 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<ILoadTargetCatalog, ControlPlaneLoadTargets>();
         builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddSingleton<LoadStatusTracker>();
-        builder.Services.TryAddSingleton<ILoadCommittedSignal, NoLoadCommittedSignal>();
         builder.Services.AddSingleton<LoadLog>();
         builder.Services.AddSingleton<SourceLoader>();
         if (Accounts.ControlPlaneExtensions.SharesKeys(builder.Configuration))
@@ -48,11 +47,6 @@ public static class LoadingExtensions
             builder.Services.AddSingleton<ISourceLeases, SingleNodeLeases>();
         }
         builder.Services.AddSingleton<SourceStatsService>();
-        builder.Services.AddSingleton<NotificationService>();
-        builder.Services.TryAddSingleton<EmailSender>();
-        builder.Services.TryAddSingleton<NotificationRecipients>();
-        builder.Services.TryAddSingleton<NotificationEmail>();
-        builder.Services.AddSingleton<ILoadFailureNotifier, LoadFailureNotifier>();
         if (runLoader)
         {
             builder.Services.AddHostedService<LoaderWorker>();

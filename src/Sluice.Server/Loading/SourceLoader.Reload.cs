@@ -69,7 +69,7 @@ public sealed partial class SourceLoader
         }
 
         TagLoad(System.Diagnostics.Activity.Current, summary, records, rejected);
-        committed.LoadCommitted(target.ClientId, summary);
+        Committed(target.ClientId, summary);
         await LogLoadAsync(target, destination, summary, records, startedAt, cancellationToken);
 
         // What was pending is loaded now: it joins the archive, like the records of any load.

@@ -19,7 +19,7 @@ public sealed partial class SourceLoader(
     IDestinationProvider destinations,
     ILoadTargetCatalog catalog,
     LoadPlanner planner,
-    ILoadCommittedSignal committed,
+    IEnumerable<ILoadCommittedSignal> listeners,
     TimeProvider time,
     IOptions<LoadingOptions> options,
     ILogger<SourceLoader> logger,
@@ -108,7 +108,7 @@ public sealed partial class SourceLoader(
         }
 
         TagLoad(Activity.Current, committedSummary, records: 1, rejected: 1);
-        committed.LoadCommitted(target.ClientId, committedSummary);
+        Committed(target.ClientId, committedSummary);
         await LogLoadAsync(target, destination, committedSummary, 1, single.StartedAt, cancellationToken);
         LogRejectedWhole(logger, target.SourceId, request.CheckpointSequence, reason);
         var tablesAfter = await destination.GetTablesAsync(target.Schema, cancellationToken);
@@ -178,7 +178,7 @@ public sealed partial class SourceLoader(
         }
 
         TagLoad(load, summary, records, rejected);
-        committed.LoadCommitted(target.ClientId, summary);
+        Committed(target.ClientId, summary);
         await LogLoadAsync(target, destination, summary, records, first.StartedAt, cancellationToken);
         LogLoaded(logger, target.SourceId, target.Schema, records, summary.Tables.Sum(t => t.RowsLoaded), rejected);
         return new CommittedLoad(
@@ -449,6 +449,15 @@ public sealed partial class SourceLoader(
         load.SetTag("sluice.rejected", rejected);
         load.SetTag("sluice.min_sequence", summary.MinSequence);
         load.SetTag("sluice.max_sequence", summary.MaxSequence);
+    }
+
+    /// <summary>Tells whoever listens for committed loads (the hook outbox on a dispatcher node; nobody elsewhere).</summary>
+    private void Committed(long clientId, LoadSummary summary)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.LoadCommitted(clientId, summary);
+        }
     }
 
     /// <summary>Adds the load to the control plane's log (<see cref="LoadLog"/>) when one is registered; never fails the load.</summary>

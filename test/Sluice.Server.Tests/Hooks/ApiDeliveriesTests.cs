@@ -166,7 +166,6 @@ public sealed class ApiDeliveriesTests
             {
                 DispatcherOff.Apply(builder);
                 builder.Services.RemoveAll<ILoadCommittedSignal>();
-                builder.Services.AddSingleton<ILoadCommittedSignal, NoLoadCommittedSignal>();
             },
             new Dictionary<string, string?>(FastLoads) { ["Hooks:OutboxPollInterval"] = "00:00:00.200" });
         var source = await server.CreateSourceAsync(server.Api, "Events");

@@ -10,7 +10,7 @@ namespace Sluice.Server.Hooks;
 /// deliveries within milliseconds. Bounded and lossy on purpose: a dropped signal (or a crash) is caught by the outbox poll.
 /// Each load carries the <c>traceparent</c> of the span it committed in (null when not traced), which its deliveries keep.
 /// </summary>
-public sealed class HookOutboxSignal : ILoadCommittedSignal
+public sealed class CommittedLoadQueue : ILoadCommittedSignal
 {
     private readonly Channel<(long ClientId, LoadSummary Summary, string? TraceParent)> _channel = Channel.CreateBounded<(long, LoadSummary, string?)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
