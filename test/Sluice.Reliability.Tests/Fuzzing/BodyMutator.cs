@@ -280,7 +280,7 @@ public sealed class BodyMutator
     {
         string[] bodies = ["42", "\"text\"", "null", "true", "[1,2,3]", "[{\"a\":1},2]", "[[{\"a\":1}]]", "[{\"a\":1},null]", "\"{\\\"a\\\":1}\"", "-1e400"];
         var (text, expected) = random.Next(4) == 0
-            ? (string.Empty, "(line ")
+            ? (string.Empty, "The body is empty")
             : (bodies[random.Next(bodies.Length)], "Expected ");
         if (text.Length == 0 && random.Next(2) == 0)
         {
