@@ -58,7 +58,7 @@ public static class ControlPlaneExtensions
         {
             builder.Services.AddOptions<KeyManagementOptions>()
                 .Configure<DataDirectory>((o, dataDir) => o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    PrivateDirectory(dataDir.KeysPath), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+                    PrivateFile.CreateDirectory(dataDir.KeysPath), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         }
 
         builder.Services.AddSingleton<SigningSecrets>();
@@ -73,23 +73,5 @@ public static class ControlPlaneExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
         return builder;
-    }
-
-    /// <summary><paramref name="path"/>, created if missing, readable only by this user (mode 0700) where the system has modes.</summary>
-    private static DirectoryInfo PrivateDirectory(string path)
-    {
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (OperatingSystem.IsWindows())
-        {
-            return Directory.CreateDirectory(path);
-        }
-
-        var directory = Directory.CreateDirectory(path, OwnerOnly);
-        if (directory.UnixFileMode != OwnerOnly)
-        {
-            directory.UnixFileMode = OwnerOnly;
-        }
-
-        return directory;
     }
 }

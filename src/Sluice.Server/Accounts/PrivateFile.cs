@@ -1,9 +1,29 @@
 namespace Sluice.Server.Accounts;
 
-/// <summary>Writes secrets to files only their owner can read (mode 0600 on Unix).</summary>
-internal static class PrivateFile
+/// <summary>Writes secrets to files only their owner can read (mode 0600 on Unix), in directories only their owner can open (0700).</summary>
+public static class PrivateFile
 {
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary><paramref name="path"/>, created if missing, that only this user can open (mode 0700) where the system has modes.</summary>
+    public static DirectoryInfo CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Directory.CreateDirectory(path);
+        }
+
+        var directory = Directory.CreateDirectory(path, OwnerOnly);
+        if (directory.UnixFileMode != OwnerOnly)
+        {
+            // The mode given applies only to a new directory; an existing one keeps its mode otherwise.
+            directory.UnixFileMode = OwnerOnly;
+        }
+
+        return directory;
+    }
 
     public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
     {

@@ -58,11 +58,7 @@ public sealed class RestoreCommand : CliCommand
             }
         }
 
-        Directory.CreateDirectory(dataDir);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        Sluice.Server.Accounts.PrivateFile.CreateDirectory(dataDir);
 
         var progress = new BackupProgress(Environment.Error, "restore: copied", manifest.Files.Sum(f => f.Bytes));
         foreach (var file in manifest.Files)
