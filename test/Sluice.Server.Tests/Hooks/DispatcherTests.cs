@@ -88,7 +88,7 @@ public sealed class DispatcherTests
         Assert.Single(requests.Select(r => r.Header("webhook-id")).Distinct());
 
         harness.Clock.Advance(TimeSpan.FromHours(3));
-        await Task.Delay(300);
+        await harness.AssertNothingPendingAsync();
         Assert.Equal(6, harness.Receiver.Requests("down").Count);
 
         var notifications = (await NotificationsAsync(harness.Server.Api)).Json.EnumerateArray()
@@ -116,7 +116,7 @@ public sealed class DispatcherTests
         var delivery = await harness.WaitForDeliveryAsync(hook, d => d.GetProperty("status").GetString() == "succeeded", "succeeded");
 
         harness.Clock.Advance(TimeSpan.FromHours(2));
-        await Task.Delay(300);
+        await harness.AssertNothingPendingAsync();
         Assert.Equal(3, harness.Receiver.Requests("flaky").Count);
         Assert.Equal(3, delivery.GetProperty("attempt_count").GetInt32());
         Assert.Equal(200, delivery.GetProperty("last_status_code").GetInt32());
@@ -182,7 +182,8 @@ public sealed class DispatcherTests
 
         (await ApiCall.PutAsync(harness.Server.Api, $"{HookHarness.HooksPath}/{hook}", """{"enable":false}""")).AssertOk();
         harness.Clock.Advance(TimeSpan.FromHours(2));
-        await Task.Delay(300);
+        await harness.WaitForDeliveryAsync(hook, d => d.GetProperty("status").GetString() == "failed", "failed");
+        await harness.AssertNothingPendingAsync();
 
         Assert.Single(harness.Receiver.Requests("paused"));
         Assert.Empty(harness.Receiver.Requests("other"));
@@ -365,7 +366,7 @@ public sealed class DispatcherTests
         Assert.Contains("Attempts:     2", body, StringComparison.Ordinal);
 
         harness.Clock.Advance(TimeSpan.FromHours(2));
-        await Task.Delay(300);
+        await harness.AssertNothingPendingAsync();
         Assert.Single(smtp.Messages());
         Assert.Single((await NotificationsAsync(harness.Server.Api)).Json.EnumerateArray(),
             n => n.GetProperty("code").GetString() == DeliveryStore.NotificationCode);

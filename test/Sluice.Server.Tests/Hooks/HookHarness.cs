@@ -112,6 +112,13 @@ internal sealed class HookHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asserts that no delivery is pending (due later or claimed and in flight): then no dispatcher round, however much the
+    /// clock moves, has anything to send. Fails at once when a retry is still scheduled, where a sleep could pass by luck.
+    /// </summary>
+    public async Task AssertNothingPendingAsync() =>
+        Assert.Null(await Server.GetService<DeliveryStore>().NextDueAsync([], CancellationToken.None));
+
     public Task<JsonElement> WaitForAttemptsAsync(long hookId, int attempts) =>
         WaitForDeliveryAsync(hookId, d => d.GetProperty("attempts").GetArrayLength() >= attempts, $"at {attempts} attempt(s)");
 
