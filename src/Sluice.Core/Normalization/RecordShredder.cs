@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Sluice.Core.Buffering;
 using Sluice.Core.Sources;
@@ -457,13 +458,21 @@ internal sealed class RecordShredder
     /// <summary>
     /// The fields met so far at one place of the records (a table, and the object path inside its row), by their raw UTF-8
     /// names: looking a field up compares bytes, usually only with the entry that came at that position last time, so the
-    /// names of a batch's fields are decoded, joined and named once per batch instead of once per record.
+    /// names of a batch's fields are decoded, joined and named once per batch instead of once per record. Past
+    /// <see cref="ScanLimit"/> entries a miss of that guess looks the name up in an index: a scope that 10,000-key objects
+    /// filled holds tens of thousands of entries, and scanning them for every field of every later record made planning
+    /// quadratic (300,000 narrow records after 50 such objects did not finish planning in 15 minutes).
     /// </summary>
     /// <param name="prefix">The keys above this object inside the row, joined with <c>__</c>; null at the row's top.</param>
     /// <param name="jsonPrefix">The JSON path of this object from the record's root; null for a root row's top.</param>
     private sealed class Scope(TableColumns table, string? prefix, string? jsonPrefix)
     {
+        /// <summary>Up to this many entries a miss of the guess scans them; past it, it looks the name up in <see cref="_index"/>.</summary>
+        private const int ScanLimit = 16;
+
         private readonly List<Entry> _entries = [];
+        private Dictionary<byte[], Entry>? _index;
+        private Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
 
         public TableColumns Table { get; } = table;
 
@@ -480,12 +489,25 @@ internal sealed class RecordShredder
                 return _entries[hint++];
             }
 
-            for (var i = 0; i < _entries.Count; i++)
+            if (_index is null)
             {
-                if (property.NameEquals(_entries[i].Utf8Name))
+                for (var i = 0; i < _entries.Count; i++)
                 {
-                    hint = i + 1;
-                    return _entries[i];
+                    if (property.NameEquals(_entries[i].Utf8Name))
+                    {
+                        hint = i + 1;
+                        return _entries[i];
+                    }
+                }
+            }
+            else
+            {
+                // The raw name is the decoded one unless it holds an escape (\u0041 for A): then decode it.
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (raw.IndexOf((byte)'\\') < 0 ? _lookup.TryGetValue(raw, out var found) : _index.TryGetValue(System.Text.Encoding.UTF8.GetBytes(property.Name), out found))
+                {
+                    hint = found.Index + 1;
+                    return found;
                 }
             }
 
@@ -500,8 +522,22 @@ internal sealed class RecordShredder
 
         public Entry NewEntry(string path, string joinedKeys, byte[] utf8Name)
         {
-            var entry = new Entry(utf8Name, path, joinedKeys);
+            var entry = new Entry(utf8Name, path, joinedKeys) { Index = _entries.Count };
             _entries.Add(entry);
+            if (_index is null && _entries.Count > ScanLimit)
+            {
+                _index = new Dictionary<byte[], Entry>(Utf8NameComparer.Instance);
+                _lookup = _index.GetAlternateLookup<ReadOnlySpan<byte>>();
+                foreach (var each in _entries)
+                {
+                    _index.TryAdd(each.Utf8Name, each);
+                }
+            }
+            else
+            {
+                _index?.TryAdd(utf8Name, entry);
+            }
+
             return entry;
         }
     }
@@ -510,6 +546,9 @@ internal sealed class RecordShredder
     private sealed class Entry(byte[] utf8Name, string path, string joinedKeys)
     {
         public byte[] Utf8Name { get; } = utf8Name;
+
+        /// <summary>Its position in its scope (the next field's likely position is one past it).</summary>
+        public int Index { get; init; }
 
         /// <summary>The keys from the record's root joined with <c>.</c>, <c>[]</c> for array elements (<see cref="ColumnMapping.JsonPath"/>).</summary>
         public string Path { get; } = path;
@@ -588,4 +627,25 @@ internal sealed class RecordShredder
             return text;
         }
     }
+}
+
+/// <summary>UTF-8 names compared by their bytes, looked up by a span of the raw JSON without a copy.</summary>
+internal sealed class Utf8NameComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+{
+    public static readonly Utf8NameComparer Instance = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+    public int GetHashCode(ReadOnlySpan<byte> alternate)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(alternate);
+        return hash.ToHashCode();
+    }
+
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }

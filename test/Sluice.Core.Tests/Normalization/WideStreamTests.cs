@@ -51,4 +51,26 @@ public sealed class WideStreamTests
         Assert.Equal(ColumnNamer.OverflowAt + 1, data.Columns.Count);
         Assert.Contains(data.Columns, c => c.Name == ColumnNamer.OverflowColumn);
     }
+
+    [Fact]
+    public void Plan_ManyFieldsThenOtherOrdersAndEscapedNames_EachFieldInItsOwnColumn()
+    {
+        // 40 fields first (a scope that large looks names up by index), then the same fields backwards, a field spelled
+        // with a JSON escape ("\u0069d" is "id"), and a record naming one field twice, once escaped.
+        var wide = "{" + string.Join(",", Enumerable.Range(0, 40).Select(f => $"\"f{f}\":{f}")) + ",\"id\":\"first\"}";
+        var backwards = "{\"id\":\"second\"," + string.Join(",", Enumerable.Range(0, 40).Reverse().Select(f => $"\"f{f}\":{f * 10}")) + "}";
+        const string escaped = """{"\u0069d":"third","f3":"text","f39":39}""";
+        const string twice = """{"id":"fourth","\u0069d":"again"}""";
+
+        var plan = Planning.Plan(null, wide, backwards, escaped, twice);
+
+        var rows = plan.RowsOf("data");
+        Assert.Equal(["first", "second", "third"], rows.Select(r => (string)r["id"]!).ToArray());
+        Assert.Equal(390L, rows[1]["f39"]);
+        Assert.Equal("text", rows[2]["f3__st"]);
+        Assert.Equal(39L, rows[2]["f39"]);
+        var rejected = Assert.Single(plan.Rejections);
+        Assert.Contains("id", rejected.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.TableAfter("data").ColumnNames(), c => c.Contains("0069", StringComparison.Ordinal));
+    }
 }
