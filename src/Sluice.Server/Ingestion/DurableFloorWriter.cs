@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sluice.Core.Buffering;
 using Sluice.Server.Buffering;
 using Sluice.Server.Hosting;
 
@@ -11,17 +12,31 @@ namespace Sluice.Server.Ingestion;
 /// measures it beside the real endpoint, so a run shows how much of the real endpoint's cost is durability on that
 /// machine and how much is the buffer. Started only with <c>Sluice:EnableBenchmarkEndpoint</c>; nothing in it is kept.
 /// </summary>
-public sealed class DurableFloorWriter(DataDirectory dataDirectory, IOptions<IngestOptions> options, TimeProvider time, ILogger<DurableFloorWriter> logger)
-    : GroupCommitQueue(options.Value.QueueCapacity, time, logger, "Sluice bench floor writer")
+public sealed class DurableFloorWriter : IIngestWriter, IDisposable
 {
     /// <summary>The ring's size: about as much as SQLite's WAL holds between checkpoints (1,000 pages of 4 KiB).</summary>
     public const int RingBytes = 8 * 1024 * 1024;
 
-    public string FilePath { get; } = Path.Combine(dataDirectory.Root, "bench-floor.dat");
+    private readonly GroupCommitWriter _writer;
 
-    protected override string StoreName => "the benchmark floor file " + FilePath;
+    public DurableFloorWriter(DataDirectory dataDirectory, IOptions<IngestOptions> options, TimeProvider time, ILogger<DurableFloorWriter> logger)
+    {
+        FilePath = Path.Combine(dataDirectory.Root, "bench-floor.dat");
+        _writer = new GroupCommitWriter(
+            options.Value.QueueCapacity, time, logger, "Sluice bench floor writer", "the benchmark floor file " + FilePath, () => new FileCommitter(FilePath));
+    }
 
-    private protected override IBatchCommitter OpenCommitter() => new FileCommitter(FilePath);
+    public string FilePath { get; }
+
+    /// <summary>Records committed into the file so far.</summary>
+    public long RecordsWritten => _writer.RecordsWritten;
+
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken) =>
+        _writer.AppendAsync(sourceId, records, headers, cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => _writer.StartAsync(cancellationToken);
+
+    public void Dispose() => _writer.Dispose();
 
     private sealed class FileCommitter : IBatchCommitter
     {
