@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
-using Sluice.Server.Ingestion;
 using Sluice.Server.Operations;
 
 namespace Sluice.Server.Buffering;
@@ -36,7 +35,7 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
     private long _recordsWritten;
     private volatile Exception? _fault;
 
-    public GroupCommitWriter(BufferDatabase database, IOptions<IngestOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(BufferDatabase database, IOptions<GroupCommitOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
         : this(
             options.Value.QueueCapacity,
             time,

@@ -19,7 +19,7 @@ public sealed class DurableFloorWriter : IIngestWriter, IDisposable
 
     private readonly GroupCommitWriter _writer;
 
-    public DurableFloorWriter(DataDirectory dataDirectory, IOptions<IngestOptions> options, TimeProvider time, ILogger<DurableFloorWriter> logger)
+    public DurableFloorWriter(DataDirectory dataDirectory, IOptions<GroupCommitOptions> options, TimeProvider time, ILogger<DurableFloorWriter> logger)
     {
         FilePath = Path.Combine(dataDirectory.Root, "bench-floor.dat");
         _writer = new GroupCommitWriter(

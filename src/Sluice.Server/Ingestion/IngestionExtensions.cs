@@ -9,7 +9,6 @@ public static class IngestionExtensions
     {
         builder.Services.AddOptions<IngestOptions>()
             .Bind(builder.Configuration.GetSection(IngestOptions.Section))
-            .Validate(o => o.QueueCapacity >= 1, "Ingest:QueueCapacity must be at least 1.")
             .Validate(o => o.MaxBodyBytes >= 2, "Ingest:MaxBodyBytes must be at least 2 bytes (default 20971520).")
             .Validate(o => o.MaxDepth is >= 1 and <= 1000, "Ingest:MaxDepth must be between 1 and 1000 (default 64).")
             .Validate(o => o.MaxHeaderBytes >= 1, "Ingest:MaxHeaderBytes must be at least 1 byte (default 8192).")
