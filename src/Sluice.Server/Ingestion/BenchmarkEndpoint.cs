@@ -29,5 +29,5 @@ public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options, DurableFl
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);
     }
 
-    public Task HandleFloorAsync(HttpContext context) => IngestEndpoint.StoreAsync(context, floor, sourceId: 0, headers: null, options.Value, metrics: null);
+    public Task HandleFloorAsync(HttpContext context) => IngestEndpoint.StoreAsync(context, floor, sourceId: 0, headers: null, options.Value);
 }
