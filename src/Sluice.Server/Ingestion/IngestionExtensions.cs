@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Sluice.Server.Hosting;
-
 namespace Sluice.Server.Ingestion;
 
 public static class IngestionExtensions
@@ -15,8 +12,6 @@ public static class IngestionExtensions
             .Validate(o => o.RetryAfter > TimeSpan.Zero, "Ingest:RetryAfter must be positive, e.g. 00:00:01.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IngestEndpoint>();
-        builder.Services.AddSingleton<DurableFloorWriter>();
-        builder.Services.AddSingleton<BenchmarkEndpoint>();
         return builder;
     }
 
@@ -24,16 +19,6 @@ public static class IngestionExtensions
     {
         // Every method reaches the handler, so that it can answer 405 (and HEAD 200) itself.
         app.Map(IngestEndpoint.Route, app.Services.GetRequiredService<IngestEndpoint>().HandleAsync);
-
-        if (app.Services.GetRequiredService<IOptions<SluiceOptions>>().Value.EnableBenchmarkEndpoint)
-        {
-            // The floor's writer runs only here; disposing it (with the app's services) drains it and deletes its file.
-            app.Services.GetRequiredService<DurableFloorWriter>().StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-            var bench = app.Services.GetRequiredService<BenchmarkEndpoint>();
-            app.MapPost(BenchmarkEndpoint.Route, bench.HandleAsync);
-            app.MapPost(BenchmarkEndpoint.FloorRoute, bench.HandleFloorAsync);
-        }
-
         return app;
     }
 }
