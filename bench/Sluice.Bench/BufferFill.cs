@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Server.Buffering;
-using Sluice.Server.Ingestion;
 
 namespace Sluice.Bench;
 
@@ -12,7 +11,7 @@ public static class BufferFill
     /// <summary>Appends records 1..<paramref name="count"/> of <paramref name="make"/> for <paramref name="sourceId"/>, as requests of <paramref name="perRequest"/>.</summary>
     public static async Task<long> FillAsync(BufferDatabase database, long sourceId, long count, Func<long, string> make, int perRequest, CancellationToken cancellationToken)
     {
-        var writer = new GroupCommitWriter(database, Options.Create(new IngestOptions()), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
+        var writer = new GroupCommitWriter(database, Options.Create(new GroupCommitOptions()), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
         await writer.StartAsync(cancellationToken);
         long bytes = 0;
         try

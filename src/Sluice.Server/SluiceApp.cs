@@ -4,6 +4,7 @@ using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.ApiReference;
 using Sluice.Server.Backup;
+using Sluice.Server.Bench;
 using Sluice.Server.Buffering;
 using Sluice.Server.Hooks;
 using Sluice.Server.Hosting;
@@ -31,6 +32,11 @@ public static class SluiceApp
         builder.AddControlPlane();
         builder.AddBuffering();
         builder.AddIngestion();
+        if (roles.Has(SluiceRoles.Ingest))
+        {
+            builder.AddBench();
+        }
+
         builder.AddLoading(runLoader: roles.Has(SluiceRoles.Loader));
         builder.AddNotifications();
         builder.AddHooks(runDispatcher: roles.Has(SluiceRoles.Dispatcher));
@@ -56,6 +62,7 @@ public static class SluiceApp
         if (roles.Has(SluiceRoles.Ingest))
         {
             app.MapIngestion();
+            app.MapBenchEndpoints();
         }
 
         if (roles.Has(SluiceRoles.Api))

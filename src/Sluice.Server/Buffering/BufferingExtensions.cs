@@ -25,6 +25,10 @@ public static class BufferingExtensions
             .Validate(o => o.Retention >= TimeSpan.Zero, "Buffer:Retention must be zero (no archive) or positive, e.g. 7.00:00:00 (the default).")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, "Buffer:SweepInterval must be positive, e.g. 00:05:00 (the default).")
             .ValidateOnStart();
+        builder.Services.AddOptions<GroupCommitOptions>()
+            .Bind(builder.Configuration.GetSection(GroupCommitOptions.Section))
+            .Validate(o => o.QueueCapacity >= 1, "Ingest:QueueCapacity must be at least 1.")
+            .ValidateOnStart();
         var provider = builder.Configuration[$"{BufferOptions.Section}:Provider"];
         if (string.Equals(provider, BufferOptions.Nats, StringComparison.OrdinalIgnoreCase))
         {

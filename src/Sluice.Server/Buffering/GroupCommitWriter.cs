@@ -1,206 +1,275 @@
-using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Sluice.Server.Ingestion;
-using SQLitePCL;
-using static Sluice.Server.Buffering.SqliteNative;
+using Sluice.Core.Buffering;
+using Sluice.Server.Operations;
 
 namespace Sluice.Server.Buffering;
 
 /// <summary>
-/// The one writer of <c>buffer.db</c> (<see cref="GroupCommitQueue"/>): each commit assigns the waiting requests'
-/// sequences, writes them in one transaction and commits (one fsync, WAL at synchronous=FULL) before any is answered.
+/// The one writer of <c>buffer.db</c>, by group commit: requests wait in a bounded queue; one thread takes every request
+/// waiting at that moment, hands them to its store (<see cref="IBatchCommitter"/>, by default
+/// <see cref="SqliteBatchCommitter"/>) to write in one durable commit, and only then completes them all. A full queue
+/// answers <see cref="AppendOutcome.Overloaded"/> at once. On shutdown it drains the queue, then stops.
 /// </summary>
 /// <remarks>
-/// It inserts through one prepared SQLite statement: each source's records of a commit go into one block row
-/// (<see cref="RecordBlock"/>), their UTF-8 bytes as they were posted (no strings, no re-encoding), and a request's kept
-/// headers once per run of its records in a block.
+/// The writer runs on a thread of its own, since it spends most of its time blocked in fsync. The benchmark's durable
+/// floor (<c>Bench/DurableFloorWriter</c>) runs the same queue over a plain file, through the internal constructor.
 /// </remarks>
-public sealed class GroupCommitWriter(BufferDatabase database, IOptions<IngestOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
-    : GroupCommitQueue(options.Value.QueueCapacity, time, logger, "Sluice buffer writer")
+public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIngestWriter
 {
-    protected override string StoreName => "the buffer " + database.FilePath;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _capacity;
+    private readonly string _threadName;
+    private readonly string _storeName;
+    private readonly Func<IBatchCommitter> _openCommitter;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private protected override IBatchCommitter OpenCommitter() => new SqliteCommitter(database.Open(), Time);
+    // Guards _waiting, _closed, _writerIdle and _thread; the writer waits on it (Monitor.Wait) when the queue is empty.
+    private readonly object _gate = new();
+    private List<PendingAppend> _waiting = [];
+    private bool _closed;
+    private bool _writerIdle;
+    private Thread? _thread;
 
-    /// <summary>The writer's connection and prepared statements, its sequences and the block builders it reuses.</summary>
-    private sealed class SqliteCommitter : IBatchCommitter
+    private long _commits;
+    private long _recordsWritten;
+    private volatile Exception? _fault;
+
+    public GroupCommitWriter(BufferDatabase database, IOptions<GroupCommitOptions> options, TimeProvider time, ILogger<GroupCommitWriter> logger)
+        : this(
+            options.Value.QueueCapacity,
+            time,
+            logger,
+            "Sluice buffer writer",
+            "the buffer " + database.FilePath,
+            () => new SqliteBatchCommitter(database.Open(), time))
     {
-        /// <summary>How long a commit waits for the write lock held by another connection (as the buffer's connection timeout).</summary>
-        private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    }
 
-        private const string UpsertMarkSql = """
-            INSERT INTO source_sequences (source_id, last_sequence) VALUES (?1, ?2)
-            ON CONFLICT (source_id) DO UPDATE SET last_sequence = excluded.last_sequence
-            """;
+    /// <param name="storeName">What the writer commits into, for its log messages (a file path).</param>
+    /// <param name="openCommitter">
+    /// Opens the store on the writer thread; an <see cref="IOException"/>, <see cref="UnauthorizedAccessException"/> or
+    /// <see cref="Microsoft.Data.Sqlite.SqliteException"/> fails the writer (every request then hears of it).
+    /// </param>
+    internal GroupCommitWriter(int capacity, TimeProvider time, ILogger logger, string threadName, string storeName, Func<IBatchCommitter> openCommitter)
+    {
+        _capacity = capacity;
+        _time = time;
+        _logger = logger;
+        _threadName = threadName;
+        _storeName = storeName;
+        _openCommitter = openCommitter;
+    }
 
-        private readonly SqliteConnection _connection;
-        private readonly TimeProvider _time;
-        private readonly SequenceAssigner _sequences;
-        private readonly sqlite3 _db;
-        private readonly RecordBlock.Inserter _insertBlock;
-        private readonly sqlite3_stmt _upsertMark;
-        private readonly sqlite3_stmt _begin;
-        private readonly sqlite3_stmt _commit;
+    /// <summary>Transactions committed so far; each serves every request that was waiting when it started.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
-        // One block per source and commit (RecordBlock), or more when a source's records fill one.
-        private readonly Dictionary<long, RecordBlock.Builder> _blocks = [];
-        private readonly HashSet<long> _touched = [];
+    /// <summary>Records committed so far.</summary>
+    public long RecordsWritten => Interlocked.Read(ref _recordsWritten);
 
-        public SqliteCommitter(SqliteConnection connection, TimeProvider time)
+    /// <summary>Why the writer stopped working, or null while it is healthy.</summary>
+    public Exception? Fault => _fault;
+
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
         {
-            _connection = connection;
-            _time = time;
-            try
+            return ValueTask.FromResult(AppendOutcome.Accepted);
+        }
+
+        // Cancellation counts only before the records are queued: once queued they are committed, and the caller's
+        // buffer must stay untouched until then, so the returned task always waits for the commit.
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(sourceId, records, headers is { Count: > 0 } ? headers : null, _time.GetUtcNow(), SluiceTracing.CurrentContext());
+        lock (_gate)
+        {
+            if (_closed || _waiting.Count >= _capacity)
             {
-                _sequences = new SequenceAssigner(LoadHighWaterMarks(connection));
-                _db = connection.Handle!;
-                _insertBlock = new RecordBlock.Inserter(_db);
-                _upsertMark = Prepare(_db, UpsertMarkSql);
-                _begin = Prepare(_db, "BEGIN IMMEDIATE");
-                _commit = Prepare(_db, "COMMIT");
+                return ValueTask.FromResult(AppendOutcome.Overloaded);
             }
-            catch
+
+            _waiting.Add(pending);
+            if (_writerIdle)
             {
-                Dispose();
-                throw;
+                _writerIdle = false;
+                Monitor.Pulse(_gate);
             }
         }
 
-        public int Commit(IReadOnlyList<PendingAppend> batch)
+        return new ValueTask<AppendOutcome>(pending.Completion.Task);
+    }
+
+    /// <summary>Appends records given as strings, without headers (tests, tools); see <see cref="AppendAsync(long, Utf8Records, IReadOnlyDictionary{string, string}?, CancellationToken)"/>.</summary>
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, CancellationToken cancellationToken) =>
+        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), null, cancellationToken);
+
+    /// <summary>Appends records given as strings with their request's headers (tests, tools).</summary>
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, IReadOnlyList<string> recordsJson, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken) =>
+        AppendAsync(sourceId, Utf8Records.FromStrings(recordsJson), headers, cancellationToken);
+
+    /// <summary>Starts the writer thread. It is not tied to a cancellation token: it must run, even when a stop follows at once, to commit what is queued.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
         {
-            try
+            if (_thread is null)
             {
-                return Write(batch);
-            }
-            finally
-            {
-                foreach (var sourceId in _touched)
-                {
-                    _blocks[sourceId].Clear();
-                }
-
-                _touched.Clear();
-                if (_blocks.Count > 64)
-                {
-                    // Builders are kept for the sources that post often, not for every source ever seen.
-                    _blocks.Clear();
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _insertBlock?.Dispose();
-            _upsertMark?.Dispose();
-            _begin?.Dispose();
-            _commit?.Dispose();
-            _connection.Dispose();
-        }
-
-        private int Write(IReadOnlyList<PendingAppend> batch)
-        {
-            var nowNs = SequenceAssigner.ToEpochNanoseconds(_time.GetUtcNow());
-            var records = 0;
-            Begin(_db, _begin);
-            var committed = false;
-            try
-            {
-                foreach (var item in batch)
-                {
-                    var count = item.Records.Count;
-                    var first = _sequences.Reserve(item.SourceId, nowNs, count);
-                    var receivedAt = ToEpochMicroseconds(item.ReceivedAt);
-                    if (!_blocks.TryGetValue(item.SourceId, out var block))
-                    {
-                        _blocks[item.SourceId] = block = new RecordBlock.Builder();
-                    }
-
-                    _touched.Add(item.SourceId);
-                    var headers = item.Headers;
-                    for (var i = 0; i < count; i++)
-                    {
-                        block.Add(first + i, receivedAt, item.Records[i], headers);
-                        if (block.Full)
-                        {
-                            _insertBlock.Insert(item.SourceId, block);
-                        }
-                    }
-
-                    records += count;
-                }
-
-                foreach (var sourceId in _touched)
-                {
-                    if (_blocks[sourceId].Records > 0)
-                    {
-                        _insertBlock.Insert(sourceId, _blocks[sourceId]);
-                    }
-
-                    Check(_db, raw.sqlite3_bind_int64(_upsertMark, 1, sourceId));
-                    Check(_db, raw.sqlite3_bind_int64(_upsertMark, 2, _sequences.LastFor(sourceId)!.Value));
-                    Step(_db, _upsertMark);
-                }
-
-                Step(_db, _commit);
-                committed = true;
-                return records;
-            }
-            finally
-            {
-                if (!committed)
-                {
-                    raw.sqlite3_exec(_db, "ROLLBACK");
-                }
+                _thread = new Thread(Run) { IsBackground = true, Name = _threadName };
+                _thread.Start();
             }
         }
 
-        private static long ToEpochMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        return Task.CompletedTask;
+    }
 
-        private static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    /// <summary>Takes no new requests, then waits until everything queued is committed (or until <paramref name="cancellationToken"/> gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        bool started;
+        lock (_gate)
         {
-            Check(db, raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement));
-            return statement;
+            Close();
+            started = _thread is not null;
         }
 
-        /// <summary>
-        /// Takes the write lock, retrying every millisecond while another connection (the loader deleting what it loaded)
-        /// holds it, for up to <see cref="LockTimeout"/>. Microsoft.Data.Sqlite's own retry sleeps 150 ms at a time, which
-        /// every request waiting for this commit would add to its latency.
-        /// </summary>
-        private static void Begin(sqlite3 db, sqlite3_stmt begin)
+        if (started)
         {
-            var started = Stopwatch.GetTimestamp();
-            while (true)
-            {
-                var rc = raw.sqlite3_step(begin);
-                raw.sqlite3_reset(begin);
-                if (rc == raw.SQLITE_DONE)
-                {
-                    return;
-                }
-
-                if ((rc & 0xFF) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || Stopwatch.GetElapsedTime(started) >= LockTimeout)
-                {
-                    SqliteException.ThrowExceptionForRC(rc, db);
-                }
-
-                Thread.Sleep(1);
-            }
-        }
-
-        private static Dictionary<long, long> LoadHighWaterMarks(SqliteConnection connection)
-        {
-            var marks = new Dictionary<long, long>();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT source_id, last_sequence FROM source_sequences";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                marks[reader.GetInt64(0)] = reader.GetInt64(1);
-            }
-
-            return marks;
+            await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            Close();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Takes no new requests; the writer drains what is queued, then ends. Call with <see cref="_gate"/> held.</summary>
+    private void Close()
+    {
+        _closed = true;
+        Monitor.PulseAll(_gate);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            RunWriter();
+        }
+        catch (Exception ex)
+        {
+            // Not expected (commit failures are handled per batch), but no queued request may be left hanging.
+            Fail(ex);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void RunWriter()
+    {
+        IBatchCommitter committer;
+        try
+        {
+            committer = _openCommitter();
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            Fail(ex);
+            return;
+        }
+
+        using (committer)
+        {
+            var batch = new List<PendingAppend>();
+
+            // Not cancelled by a token: Close ends the loop once everything queued is committed.
+            while (TakeBatch(ref batch))
+            {
+                using var activity = SluiceTracing.StartCommit(batch);
+                try
+                {
+                    var records = committer.Commit(batch);
+                    Interlocked.Increment(ref _commits);
+                    Interlocked.Add(ref _recordsWritten, records);
+                    activity?.SetTag("sluice.requests", batch.Count);
+                    activity?.SetTag("sluice.records", records);
+                    foreach (var item in batch)
+                    {
+                        item.Completion.TrySetResult(AppendOutcome.Accepted);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Whatever went wrong, every waiting request must hear about it rather than hang.
+                    activity.Failed(ex);
+                    LogCommitFailed(_logger, ex, batch.Count, _storeName);
+                    foreach (var item in batch)
+                    {
+                        item.Completion.TrySetException(ex);
+                    }
+                }
+                finally
+                {
+                    batch.Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for requests, then swaps every waiting one into <paramref name="batch"/> (which is empty); false once the
+    /// writer is closed and nothing is left.
+    /// </summary>
+    private bool TakeBatch(ref List<PendingAppend> batch)
+    {
+        lock (_gate)
+        {
+            while (_waiting.Count == 0)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                _writerIdle = true;
+                Monitor.Wait(_gate);
+            }
+
+            _writerIdle = false;
+            (batch, _waiting) = (_waiting, batch);
+            return true;
+        }
+    }
+
+    private void Fail(Exception ex)
+    {
+        _fault = ex;
+        LogWriterFailed(_logger, ex, _storeName);
+        List<PendingAppend> waiting;
+        lock (_gate)
+        {
+            Close();
+            waiting = _waiting;
+            _waiting = [];
+        }
+
+        foreach (var item in waiting)
+        {
+            item.Completion.TrySetException(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Could not open {Store}; ingest answers 503 until restarted")]
+    private static partial void LogWriterFailed(ILogger logger, Exception exception, string store);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Could not commit {Requests} ingest requests to {Store}; they were answered with an error and nothing was acknowledged")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int requests, string store);
 }

@@ -40,7 +40,9 @@ public sealed partial class HookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var mail = Task.Run(MailLoopAsync, CancellationToken.None);
+        // Cancelled only at shutdown, a grace after the last failure was queued: email must not hold up the stop for long.
+        using var giveUpMail = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        var mail = Task.Run(() => MailLoopAsync(giveUpMail.Token), CancellationToken.None);
         try
         {
             await RoundsAsync(stoppingToken);
@@ -59,6 +61,7 @@ public sealed partial class HookDispatcher(
             }
 
             _failures.Writer.TryComplete();
+            giveUpMail.CancelAfter(Options.ShutdownMailGrace);
             await mail;
         }
     }
@@ -274,11 +277,20 @@ public sealed partial class HookDispatcher(
         signal.Wake();
     }
 
-    private async Task MailLoopAsync()
+    /// <summary>Emails each final failure in turn; once <paramref name="giveUp"/> is cancelled, logs the rest as not emailed.</summary>
+    private async Task MailLoopAsync(CancellationToken giveUp)
     {
         await foreach (var failure in _failures.Reader.ReadAllAsync(CancellationToken.None))
         {
-            await mailer.NotifyAsync(failure, CancellationToken.None);
+            try
+            {
+                giveUp.ThrowIfCancellationRequested();
+                await mailer.NotifyAsync(failure, giveUp);
+            }
+            catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+            {
+                LogNotEmailed(logger, failure.DeliveryId, failure.HookUrl, Options.ShutdownMailGrace);
+            }
         }
     }
 
@@ -290,6 +302,9 @@ public sealed partial class HookDispatcher(
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "A dispatch round failed; trying again at the next poll")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Shutting down: the email about delivery {DeliveryId} to {Url} failing for good was not sent within {Grace}; its in-app notification exists")]
+    private static partial void LogNotEmailed(ILogger logger, long deliveryId, string url, TimeSpan grace);
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Could not record {Count} delivery outcomes; those deliveries are tried again when their claim ends")]
     private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);

@@ -25,6 +25,7 @@ public static class HooksExtensions
             .Validate(o => o.MaxConcurrencyPerHook is > 0 and <= 1000, "Hooks:MaxConcurrencyPerHook must be from 1 to 1000, e.g. 16.")
             .Validate(o => o.DispatchBatchSize is > 0 and <= 10_000, "Hooks:DispatchBatchSize must be from 1 to 10000, e.g. 256.")
             .Validate(o => o.DispatchPollInterval > TimeSpan.Zero, "Hooks:DispatchPollInterval must be positive, e.g. 00:00:01.")
+            .Validate(o => o.ShutdownMailGrace >= TimeSpan.Zero, "Hooks:ShutdownMailGrace cannot be negative, e.g. 00:00:05 (the default).")
             .Validate(
                 o => string.IsNullOrWhiteSpace(o.TrustedCertificatePath) || File.Exists(o.TrustedCertificatePath),
                 "Hooks:TrustedCertificatePath must name an existing PEM file with the CA certificate(s) to trust for hook URLs.")

@@ -45,6 +45,12 @@ public sealed class HooksOptions
     /// </summary>
     public TimeSpan DispatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// At shutdown, how long the emails about deliveries that failed for good may still take to go out; those not sent by
+    /// then are logged (their in-app notification exists). Default 5 s, within the host's 30 s shutdown timeout.
+    /// </summary>
+    public TimeSpan ShutdownMailGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the outbox looks for committed loads it has not turned into deliveries (after a crash). Default 1 s.</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -11,12 +11,6 @@ public sealed class SluiceOptions
     /// <summary>What webhook URLs start with, e.g. <c>https://hooks.example.com</c>. Default: the first URL the server listens on.</summary>
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>
-    /// Serves <c>POST /bench/baseline</c> (reads the body, answers 200) and <c>POST /bench/floor</c> (a group commit into a
-    /// plain file, one fsync each) for bench/ingest.sh. Off by default.
-    /// </summary>
-    public bool EnableBenchmarkEndpoint { get; set; }
-
     /// <summary>The roles this process runs, comma-separated (see <see cref="SluiceRoles"/>); default all. Flag <c>--roles</c>.</summary>
     public string? Roles { get; set; }
 

@@ -15,6 +15,8 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
 
     private readonly IngestOptions _options = options.Value;
 
+    private readonly IIngestWriter _writer = new MeteredIngestWriter(writer, metrics);
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -81,11 +83,11 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
 
         if (target.Integration is not null)
         {
-            await IntegrationRequests.HandleAsync(context, target, writer, resolver, headers, _options, metrics, time);
+            await IntegrationRequests.HandleAsync(context, target, _writer, resolver, headers, _options, time);
             return;
         }
 
-        await StoreAsync(context, writer, target.SourceId, headers, _options, metrics);
+        await StoreAsync(context, _writer, target.SourceId, headers, _options);
     }
 
     /// <summary>
@@ -120,11 +122,10 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
 
     /// <summary>
     /// Reads the body, splits it into records and appends them with <paramref name="headers"/> through <paramref name="writer"/>,
-    /// answering 200 once they are durable (413, 400 or 503 otherwise). <paramref name="metrics"/> is null for the benchmark's
-    /// floor, which is not ingest.
+    /// answering 200 once they are durable (413, 400 or 503 otherwise).
     /// </summary>
     internal static async Task StoreAsync(
-        HttpContext context, IIngestWriter writer, long sourceId, IReadOnlyDictionary<string, string>? headers, IngestOptions options, SluiceMetrics? metrics)
+        HttpContext context, IIngestWriter writer, long sourceId, IReadOnlyDictionary<string, string>? headers, IngestOptions options)
     {
         using (var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted))
         {
@@ -148,12 +149,10 @@ public sealed class IngestEndpoint(IIngestWriter writer, IWebhookTokenResolver r
             var outcome = await writer.AppendAsync(sourceId, new Utf8Records(body.Memory, parsed.Records), headers, context.RequestAborted);
             if (outcome != AppendOutcome.Accepted)
             {
-                metrics?.IngestOverloaded();
                 await IngestResponses.WriteNotAcceptedAsync(context, outcome, options.RetryAfter);
                 return;
             }
 
-            metrics?.RecordsAccepted(parsed.Records.Length);
             if (System.Diagnostics.Activity.Current is { IsAllDataRequested: true } span)
             {
                 // The request's span (tracing on): which source, and how many records it made durable.

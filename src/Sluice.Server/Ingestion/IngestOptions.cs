@@ -1,15 +1,12 @@
 namespace Sluice.Server.Ingestion;
 
-/// <summary>Limits of the ingest endpoint and its writer queue, bound from the <c>Ingest</c> configuration section.</summary>
+/// <summary>
+/// Limits of the ingest endpoint, bound from the <c>Ingest</c> configuration section. The section's
+/// <c>Ingest:QueueCapacity</c> belongs to the buffer's writer (<see cref="Buffering.GroupCommitOptions"/>).
+/// </summary>
 public sealed class IngestOptions
 {
     public const string Section = "Ingest";
-
-    /// <summary>
-    /// Requests that may wait for the buffer writer at once (default 1024). When the queue is full the endpoint answers
-    /// 503 with <c>Retry-After</c> instead of accepting what cannot be stored in time.
-    /// </summary>
-    public int QueueCapacity { get; set; } = 1024;
 
     /// <summary>Bodies of this many bytes or more are refused with 413. Default 20 MB (20,971,520 bytes).</summary>
     public int MaxBodyBytes { get; set; } = 20 * 1024 * 1024;

@@ -39,7 +39,7 @@ internal static class IntegrationRequests
     /// <summary>Reads, decodes, checks and stores one request of <paramref name="target"/>'s integration.</summary>
     public static async Task HandleAsync(
         HttpContext context, WebhookTarget target, IIngestWriter writer, IWebhookTokenResolver resolver, IReadOnlyDictionary<string, string>? headers,
-        IngestOptions options, Operations.SluiceMetrics metrics, TimeProvider time)
+        IngestOptions options, TimeProvider time)
     {
         var integration = target.Integration!;
         var request = context.Request;
@@ -113,12 +113,9 @@ internal static class IntegrationRequests
             var outcome = await writer.AppendAsync(target.SourceId, new Sluice.Core.Buffering.Utf8Records(json, records), headers, context.RequestAborted);
             if (outcome != Sluice.Core.Buffering.AppendOutcome.Accepted)
             {
-                metrics.IngestOverloaded();
                 await IngestResponses.WriteNotAcceptedAsync(context, outcome, options.RetryAfter);
                 return;
             }
-
-            metrics.RecordsAccepted(records.Length);
         }
 
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);

@@ -37,6 +37,7 @@ public static class LoadingExtensions
         builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddSingleton<LoadStatusTracker>();
         builder.Services.AddSingleton<LoadLog>();
+        builder.Services.AddSingleton<ILoadIdSource>(RandomLoadIds.Instance);
         builder.Services.AddSingleton<SourceLoader>();
         if (Accounts.ControlPlaneExtensions.SharesKeys(builder.Configuration))
         {

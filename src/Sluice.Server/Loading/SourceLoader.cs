@@ -24,8 +24,11 @@ public sealed partial class SourceLoader(
     IOptions<LoadingOptions> options,
     ILogger<SourceLoader> logger,
     SluiceMetrics? metrics = null,
-    LoadLog? loadLog = null)
+    LoadLog? loadLog = null,
+    ILoadIdSource? loadIds = null)
 {
+    private readonly ILoadIdSource _loadIds = loadIds ?? RandomLoadIds.Instance;
+
     /// <summary>Loads the next batch of <paramref name="sourceId"/>; returns null when nothing was pending.</summary>
     /// <exception cref="Exception">Any destination failure: nothing was committed and the records stay in the buffer.</exception>
     public async Task<LoadSummary?> LoadOnceAsync(long sourceId, CancellationToken cancellationToken)
@@ -381,7 +384,7 @@ public sealed partial class SourceLoader(
         long tableVersion, bool newVersion, long? afterCheckpoint = null, DateTime? readStarted = null)
     {
         var planStarted = DateTime.UtcNow;
-        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, RandomGuids.NewGuid)
+        var context = new LoadContext(target.SourceId, target.Schema, target.PrimaryKey, _loadIds.NewGuid)
         {
             Layout = target.Layout ?? Core.Sources.SourceLayout.Default,
             TableVersion = tableVersion,

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Server.Buffering;
-using Sluice.Server.Ingestion;
 
 namespace Sluice.Server.Tests.Buffering;
 
@@ -46,7 +45,7 @@ internal sealed class TestBuffer : IAsyncDisposable
     {
         var writer = new GroupCommitWriter(
             Database,
-            Options.Create(new IngestOptions { QueueCapacity = queueCapacity }),
+            Options.Create(new GroupCommitOptions { QueueCapacity = queueCapacity }),
             time ?? Time,
             NullLogger<GroupCommitWriter>.Instance);
         _writers.Add(writer);

@@ -364,47 +364,6 @@ public sealed class IngestEndpointTests(IngestServerFixture fixture) : IClassFix
         Assert.Single(await fixture.StoredAsync(source.Id));
     }
 
-    [Fact]
-    public async Task PostBaseline_Enabled_ReadsAndAnswers200WithoutStoring()
-    {
-        using var content = new StringContent("""{"id":1}""", Encoding.UTF8, "application/json");
-
-        using var response = await Server.Anonymous.PostAsync(new Uri("bench/baseline", UriKind.Relative), content);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(Accepted, await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task PostFloor_Enabled_CommitsTheRecordsIntoTheFloorFileAndAnswers200()
-    {
-        var floor = Server.GetService<DurableFloorWriter>();
-        var before = floor.RecordsWritten;
-        var marker = Guid.NewGuid().ToString("N");
-        using var content = new StringContent($$"""[{"m":"{{marker}}","n":1},{"m":"{{marker}}","n":2}]""", Encoding.UTF8, "application/json");
-
-        using var response = await Server.Anonymous.PostAsync(new Uri("bench/floor", UriKind.Relative), content);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(Accepted, await response.Content.ReadAsStringAsync());
-        Assert.Equal(before + 2, floor.RecordsWritten);
-        await using var file = new FileStream(floor.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(file, Encoding.UTF8);
-        Assert.Contains($$"""{"m":"{{marker}}","n":1}{"m":"{{marker}}","n":2}""", await reader.ReadToEndAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task PostFloor_MalformedJson_AnswersLikeTheIngestEndpoint()
-    {
-        var source = await NewSourceAsync();
-
-        var floor = await PostAsync("bench/floor", """{"id":""");
-        var real = await PostAsync(source.WebhookUrl, """{"id":""");
-
-        Assert.Equal(HttpStatusCode.BadRequest, floor.Status);
-        Assert.Equal(real, floor);
-    }
-
     private async Task<TestSource> NewSourceAsync() =>
         await Server.CreateSourceAsync(Server.Api, "Ingest " + Guid.NewGuid().ToString("N")[..12]);
 

@@ -36,20 +36,6 @@ public sealed class IngestOverloadTests
         Assert.Equal(acceptedIds, stored.Select(r => JsonDocument.Parse(r.Json).RootElement.GetProperty("i").GetInt32()).Order());
     }
 
-    [Fact]
-    public async Task PostBenchEndpoints_NotEnabled_NotFoundAndNoFloorFile()
-    {
-        await using var server = await SluiceServer.StartAsync();
-        using var content = new StringContent("{}", Encoding.UTF8, "application/json");
-
-        using var response = await server.Anonymous.PostAsync(new Uri("bench/baseline", UriKind.Relative), content);
-        using var floor = await server.Anonymous.PostAsync(new Uri("bench/floor", UriKind.Relative), content);
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, floor.StatusCode);
-        Assert.False(File.Exists(Path.Combine(server.DataDir, "bench-floor.dat")));
-    }
-
     private static async Task<(int Id, HttpStatusCode Status, string? RetryAfter, string Body)> PostAsync(SluiceServer server, string url, int id)
     {
         using var content = new StringContent($$"""{"i":{{id}}}""", Encoding.UTF8, "application/json");

@@ -1,27 +1,50 @@
 using Microsoft.Extensions.Options;
+using Sluice.Core.Buffering;
 using Sluice.Server.Buffering;
 using Sluice.Server.Hosting;
 
-namespace Sluice.Server.Ingestion;
+namespace Sluice.Server.Bench;
 
 /// <summary>
 /// The benchmark's durable floor (<c>POST /bench/floor</c>): the same group commit as <see cref="GroupCommitWriter"/>,
 /// but each commit is the least any durable store must do, one write of the batch's bytes into a preallocated file
 /// (<c>&lt;data-dir&gt;/bench-floor.dat</c>, reused as a ring, as SQLite reuses its WAL) and one fsync. bench/ingest.sh
 /// measures it beside the real endpoint, so a run shows how much of the real endpoint's cost is durability on that
-/// machine and how much is the buffer. Started only with <c>Sluice:EnableBenchmarkEndpoint</c>; nothing in it is kept.
+/// machine and how much is the buffer. A hosted service that starts its writer only with <c>Sluice:EnableBenchmarkEndpoint</c>
+/// (<see cref="BenchOptions"/>); stopping drains it and deletes the file, nothing in it is kept.
 /// </summary>
-public sealed class DurableFloorWriter(DataDirectory dataDirectory, IOptions<IngestOptions> options, TimeProvider time, ILogger<DurableFloorWriter> logger)
-    : GroupCommitQueue(options.Value.QueueCapacity, time, logger, "Sluice bench floor writer")
+public sealed class DurableFloorWriter : IIngestWriter, IHostedService, IDisposable
 {
     /// <summary>The ring's size: about as much as SQLite's WAL holds between checkpoints (1,000 pages of 4 KiB).</summary>
     public const int RingBytes = 8 * 1024 * 1024;
 
-    public string FilePath { get; } = Path.Combine(dataDirectory.Root, "bench-floor.dat");
+    private readonly GroupCommitWriter _writer;
+    private readonly bool _enabled;
 
-    protected override string StoreName => "the benchmark floor file " + FilePath;
+    public DurableFloorWriter(
+        IOptions<BenchOptions> bench, DataDirectory dataDirectory, IOptions<GroupCommitOptions> options, TimeProvider time, ILogger<DurableFloorWriter> logger)
+    {
+        _enabled = bench.Value.EnableBenchmarkEndpoint;
+        FilePath = Path.Combine(dataDirectory.Root, "bench-floor.dat");
+        _writer = new GroupCommitWriter(
+            options.Value.QueueCapacity, time, logger, "Sluice bench floor writer", "the benchmark floor file " + FilePath, () => new FileCommitter(FilePath));
+    }
 
-    private protected override IBatchCommitter OpenCommitter() => new FileCommitter(FilePath);
+    public string FilePath { get; }
+
+    /// <summary>Records committed into the file so far.</summary>
+    public long RecordsWritten => _writer.RecordsWritten;
+
+    public ValueTask<AppendOutcome> AppendAsync(long sourceId, Utf8Records records, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken) =>
+        _writer.AppendAsync(sourceId, records, headers, cancellationToken);
+
+    /// <summary>Starts the writer (which then creates the file) when the benchmark endpoints are on; otherwise does nothing.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => _enabled ? _writer.StartAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Drains what is queued; the writer then closes and deletes the file.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _writer.StopAsync(cancellationToken);
+
+    public void Dispose() => _writer.Dispose();
 
     private sealed class FileCommitter : IBatchCommitter
     {

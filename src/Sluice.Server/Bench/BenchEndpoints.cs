@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using Sluice.Server.Ingestion;
 
-namespace Sluice.Server.Ingestion;
+namespace Sluice.Server.Bench;
 
 /// <summary>
 /// The endpoints bench/ingest.sh measures the real one against, mapped only with <c>Sluice:EnableBenchmarkEndpoint</c>:
@@ -8,13 +9,13 @@ namespace Sluice.Server.Ingestion;
 /// storing it; <c>POST /bench/floor</c> does all the ingest endpoint does after its token lookup, but commits into
 /// <see cref="DurableFloorWriter"/> (one file write and one fsync per group) instead of the buffer.
 /// </summary>
-public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options, DurableFloorWriter floor)
+public sealed class BenchEndpoints(IOptions<IngestOptions> options, DurableFloorWriter floor)
 {
-    public const string Route = "/bench/baseline";
+    public const string BaselineRoute = "/bench/baseline";
 
     public const string FloorRoute = "/bench/floor";
 
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleBaselineAsync(HttpContext context)
     {
         using (var body = await RequestBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted))
         {
@@ -29,5 +30,5 @@ public sealed class BenchmarkEndpoint(IOptions<IngestOptions> options, DurableFl
         await IngestResponses.WriteAsync(context, StatusCodes.Status200OK, IngestResponses.Accepted);
     }
 
-    public Task HandleFloorAsync(HttpContext context) => IngestEndpoint.StoreAsync(context, floor, sourceId: 0, headers: null, options.Value, metrics: null);
+    public Task HandleFloorAsync(HttpContext context) => IngestEndpoint.StoreAsync(context, floor, sourceId: 0, headers: null, options.Value);
 }
