@@ -70,6 +70,20 @@ public sealed class HookOutbox(IDbContextFactory<ControlDbContext> contexts, Hoo
                 .Select(d => (d.HookId, d.LoadId, d.RootTable))
                 .ToHashSet();
 
+            if (traceParents is { Count: > 0 } && existing.Count > 0)
+            {
+                // The poll reads the destination's loads on a connection of its own, which sees a commit before the loader
+                // signals it: a load's deliveries the poll queued first get the load's trace now, unless already attempted.
+                var traced = traceParents.Keys.Where(loadIds.Contains).ToList();
+                var untraced = await db.Deliveries
+                    .Where(d => d.ReplayOfDeliveryId == null && hookIds.Contains(d.HookId) && traced.Contains(d.LoadId) && d.TraceParent == null && d.Attempts == 0)
+                    .ToListAsync(cancellationToken);
+                foreach (var delivery in untraced)
+                {
+                    delivery.TraceParent = traceParents[delivery.LoadId];
+                }
+            }
+
             var now = ControlClock.Now(time);
             foreach (var load in loads)
             {

@@ -180,6 +180,39 @@ public sealed class ApiDeliveriesTests
     }
 
     [Fact]
+    public async Task Outbox_PollQueuedTheLoadBeforeItsSignal_TheSignalStillGivesTheDeliveryTheLoadsTrace()
+    {
+        // The poll sees a load as soon as it commits, before the loader signals it: the delivery it queued has no trace yet.
+        await using var server = await SluiceServer.StartAsync(
+            builder =>
+            {
+                DispatcherOff.Apply(builder);
+                builder.Services.RemoveAll<ILoadCommittedSignal>();
+            },
+            new Dictionary<string, string?>(FastLoads) { ["Hooks:OutboxPollInterval"] = "00:00:00.200" });
+        var source = await server.CreateSourceAsync(server.Api, "Events");
+        var hook = await CreateHookAsync(server, server.Api);
+        await PostAsync(server, source, """{"n":1}""");
+        await WaitForDeliveriesAsync(server.Api, hook, 1);
+        var load = (await LoadsAsync(server, server.ClientId)).Single();
+        Assert.Null(await TraceParentAsync(server, load.LoadId));
+
+        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var created = await server.GetService<HookOutbox>().AddAsync(
+            server.ClientId, [load], advanceCursor: false, CancellationToken.None, new Dictionary<Guid, string> { [load.LoadId] = traceParent });
+
+        Assert.Equal(0, created);
+        Assert.Equal(traceParent, await TraceParentAsync(server, load.LoadId));
+    }
+
+    private static async Task<string?> TraceParentAsync(SluiceServer server, Guid loadId)
+    {
+        await using var db = await server.GetService<Microsoft.EntityFrameworkCore.IDbContextFactory<Sluice.Storage.ControlDbContext>>().CreateDbContextAsync();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Deliveries.Where(d => d.LoadId == loadId).Select(d => d.TraceParent));
+    }
+
+    [Fact]
     public async Task Replay_CreatesANewPendingDeliveryWithTheSamePayload_AndTheLogPagesNewestFirst()
     {
         await using var server = await SluiceServer.StartAsync(DispatcherOff.Apply, FastLoads);
