@@ -161,13 +161,7 @@ public sealed class ApiDeliveriesTests
     public async Task Outbox_WithoutTheLoaderSignal_ThePollStillQueuesTheDelivery()
     {
         // As after a crash between the load's commit and the signal: only the poll can find the load.
-        await using var server = await SluiceServer.StartAsync(
-            builder =>
-            {
-                DispatcherOff.Apply(builder);
-                builder.Services.RemoveAll<ILoadCommittedSignal>();
-            },
-            new Dictionary<string, string?>(FastLoads) { ["Hooks:OutboxPollInterval"] = "00:00:00.200" });
+        await using var server = await StartPollOnlyAsync();
         var source = await server.CreateSourceAsync(server.Api, "Events");
         var hook = await CreateHookAsync(server, server.Api);
 
@@ -183,13 +177,7 @@ public sealed class ApiDeliveriesTests
     public async Task Outbox_PollQueuedTheLoadBeforeItsSignal_TheSignalStillGivesTheDeliveryTheLoadsTrace()
     {
         // The poll sees a load as soon as it commits, before the loader signals it: the delivery it queued has no trace yet.
-        await using var server = await SluiceServer.StartAsync(
-            builder =>
-            {
-                DispatcherOff.Apply(builder);
-                builder.Services.RemoveAll<ILoadCommittedSignal>();
-            },
-            new Dictionary<string, string?>(FastLoads) { ["Hooks:OutboxPollInterval"] = "00:00:00.200" });
+        await using var server = await StartPollOnlyAsync();
         var source = await server.CreateSourceAsync(server.Api, "Events");
         var hook = await CreateHookAsync(server, server.Api);
         await PostAsync(server, source, """{"n":1}""");
@@ -204,6 +192,15 @@ public sealed class ApiDeliveriesTests
         Assert.Equal(0, created);
         Assert.Equal(traceParent, await TraceParentAsync(server, load.LoadId));
     }
+
+    /// <summary>A server whose outbox learns of loads only by its poll (every 0.2 s): no loader signal, no dispatcher.</summary>
+    private static Task<SluiceServer> StartPollOnlyAsync() => SluiceServer.StartAsync(
+        builder =>
+        {
+            DispatcherOff.Apply(builder);
+            builder.Services.RemoveAll<ILoadCommittedSignal>();
+        },
+        new Dictionary<string, string?>(FastLoads) { ["Hooks:OutboxPollInterval"] = "00:00:00.200" });
 
     private static async Task<string?> TraceParentAsync(SluiceServer server, Guid loadId)
     {
