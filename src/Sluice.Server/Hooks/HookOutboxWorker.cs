@@ -60,6 +60,9 @@ public sealed partial class HookOutboxWorker(
         }
     }
 
+    /// <summary>How old a load's batch must be before the poll queues its deliveries (younger ones are the signal's).</summary>
+    private static readonly TimeSpan PollGrace = TimeSpan.FromSeconds(5);
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private async Task DrainSignalsAsync(CancellationToken cancellationToken)
@@ -115,18 +118,24 @@ public sealed partial class HookOutboxWorker(
         while (true)
         {
             var loads = await destination.GetLoadsAsync(null, after, PageSize, cancellationToken);
-            if (loads.Count == 0)
+
+            // Loads batched in the last PollGrace are left to the loader's signal, which carries the load's trace: the poll
+            // sees a commit on its own connection before the loader signals it, and a delivery it queued first was sent
+            // without the trace. The cursor stops before them, so a signal that never comes (a crash) is made up for later.
+            var settled = time.GetUtcNow().UtcDateTime - PollGrace;
+            var ready = loads.TakeWhile(l => l.BatchedAt <= settled).ToList();
+            if (ready.Count == 0)
             {
                 return;
             }
 
-            var created = await outbox.AddAsync(clientId, loads, advanceCursor: true, cancellationToken);
+            var created = await outbox.AddAsync(clientId, ready, advanceCursor: true, cancellationToken);
             if (created > 0)
             {
                 LogRecovered(logger, created, clientId);
             }
 
-            if (loads.Count < PageSize)
+            if (ready.Count < PageSize)
             {
                 return;
             }
