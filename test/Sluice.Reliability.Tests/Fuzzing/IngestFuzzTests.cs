@@ -49,7 +49,6 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         await using var server = await SluiceProcess.StartAsync(dataDir, new Dictionary<string, string>
         {
             ["SLUICE_Logging__LogLevel__Default"] = "Warning",
-            ["SLUICE_Logging__LogLevel__Sluice.Server.Loading"] = Environment.GetEnvironmentVariable("RELIABILITY_FUZZ_LOADING_LOG") ?? "Warning",
         });
         var source = await Api.CreateSourceAsync(server.Api, "Fuzz Target");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Senders * 2 }) { Timeout = RequestTimeout };
