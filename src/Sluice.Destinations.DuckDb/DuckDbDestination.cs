@@ -24,6 +24,11 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     private DuckDBConnection? _writer;
     private bool _disposed;
 
+    // With the automatic memory limit: the widest table a load was about to make (the writer is reopened with a larger limit
+    // before such a load) and the limit the writer was opened with.
+    private int _widthNeeded;
+    private long _memoryLimit;
+
     // The tables of each schema as the last committed load (or GetTablesAsync) left them. Only this writer changes them, and
     // only under _gate, so a load without schema changes does not need to ask the catalog again (~10 ms a load). Forgotten
     // whenever a load fails or the writer connection is replaced.
@@ -62,8 +67,12 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     public Task<LoadSummary> CommitLoadAsync(IAsyncEnumerable<LoadRequest> parts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return WithWriterAsync(async connection =>
+        return WithWriterAsync(async writer =>
         {
+            // The first part (every schema change of a load that is not a reload) is asked for before the transaction, so
+            // that a load about to widen a table past what the memory limit allows reopens the file with a larger one first.
+            var (first, all) = await PeekFirstAsync(parts, cancellationToken).ConfigureAwait(false);
+            var connection = first is null ? writer : WithMemoryFor(writer, first);
             Execute(connection, "BEGIN TRANSACTION");
             var appenders = new OpenAppenders(connection);
             try
@@ -71,7 +80,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                 Dictionary<string, TableSchema>? tables = null;
                 var superseded = 0L;
                 var load = await LoadParts.ApplyAsync(
-                    parts,
+                    all,
                     (part, first) =>
                     {
                         if (part.Reload is { } reload)
@@ -99,6 +108,76 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
                 throw;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>The first of <paramref name="parts"/> (null when there is none) and all of them again, the first included.</summary>
+    private static async Task<(LoadRequest? First, IAsyncEnumerable<LoadRequest> All)> PeekFirstAsync(IAsyncEnumerable<LoadRequest> parts, CancellationToken cancellationToken)
+    {
+        var enumerator = parts.GetAsyncEnumerator(cancellationToken);
+        if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+            return (null, parts);
+        }
+
+        return (enumerator.Current, Replay(enumerator.Current, enumerator));
+
+        static async IAsyncEnumerable<LoadRequest> Replay(LoadRequest first, IAsyncEnumerator<LoadRequest> rest)
+        {
+            try
+            {
+                yield return first;
+                while (await rest.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield return rest.Current;
+                }
+            }
+            finally
+            {
+                await rest.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The writer, reopened with a larger automatic memory limit when <paramref name="first"/> makes a table wider than the
+    /// limit it was opened with allows (<see cref="DuckDbMemory"/>).
+    /// </summary>
+    private DuckDBConnection WithMemoryFor(DuckDBConnection writer, LoadRequest first)
+    {
+        if (_options.MemoryLimit != DuckDbDestinationOptions.AutoMemoryLimit || first.SchemaChanges.Count == 0)
+        {
+            return writer;
+        }
+
+        var tables = Tables(writer, first.Schema);
+        var widths = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var change in first.SchemaChanges)
+        {
+            widths[change.Table] = change switch
+            {
+                CreateTable create => create.Columns.Count,
+                AddColumn add => (widths.TryGetValue(add.Table, out var width) ? width : tables.GetValueOrDefault(add.Table)?.Columns.Count ?? 0) + 1,
+                _ => widths.GetValueOrDefault(change.Table),
+            };
+        }
+
+        var widest = widths.Values.DefaultIfEmpty(0).Max();
+        if (DuckDbMemory.LimitFor(widest) <= _memoryLimit)
+        {
+            return writer;
+        }
+
+        _widthNeeded = Math.Max(_widthNeeded, widest);
+        writer.Dispose();
+        _writer = null;
+        _tables.Clear();
+        _writer = Open();
+
+        // When an ad-hoc query held the database open, the reopened writer shares it with its settings locked: the load then
+        // runs with the old limit (and is split if it runs out of it), and the next reopen applies the larger one.
+        _memoryLimit = Math.Max(_memoryLimit, DuckDbMemory.LimitFor(widest));
+        return _writer;
     }
 
     /// <summary>
@@ -292,7 +371,12 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             {
                 if (locked.ExecuteScalar() is not true)
                 {
-                    if (_options.MemoryLimit is { } memory)
+                    if (_options.MemoryLimit == DuckDbDestinationOptions.AutoMemoryLimit)
+                    {
+                        _memoryLimit = DuckDbMemory.LimitFor(Math.Max(_widthNeeded, WidestTable(connection)));
+                        Execute(connection, $"SET memory_limit = '{DuckDbMemory.Setting(_memoryLimit)}'");
+                    }
+                    else if (_options.MemoryLimit is { } memory)
                     {
                         Execute(connection, $"SET memory_limit = '{memory.Replace("'", "''", StringComparison.Ordinal)}'");
                     }
@@ -647,6 +731,16 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 
             row.EndRow();
         }
+    }
+
+    /// <summary>The number of columns of the file's widest table (0 without tables).</summary>
+    private static int WidestTable(DuckDBConnection connection)
+    {
+        using var command = Command(
+            connection,
+            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM information_schema.columns " +
+            "WHERE table_catalog = current_database() GROUP BY table_schema, table_name)");
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private static Dictionary<string, TableSchema> ReadTables(DuckDBConnection connection, string schema)

@@ -87,13 +87,9 @@ public sealed class DestinationRegistry(
     }
 
     /// <summary>
-    /// The default memory limit of an account's DuckDB file (<see cref="LoadingOptions.DuckDbMemoryLimit"/>). DuckDB pins at
-    /// least one 256 KiB block per column (and one for its validity) of every table a transaction appends to, so a table at
-    /// the full width (1,500 columns and the overflow) needs about 750 MB during a load (256 MB failed every load of the
-    /// 2,000-field stream, bench load-wide), and its checkpoint about as much again: with 1 GB, the fuzz run's table at full
-    /// width (10,000-key objects, then 100,000-record arrays) failed its checkpoint ("FATAL Error: Failed to create checkpoint
-    /// ... failed to pin block", 953.5 MiB used), which invalidates the database, and the source never loaded again; with
-    /// 2 GB it loads. A cap, not an allocation: flat loads peaked at 371 MB RSS with 1 GB against 353 MB with 256 MB.
+    /// The default memory limit of an account's DuckDB file (<see cref="LoadingOptions.DuckDbMemoryLimit"/>): sized by the
+    /// file's widest table (<see cref="DuckDbMemory"/>, which says why), from 128 MiB for narrow events to about 2 GB for a
+    /// table at the full width.
     /// </summary>
-    public const string DuckDbMemoryLimit = "2GB";
+    public const string DuckDbMemoryLimit = DuckDbDestinationOptions.AutoMemoryLimit;
 }

@@ -22,7 +22,7 @@ public static class LoadingExtensions
             .Validate(o => o.MaxRecordsPerLoad >= 0, "Loading:MaxRecordsPerLoad cannot be negative (at most Loading:MaxRecords: one part per load).")
             .Validate(o => o.PartRecords > 0, "Loading:PartRecords must be at least 1.")
             .Validate(o => o.MaxRowsPerLoad >= 0, "Loading:MaxRowsPerLoad cannot be negative (0: one part per load).")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.DuckDbMemoryLimit) && !o.DuckDbMemoryLimit.Contains('\'', StringComparison.Ordinal), "Loading:DuckDbMemoryLimit must be a size such as 1GB or 512MB.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DuckDbMemoryLimit) && !o.DuckDbMemoryLimit.Contains('\'', StringComparison.Ordinal), "Loading:DuckDbMemoryLimit must be auto or a size such as 1GB or 512MB.")
             .Validate(o => o.MaxConcurrentLoads > 0, "Loading:MaxConcurrentLoads must be at least 1.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Loading:MinRetryDelay must be positive and at most Loading:MaxRetryDelay.")
             .Validate(o => o.ErrorEmailDelay >= TimeSpan.Zero, "Loading:ErrorEmailDelay cannot be negative, e.g. 02:00:00.")

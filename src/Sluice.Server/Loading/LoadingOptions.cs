@@ -66,7 +66,8 @@ public sealed class LoadingOptions
     public TimeSpan ErrorEmailDelay { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>
-    /// DuckDB's <c>memory_limit</c> for each account's DuckDB file. Default <c>"2GB"</c> (<see cref="DestinationRegistry.DuckDbMemoryLimit"/>, which says why).
+    /// DuckDB's <c>memory_limit</c> for each account's DuckDB file: a size, or <c>"auto"</c> (the default), sized by the
+    /// file's widest table (<see cref="DestinationRegistry.DuckDbMemoryLimit"/>).
     /// A load that needs more fails, and is then split (<see cref="LoaderWorker"/>): at worst one record that cannot be
     /// loaded at all goes to <c>_sdc_rejected</c>.
     /// </summary>

@@ -142,4 +142,40 @@ public sealed class DuckDbDestinationTests : DestinationContractTests
 
         await AssertRowsAsync("SELECT current_setting('checkpoint_threshold')", [["64.0 MiB"]]);
     }
+
+    [Fact]
+    public async Task AutoMemoryLimit_GrowsBeforeTheLoadThatWidensATableAndHoldsAfterReopen()
+    {
+        var path = Path.Combine(_directory, "warehouse", "auto.duckdb");
+        var options = new DuckDbDestinationOptions { MemoryLimit = DuckDbDestinationOptions.AutoMemoryLimit };
+        ColumnSpec[] narrow = WithSystem(new ColumnSpec("email", ColumnType.Text));
+        ColumnSpec[] wide = WithSystem([.. Enumerable.Range(0, 600).Select(i => new ColumnSpec($"custom_{i}", ColumnType.BigInt))]);
+        var widest = wide.Length;
+
+        var destination = new DuckDbDestination(path, options);
+        await using (destination)
+        {
+            await destination.CommitLoadAsync(new LoadBuilder("events").Create("data", narrow).Append("data", narrow, Row(1, "a@example.com")).Build(), default);
+            Assert.Equal([["128.0 MiB"]], (await destination.QueryAsync("SELECT current_setting('memory_limit')", 1, default)).Rows);
+
+            // A load that makes a table of 600 more columns: the file is reopened with a larger limit first, and the row lands.
+            var row = Row(2, [.. Enumerable.Range(0, 600).Select(i => (object?)(long)i)]);
+            await destination.CommitLoadAsync(new LoadBuilder("custom").Create("data", wide).Append("data", wide, row).Build(), default);
+            var expected = $"{DuckDbMemory.LimitFor(widest) / (1024 * 1024)}.0 MiB";
+            Assert.Equal([[expected]], (await destination.QueryAsync("SELECT current_setting('memory_limit')", 1, default)).Rows);
+            Assert.Equal([[599L]], (await destination.QueryAsync("SELECT custom_599 FROM custom.data", 1, default)).Rows);
+            Assert.Equal([[1L]], (await destination.QueryAsync("SELECT count(*) FROM events.data", 1, default)).Rows);
+        }
+
+        // Opened again, the file's widest table sizes the limit at once.
+        var reopened = new DuckDbDestination(path, options);
+        await using (reopened)
+        {
+            var expected = $"{DuckDbMemory.LimitFor(widest) / (1024 * 1024)}.0 MiB";
+            Assert.Equal([[expected]], (await reopened.QueryAsync("SELECT current_setting('memory_limit')", 1, default)).Rows);
+        }
+
+        Assert.Equal(128L * 1024 * 1024, DuckDbMemory.LimitFor(20));
+        Assert.Equal(2112L * 1024 * 1024, DuckDbMemory.LimitFor(1601));
+    }
 }
