@@ -19,7 +19,6 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
 {
     private readonly DuckDbDestinationOptions _options;
     private readonly string _connectionString;
-    private readonly string _queryConnectionString;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DuckDBConnection? _writer;
     private bool _disposed;
@@ -39,7 +38,6 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         FilePath = System.IO.Path.GetFullPath(path);
         _options = options ?? new DuckDbDestinationOptions();
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = FilePath }.ConnectionString;
-        _queryConnectionString = _connectionString + ";enable_external_access=false;lock_configuration=true";
     }
 
     public string FilePath { get; }
@@ -168,14 +166,16 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             return writer;
         }
 
-        _widthNeeded = Math.Max(_widthNeeded, widest);
+        // Sized for twice the width, so that a table widening load by load reopens the file a few times, not at every step
+        // (closing the last connection checkpoints the file).
+        _widthNeeded = Math.Max(_widthNeeded, widest * 2);
         writer.Dispose();
         _writer = null;
         _tables.Clear();
         _writer = Open();
 
-        // When an ad-hoc query held the database open, the reopened writer shares it with its settings locked: the load then
-        // runs with the old limit (and is split if it runs out of it), and the next reopen applies the larger one.
+        // When an ad-hoc query held the database open, the reopened writer joined it as it was: the load then runs with the
+        // old limit (and is split if it runs out of it), and the next reopen applies the larger one.
         _memoryLimit = Math.Max(_memoryLimit, DuckDbMemory.LimitFor(widest));
         return _writer;
     }
@@ -196,7 +196,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             {
                 try
                 {
-                    using var connection = new DuckDBConnection(_queryConnectionString);
+                    using var connection = new DuckDBConnection(ConfiguredConnectionString());
                     connection.Open();
                     return ReadLoads(connection, sourceId, after, limit);
                 }
@@ -250,7 +250,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             await WithWriterAsync(_ => true, cancellationToken).ConfigureAwait(false);
         }
 
-        return await Task.Run(() => DuckDbQueryRunner.Run(_queryConnectionString, sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => DuckDbQueryRunner.Run(ConfiguredConnectionString(), sql, maxRows, _options.QueryTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -360,40 +360,60 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
         }
     }
 
+    /// <summary>
+    /// The connection string every connection of this file opens with, the writer's and the queries': the first to open the
+    /// database instance creates it with these settings, external access off and the configuration locked from the start, so
+    /// no connection ever sees it unlocked (DuckDB.NET shares one instance per file; later connections join it as it is).
+    /// </summary>
+    private string ConfiguredConnectionString()
+    {
+        var settings = new System.Text.StringBuilder(_connectionString);
+        var memory = _options.MemoryLimit == DuckDbDestinationOptions.AutoMemoryLimit
+            ? DuckDbMemory.Setting(Math.Max(_memoryLimit, DuckDbMemory.LimitFor(0)))
+            : _options.MemoryLimit;
+        Add("memory_limit", memory);
+        Add("checkpoint_threshold", _options.CheckpointThreshold);
+        Add("threads", _options.Threads?.ToString(CultureInfo.InvariantCulture));
+        Add("enable_external_access", "false");
+        Add("lock_configuration", "true");
+        return settings.ToString();
+
+        void Add(string name, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            if (value.AsSpan().IndexOfAny(";='\"") >= 0)
+            {
+                throw new ArgumentException($"DuckDB setting {name} '{value}' must be a plain value such as 1GB (no ; = or quotes).");
+            }
+
+            settings.Append(';').Append(name).Append('=').Append(value);
+        }
+    }
+
     private DuckDBConnection Open()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(FilePath)!);
-        var connection = new DuckDBConnection(_connectionString);
+        var connection = new DuckDBConnection(ConfiguredConnectionString());
         try
         {
             connection.Open();
-            using (var locked = Command(connection, "SELECT current_setting('lock_configuration')"))
+            if (_options.MemoryLimit == DuckDbDestinationOptions.AutoMemoryLimit)
             {
-                if (locked.ExecuteScalar() is not true)
+                // Sized by the widest table: the file's own, or the one a load is about to make (with room to grow).
+                var needed = DuckDbMemory.LimitFor(Math.Max(_widthNeeded, WidestTable(connection)));
+                if (needed > Math.Max(_memoryLimit, DuckDbMemory.LimitFor(0)))
                 {
-                    if (_options.MemoryLimit == DuckDbDestinationOptions.AutoMemoryLimit)
-                    {
-                        _memoryLimit = DuckDbMemory.LimitFor(Math.Max(_widthNeeded, WidestTable(connection)));
-                        Execute(connection, $"SET memory_limit = '{DuckDbMemory.Setting(_memoryLimit)}'");
-                    }
-                    else if (_options.MemoryLimit is { } memory)
-                    {
-                        Execute(connection, $"SET memory_limit = '{memory.Replace("'", "''", StringComparison.Ordinal)}'");
-                    }
-
-                    if (_options.CheckpointThreshold is { } threshold)
-                    {
-                        Execute(connection, $"SET checkpoint_threshold = '{threshold.Replace("'", "''", StringComparison.Ordinal)}'");
-                    }
-
-                    if (_options.Threads is { } threads)
-                    {
-                        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}"));
-                    }
-
-                    Execute(connection, "SET enable_external_access = false");
-                    Execute(connection, "SET lock_configuration = true");
+                    _memoryLimit = needed;
+                    connection.Dispose();
+                    connection = new DuckDBConnection(ConfiguredConnectionString());
+                    connection.Open();
                 }
+
+                _memoryLimit = Math.Max(_memoryLimit, needed);
             }
 
             using (var external = Command(connection, "SELECT current_setting('enable_external_access')"))
