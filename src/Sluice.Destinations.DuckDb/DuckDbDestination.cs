@@ -23,9 +23,9 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     private DuckDBConnection? _writer;
     private bool _disposed;
 
-    // With the automatic memory limit: the widest table a load was about to make (the writer is reopened with a larger limit
+    // With the automatic memory limit: the columns a load was about to write (the writer is reopened with a larger limit
     // before such a load) and the limit the writer was opened with.
-    private int _widthNeeded;
+    private int _columnsNeeded;
     private long _memoryLimit;
 
     // The tables of each schema as the last committed load (or GetTablesAsync) left them. Only this writer changes them, and
@@ -138,19 +138,50 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
     }
 
     /// <summary>
-    /// The writer, reopened with a larger automatic memory limit when <paramref name="first"/> makes a table wider than the
-    /// limit it was opened with allows (<see cref="DuckDbMemory"/>).
+    /// The writer, reopened with a larger automatic memory limit when the tables <paramref name="first"/> writes (at the width
+    /// its schema changes give them) have more columns together than the limit it was opened with allows (<see cref="DuckDbMemory"/>).
     /// </summary>
     private DuckDBConnection WithMemoryFor(DuckDBConnection writer, LoadRequest first)
     {
-        if (_options.MemoryLimit != DuckDbDestinationOptions.AutoMemoryLimit || first.SchemaChanges.Count == 0)
+        if (_options.MemoryLimit != DuckDbDestinationOptions.AutoMemoryLimit)
         {
             return writer;
         }
 
-        var tables = Tables(writer, first.Schema);
+        var columns = ColumnsWritten(Tables(writer, first.Schema), first);
+        var needed = DuckDbMemory.LimitFor(columns);
+        if (needed <= _memoryLimit)
+        {
+            return writer;
+        }
+
+        // Sized for twice as many columns, so that tables widening load by load reopen the file a few times, not at every
+        // step (closing the last connection checkpoints the file).
+        _columnsNeeded = Math.Max(_columnsNeeded, columns * 2);
+        writer.Dispose();
+        _writer = null;
+        _tables.Clear();
+        _writer = Open();
+
+        // When an ad-hoc query held the database open, the reopened writer joined it as it was: the load then runs with the
+        // old limit (and is split if it runs out of it), and the next reopen applies the larger one.
+        _memoryLimit = Math.Max(_memoryLimit, needed);
+        return _writer;
+    }
+
+    /// <summary>
+    /// The columns of every table <paramref name="part"/> appends to or changes, at the width its schema changes leave them:
+    /// DuckDB holds blocks for each of them until the transaction commits.
+    /// </summary>
+    private static int ColumnsWritten(Dictionary<string, TableSchema> tables, LoadRequest part)
+    {
         var widths = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var change in first.SchemaChanges)
+        foreach (var write in part.Writes)
+        {
+            widths[write.Table] = tables.GetValueOrDefault(write.Table)?.Columns.Count ?? write.Columns.Count;
+        }
+
+        foreach (var change in part.SchemaChanges)
         {
             widths[change.Table] = change switch
             {
@@ -160,24 +191,7 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             };
         }
 
-        var widest = widths.Values.DefaultIfEmpty(0).Max();
-        if (DuckDbMemory.LimitFor(widest) <= _memoryLimit)
-        {
-            return writer;
-        }
-
-        // Sized for twice the width, so that a table widening load by load reopens the file a few times, not at every step
-        // (closing the last connection checkpoints the file).
-        _widthNeeded = Math.Max(_widthNeeded, widest * 2);
-        writer.Dispose();
-        _writer = null;
-        _tables.Clear();
-        _writer = Open();
-
-        // When an ad-hoc query held the database open, the reopened writer joined it as it was: the load then runs with the
-        // old limit (and is split if it runs out of it), and the next reopen applies the larger one.
-        _memoryLimit = Math.Max(_memoryLimit, DuckDbMemory.LimitFor(widest));
-        return _writer;
+        return widths.Values.Sum();
     }
 
     /// <summary>
@@ -403,8 +417,8 @@ public sealed class DuckDbDestination : IDestination, IQueryableDestination
             connection.Open();
             if (_options.MemoryLimit == DuckDbDestinationOptions.AutoMemoryLimit)
             {
-                // Sized by the widest table: the file's own, or the one a load is about to make (with room to grow).
-                var needed = DuckDbMemory.LimitFor(Math.Max(_widthNeeded, WidestTable(connection)));
+                // Sized by the file's widest table, or by the tables a load is about to write (with room to grow).
+                var needed = DuckDbMemory.LimitFor(Math.Max(_columnsNeeded, WidestTable(connection)));
                 if (needed > Math.Max(_memoryLimit, DuckDbMemory.LimitFor(0)))
                 {
                     _memoryLimit = needed;

@@ -2,7 +2,8 @@ namespace Sluice.Destinations.DuckDb;
 
 /// <summary>
 /// The memory limit <see cref="DuckDbDestinationOptions.AutoMemoryLimit"/> gives a DuckDB file: 64 MiB plus 1.25 MiB per
-/// column of its widest table (the one a load is about to make widest included), in steps of 64 MiB, at least 128 MiB.
+/// column of its widest table, or of all the tables a load is about to write together, in steps of 64 MiB, at least
+/// 128 MiB and at most <see cref="Cap"/> (what a table at the full width needs).
 /// </summary>
 /// <remarks>
 /// DuckDB pins at least one 256 KiB block per column (and one for its validity) of every table a transaction appends to,
@@ -17,10 +18,15 @@ public static class DuckDbMemory
     private const long MiB = 1024 * 1024;
     private const long Step = 64 * MiB;
 
-    /// <summary>The limit, in bytes, for a file whose widest table has <paramref name="columns"/> columns.</summary>
-    public static long LimitFor(int columns)
+    /// <summary>The largest limit it gives: 2,112 MiB, for <see cref="Sluice.Core.Normalization.ColumnNamer.MaxColumns"/> columns.</summary>
+    public static readonly long Cap = Uncapped(Sluice.Core.Normalization.ColumnNamer.MaxColumns);
+
+    /// <summary>The limit, in bytes, for a load (or a file's widest table) of <paramref name="columns"/> columns.</summary>
+    public static long LimitFor(int columns) => Math.Min(Cap, Uncapped(columns));
+
+    private static long Uncapped(int columns)
     {
-        var needed = (64 * MiB) + (Math.Max(0, columns) * 5 * MiB / 4);
+        var needed = (64 * MiB) + ((long)Math.Max(0, columns) * 5 * MiB / 4);
         return Math.Max(128 * MiB, (needed + Step - 1) / Step * Step);
     }
 

@@ -179,4 +179,35 @@ public sealed class DuckDbDestinationTests : DestinationContractTests
         Assert.Equal(128L * 1024 * 1024, DuckDbMemory.LimitFor(20));
         Assert.Equal(2112L * 1024 * 1024, DuckDbMemory.LimitFor(1601));
     }
+
+    [Fact]
+    public async Task AutoMemoryLimit_CountsEveryTableALoadWrites_NotOnlyTheWidest()
+    {
+        // A GitHub source's first load makes a table per event type: 40 tables of 30 columns hold blocks for 1,200+ columns
+        // in one transaction, though none is wide.
+        var path = Path.Combine(_directory, "warehouse", "many.duckdb");
+        var options = new DuckDbDestinationOptions { MemoryLimit = DuckDbDestinationOptions.AutoMemoryLimit };
+        ColumnSpec[] columns = WithSystem([.. Enumerable.Range(0, 30).Select(i => new ColumnSpec($"field_{i}", ColumnType.Text))]);
+        var builder = new LoadBuilder("github");
+        for (var table = 0; table < 40; table++)
+        {
+            builder.Create($"event_{table}", columns).Append($"event_{table}", columns, Row(table, [.. Enumerable.Range(0, 30).Select(i => (object?)$"v{i}")]));
+        }
+
+        await using var destination = new DuckDbDestination(path, options);
+        await destination.CommitLoadAsync(builder.Build(), default);
+
+        var limit = DuckDbMemory.LimitFor(40 * columns.Length * 2);
+        Assert.True(limit > DuckDbMemory.LimitFor(columns.Length), "the sum needs more than the widest table");
+        var setting = (string)(await destination.QueryAsync("SELECT current_setting('memory_limit')", 1, default)).Rows[0][0]!;
+        Assert.Equal(limit / (1024 * 1024), ParseMiB(setting), tolerance: 64);
+        Assert.Equal([[40L]], (await destination.QueryAsync("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'github' AND table_name LIKE 'event_%'", 1, default)).Rows);
+        Assert.Equal([["v29"]], (await destination.QueryAsync("SELECT field_29 FROM github.event_39", 1, default)).Rows);
+        Assert.Equal(DuckDbMemory.Cap, DuckDbMemory.LimitFor(100_000));
+
+        // DuckDB spells limits of 1 GiB and more in GiB with one decimal.
+        static double ParseMiB(string setting) => setting.EndsWith(" GiB", StringComparison.Ordinal)
+            ? double.Parse(setting[..^4], System.Globalization.CultureInfo.InvariantCulture) * 1024
+            : double.Parse(setting[..^4], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
