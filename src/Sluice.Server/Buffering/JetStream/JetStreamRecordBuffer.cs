@@ -326,6 +326,6 @@ public sealed partial class JetStreamRecordBuffer(
         }
     }
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Could not purge the loaded messages of source {SourceId} through stream sequence {Through}; the next archive sweep does")]
+    [LoggerMessage(EventId = LogEvents.JetStream.PurgeFailed, Level = LogLevel.Warning, Message = "Could not purge the loaded messages of source {SourceId} through stream sequence {Through}; the next archive sweep does")]
     private static partial void LogPurgeFailed(ILogger logger, long sourceId, ulong through, Exception exception);
 }
