@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Tables;
 

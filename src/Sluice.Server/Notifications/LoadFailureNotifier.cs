@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Sluice.Server.Loading;
-using Sluice.Storage;
 
 namespace Sluice.Server.Notifications;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Sluice.Server;
 
 namespace Sluice.Server.Tests.Operations;
 
