@@ -1,5 +1,4 @@
 using Sluice.Core.Buffering;
-using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
 using Sluice.Core.Sources;
 

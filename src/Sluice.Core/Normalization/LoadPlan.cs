@@ -26,14 +26,14 @@ public sealed record LoadPlan(
 
     public TableWrite? FindWrite(string table) => Writes.FirstOrDefault(w => w.Table == table);
 
+    /// <summary>The <c>_sluice_columns</c> rows of the columns this plan creates (and of paths it puts into <c>_sdc_overflow</c>).</summary>
+    public IReadOnlyList<ColumnMapping> Mappings { get; init; } = [];
+
     /// <summary>
     /// The source's tables as the destination will list them once this plan is committed: <paramref name="existing"/> (as
     /// <see cref="IDestination.GetTablesAsync"/> gave them) with <see cref="SchemaChanges"/> applied, ordered by name. Lets
     /// the next batch be planned while this one commits.
     /// </summary>
-    /// <summary>The <c>_sluice_columns</c> rows of the columns this plan creates (and of paths it puts into <c>_sdc_overflow</c>).</summary>
-    public IReadOnlyList<ColumnMapping> Mappings { get; init; } = [];
-
     public IReadOnlyList<TableSchema> TablesAfter(IReadOnlyList<TableSchema> existing)
     {
         ArgumentNullException.ThrowIfNull(existing);

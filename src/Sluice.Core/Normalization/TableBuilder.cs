@@ -5,7 +5,8 @@ namespace Sluice.Core.Normalization;
 
 /// <summary>The columns every row of a table carries besides its data: system columns, keys and level ids.</summary>
 /// <param name="Keys">Root: the key columns (<c>id</c>, <c>__sdc_primary_key</c>, or a composite key's). Subtable: <c>_sdc_source_key_&lt;key&gt;</c> for each.</param>
-/// <param name="TableVersion">The rows' <c>_sdc_table_version</c>.</param>
+/// <param name="Depth">The table's nesting level: 0 for the root, one more per array.</param>
+/// <param name="Version">The rows' <c>_sdc_table_version</c>.</param>
 internal sealed record FixedColumns(IReadOnlyList<ColumnSpec> Keys, int Depth, long Version = 0)
 {
     public FixedColumns(string keyColumn, ColumnType keyType, int depth, long version = 0)

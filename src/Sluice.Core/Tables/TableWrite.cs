@@ -25,7 +25,7 @@ public enum WriteMode
 /// <c>_sdc_sequence</c> equals their root row's winning sequence are inserted. <see cref="ParentKeyColumns"/> pairs each
 /// subtable column <c>_sdc_source_key_x</c> with the root column <c>x</c> it copies.</item>
 /// </list>
-/// Subtable writes come after their root's write in <see cref="LoadRequest.Writes"/>.
+/// Subtable writes come after their root's write in <see cref="Loading.LoadRequest.Writes"/>.
 /// </remarks>
 public sealed record TableWrite(
     string Table,

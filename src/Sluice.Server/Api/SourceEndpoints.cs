@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sluice.Core.Sources;
 using Sluice.Server.Accounts;
 using Sluice.Server.ApiReference;
 

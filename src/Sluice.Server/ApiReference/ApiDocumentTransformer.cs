@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Sluice.Server.Ingestion;
 
 namespace Sluice.Server.ApiReference;
 

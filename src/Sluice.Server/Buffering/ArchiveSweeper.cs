@@ -37,9 +37,9 @@ public sealed partial class ArchiveSweeper(IArchiveSweep buffer, IOptions<Buffer
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Deleted {Records} archived records older than the retention of {Retention}")]
+    [LoggerMessage(EventId = LogEvents.Buffer.Swept, Level = LogLevel.Information, Message = "Deleted {Records} archived records older than the retention of {Retention}")]
     private static partial void LogSwept(ILogger logger, long records, TimeSpan retention);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not sweep the buffer's archive; trying again at the next sweep")]
+    [LoggerMessage(EventId = LogEvents.Buffer.SweepFailed, Level = LogLevel.Warning, Message = "Could not sweep the buffer's archive; trying again at the next sweep")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 using Sluice.Server.Hosting;
 
 namespace Sluice.Server.Buffering;

@@ -267,9 +267,9 @@ public sealed partial class GroupCommitWriter : IHostedService, IDisposable, IIn
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Could not open {Store}; ingest answers 503 until restarted")]
+    [LoggerMessage(EventId = LogEvents.Buffer.WriterFailed, Level = LogLevel.Error, Message = "Could not open {Store}; ingest answers 503 until restarted")]
     private static partial void LogWriterFailed(ILogger logger, Exception exception, string store);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Could not commit {Requests} ingest requests to {Store}; they were answered with an error and nothing was acknowledged")]
+    [LoggerMessage(EventId = LogEvents.Buffer.CommitFailed, Level = LogLevel.Error, Message = "Could not commit {Requests} ingest requests to {Store}; they were answered with an error and nothing was acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int requests, string store);
 }

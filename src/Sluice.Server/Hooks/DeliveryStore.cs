@@ -3,7 +3,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Sluice.Core.Hooks;
 using Sluice.Server.Accounts;
+using Sluice.Server.Notifications;
 using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;
@@ -17,12 +19,11 @@ namespace Sluice.Server.Hooks;
 public sealed class DeliveryStore(
     IDbContextFactory<ControlDbContext> contexts,
     HookSecretProtector secrets,
+    NotificationService notifications,
     TimeProvider time,
     IOptions<HooksOptions> options)
 {
     public const string DisabledHookError = "Not sent: the hook was disabled before this delivery was due.";
-    public const string NotificationCode = "undeliverable-post-load";
-    public const string NotificationTitle = "Unable to deliver post-load hook";
 
     private readonly ConcurrentDictionary<string, string> _secrets = new(StringComparer.Ordinal);
 
@@ -252,22 +253,17 @@ public sealed class DeliveryStore(
             delivery.LastStatusCode = attempt.StatusCode;
             delivery.LastError = attempt.Error;
             FailedDelivery? failure = null;
-            var failedAt = attempt.StartedAt.AddMilliseconds(attempt.DurationMs);
-            if (attempt.Succeeded)
+            var endedAt = attempt.StartedAt.AddMilliseconds(attempt.DurationMs);
+            var next = DeliveryTransition.After(delivery.Attempts, attempt.Succeeded, attempt.Permanent, endedAt, schedule);
+            delivery.NextAttemptAt = next.NextAttemptAt;
+            if (next.Step != DeliveryStep.Retry)
             {
-                delivery.Status = Delivery.Succeeded;
-                delivery.NextAttemptAt = null;
+                delivery.Status = next.Step == DeliveryStep.Succeeded ? Delivery.Succeeded : Delivery.Failed;
                 delivery.CompletedAt = now;
             }
-            else if (!attempt.Permanent && schedule.NextAttemptAt(delivery.Attempts, new DateTimeOffset(failedAt, TimeSpan.Zero)) is { } next)
+
+            if (next.Step == DeliveryStep.FailedForGood)
             {
-                delivery.NextAttemptAt = next.UtcDateTime;
-            }
-            else
-            {
-                delivery.Status = Delivery.Failed;
-                delivery.NextAttemptAt = null;
-                delivery.CompletedAt = now;
                 failure = Failure(delivery, outcome.Hook?.Url ?? "(deleted hook)", attempt.Error!);
             }
 
@@ -331,17 +327,12 @@ public sealed class DeliveryStore(
             if (failure is not null)
             {
                 failed.Add(failure);
-                db.Notifications.Add(new Notification
-                {
-                    AccountId = delivery.AccountId,
-                    Level = Notification.Warning,
-                    Category = "replication",
-                    Code = NotificationCode,
-                    Title = NotificationTitle,
-                    Message = $"The post-load hook {failure.HookUrl} did not accept the notification for table '{failure.RootTable}' of integration '{failure.Integration}' after {failure.Attempts} attempts. Last error: {failure.LastError} The load itself succeeded; the delivery can be replayed from the delivery log.",
-                    SourceId = delivery.SourceId,
-                    CreatedAt = now,
-                });
+                notifications.Stage(
+                    db,
+                    delivery.AccountId,
+                    NotificationKind.UndeliverablePostLoad,
+                    $"The post-load hook {failure.HookUrl} did not accept the notification for table '{failure.RootTable}' of integration '{failure.Integration}' after {failure.Attempts} attempts. Last error: {failure.LastError} The load itself succeeded; the delivery can be replayed from the delivery log.",
+                    delivery.SourceId);
             }
         }
 

@@ -294,18 +294,18 @@ public sealed partial class HookDispatcher(
         }
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Attempt {Attempt} of delivery {DeliveryId} to {Url} failed: {Error}")]
+    [LoggerMessage(EventId = LogEvents.Dispatcher.AttemptFailed, Level = LogLevel.Information, Message = "Attempt {Attempt} of delivery {DeliveryId} to {Url} failed: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, long deliveryId, int attempt, string url, string error);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Url} failed for good after {Attempts} attempts: {Error}")]
+    [LoggerMessage(EventId = LogEvents.Dispatcher.FailedForGood, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Url} failed for good after {Attempts} attempts: {Error}")]
     private static partial void LogFailedForGood(ILogger logger, long deliveryId, string url, int attempts, string error);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "A dispatch round failed; trying again at the next poll")]
+    [LoggerMessage(EventId = LogEvents.Dispatcher.RoundFailed, Level = LogLevel.Error, Message = "A dispatch round failed; trying again at the next poll")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Shutting down: the email about delivery {DeliveryId} to {Url} failing for good was not sent within {Grace}; its in-app notification exists")]
+    [LoggerMessage(EventId = LogEvents.Dispatcher.NotEmailed, Level = LogLevel.Warning, Message = "Shutting down: the email about delivery {DeliveryId} to {Url} failing for good was not sent within {Grace}; its in-app notification exists")]
     private static partial void LogNotEmailed(ILogger logger, long deliveryId, string url, TimeSpan grace);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Could not record {Count} delivery outcomes; those deliveries are tried again when their claim ends")]
+    [LoggerMessage(EventId = LogEvents.Dispatcher.WriteFailed, Level = LogLevel.Error, Message = "Could not record {Count} delivery outcomes; those deliveries are tried again when their claim ends")]
     private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
 }

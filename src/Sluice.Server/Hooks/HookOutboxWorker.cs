@@ -144,15 +144,15 @@ public sealed partial class HookOutboxWorker(
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Queued {Count} post-load deliveries of account {ClientId}")]
+    [LoggerMessage(EventId = LogEvents.Outbox.Queued, Level = LogLevel.Debug, Message = "Queued {Count} post-load deliveries of account {ClientId}")]
     private static partial void LogQueued(ILogger logger, int count, long clientId);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "The outbox poll queued {Count} post-load deliveries of account {ClientId} that the fast path had not")]
+    [LoggerMessage(EventId = LogEvents.Outbox.Recovered, Level = LogLevel.Information, Message = "The outbox poll queued {Count} post-load deliveries of account {ClientId} that the fast path had not")]
     private static partial void LogRecovered(ILogger logger, int count, long clientId);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Could not read the committed loads of account {ClientId} for its hooks; trying again at the next poll")]
+    [LoggerMessage(EventId = LogEvents.Outbox.PollFailed, Level = LogLevel.Warning, Message = "Could not read the committed loads of account {ClientId} for its hooks; trying again at the next poll")]
     private static partial void LogPollFailed(ILogger logger, long clientId, Exception exception);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "The hook outbox loop failed; it goes on at the next poll")]
+    [LoggerMessage(EventId = LogEvents.Outbox.LoopFailed, Level = LogLevel.Error, Message = "The hook outbox loop failed; it goes on at the next poll")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
 }

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sluice.Server.Accounts;
 using Sluice.Server.Loading;
-using Sluice.Server.Notifications;
 
 namespace Sluice.Server.Hooks;
 

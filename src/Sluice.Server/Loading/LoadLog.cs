@@ -70,6 +70,6 @@ public sealed partial class LoadLog(IDbContextFactory<ControlDbContext> contexts
         return await query.OrderBy(l => l.CommittedAt).ThenBy(l => l.Id).ToListAsync(cancellationToken);
     }
 
-    [LoggerMessage(EventId = 3040, Level = LogLevel.Warning, Message = "Source {SourceId}: load {LoadId} committed but could not be written to the control plane's load log; the dashboard's figures miss it")]
+    [LoggerMessage(EventId = LogEvents.Loading.NotRecorded, Level = LogLevel.Warning, Message = "Source {SourceId}: load {LoadId} committed but could not be written to the control plane's load log; the dashboard's figures miss it")]
     private static partial void LogNotRecorded(ILogger logger, long sourceId, Guid loadId, Exception exception);
 }

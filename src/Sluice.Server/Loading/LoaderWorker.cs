@@ -444,21 +444,21 @@ public sealed partial class LoaderWorker(
         }
     }
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed ({Failures} in a row); next attempt at {NextAttemptAt}")]
+    [LoggerMessage(EventId = LogEvents.Loading.LoadFailed, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed ({Failures} in a row); next attempt at {NextAttemptAt}")]
     private static partial void LogLoadFailed(ILogger logger, long sourceId, int failures, DateTimeOffset? nextAttemptAt, Exception exception);
 
-    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed on its {Records} records; the next loads take at most {Cap}")]
+    [LoggerMessage(EventId = LogEvents.Loading.LoadSplit, Level = LogLevel.Warning, Message = "Load of source {SourceId} failed on its {Records} records; the next loads take at most {Cap}")]
     private static partial void LogLoadSplit(ILogger logger, long sourceId, int records, int cap, Exception exception);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The loader loop failed; it goes on at the next poll")]
+    [LoggerMessage(EventId = LogEvents.Loading.LoopFailed, Level = LogLevel.Error, Message = "The loader loop failed; it goes on at the next poll")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Lost the lease of source {SourceId} (node {Holder}): another node loads it now; this node's run of it stops")]
+    [LoggerMessage(EventId = LogEvents.Loading.LeaseLost, Level = LogLevel.Warning, Message = "Lost the lease of source {SourceId} (node {Holder}): another node loads it now; this node's run of it stops")]
     private static partial void LogLeaseLost(ILogger logger, long sourceId, string holder);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Could not take, renew or give up the lease of source {SourceId} in the control plane")]
+    [LoggerMessage(EventId = LogEvents.Loading.LeaseFailed, Level = LogLevel.Warning, Message = "Could not take, renew or give up the lease of source {SourceId} in the control plane")]
     private static partial void LogLeaseFailed(ILogger logger, long sourceId, Exception exception);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Could not record the load failure notification of source {SourceId}")]
+    [LoggerMessage(EventId = LogEvents.Loading.NotifyFailed, Level = LogLevel.Error, Message = "Could not record the load failure notification of source {SourceId}")]
     private static partial void LogNotifyFailed(ILogger logger, long sourceId, Exception exception);
 }

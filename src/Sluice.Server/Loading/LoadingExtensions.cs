@@ -1,5 +1,4 @@
 using Sluice.Core.Normalization;
-using Sluice.Server.Hosting;
 
 namespace Sluice.Server.Loading;
 

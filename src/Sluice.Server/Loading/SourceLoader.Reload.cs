@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Tables;
 
@@ -131,9 +130,9 @@ public sealed partial class SourceLoader
         }
     }
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Reloaded source {SourceId} into schema {Schema} at table version {Version}: {Records} records, {Rows} rows, {Recovered} formerly rejected records loaded")]
+    [LoggerMessage(EventId = LogEvents.Loading.Reloaded, Level = LogLevel.Information, Message = "Reloaded source {SourceId} into schema {Schema} at table version {Version}: {Records} records, {Rows} rows, {Recovered} formerly rejected records loaded")]
     private static partial void LogReloaded(ILogger logger, long sourceId, string schema, long version, long records, long rows, long recovered);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Reload of source {SourceId} ({Schema}) refused: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.Loading.ReloadRefused, Level = LogLevel.Warning, Message = "Reload of source {SourceId} ({Schema}) refused: {Reason}")]
     private static partial void LogReloadRefused(ILogger logger, long sourceId, string schema, string reason);
 }

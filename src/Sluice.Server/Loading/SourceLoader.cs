@@ -467,9 +467,9 @@ public sealed partial class SourceLoader(
     private Task LogLoadAsync(LoadTarget target, IDestination destination, LoadSummary summary, long records, long startedAt, CancellationToken cancellationToken) =>
         loadLog is null ? Task.CompletedTask : loadLog.RecordAsync(target, destination, summary, records, startedAt, cancellationToken);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Source {SourceId}: the record at sequence {Sequence} could not be loaded on its own and went to _sdc_rejected: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.Loading.RejectedWhole, Level = LogLevel.Warning, Message = "Source {SourceId}: the record at sequence {Sequence} could not be loaded on its own and went to _sdc_rejected: {Reason}")]
     private static partial void LogRejectedWhole(ILogger logger, long sourceId, long sequence, string reason);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded source {SourceId} into schema {Schema}: {Records} records, {Rows} rows, {Rejected} rejected")]
+    [LoggerMessage(EventId = LogEvents.Loading.Loaded, Level = LogLevel.Information, Message = "Loaded source {SourceId} into schema {Schema}: {Records} records, {Rows} rows, {Rejected} rejected")]
     private static partial void LogLoaded(ILogger logger, long sourceId, string schema, int records, long rows, int rejected);
 }

@@ -1,5 +1,4 @@
 using Sluice.Core.Buffering;
-using Sluice.Core.Loading;
 using Sluice.Storage;
 
 namespace Sluice.Server.Loading;

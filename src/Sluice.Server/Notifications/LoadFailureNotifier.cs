@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Sluice.Server.Loading;
-using Sluice.Storage;
 
 namespace Sluice.Server.Notifications;
 
@@ -14,19 +13,16 @@ public sealed class LoadFailureNotifier(
     NotificationService notifications,
     NotificationEmail email) : ILoadFailureNotifier
 {
-    public const string Title = "We're having trouble writing to your data warehouse";
+    public static string Title => NotificationKind.LoadingError.Title;
 
-    public const string Subject = "Sluice Notification - " + Title;
+    public static readonly string Subject = "Sluice Notification - " + Title;
 
     public async Task LoadFailedAsync(LoadTarget target, string error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         await notifications.AddAsync(
             target.ClientId,
-            Notification.Critical,
-            "replication",
-            "loading-error",
-            Title,
+            NotificationKind.LoadingError,
             $"Loading integration '{target.Schema}' failed: {error} The data stays buffered and loads when the destination works again.",
             target.SourceId,
             cancellationToken);
@@ -35,8 +31,7 @@ public sealed class LoadFailureNotifier(
     public async Task RecordRejectedAsync(LoadTarget target, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        await notifications.AddAsync(
-            target.ClientId, Notification.Warning, "replication", "record-rejected", "A record could not be loaded", message, target.SourceId, cancellationToken);
+        await notifications.AddAsync(target.ClientId, NotificationKind.RecordRejected, message, target.SourceId, cancellationToken);
     }
 
     public async Task LoadStillFailingAsync(LoadTarget target, string error, DateTimeOffset failingSince, CancellationToken cancellationToken)

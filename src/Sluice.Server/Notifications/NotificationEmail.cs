@@ -36,15 +36,15 @@ public sealed partial class NotificationEmail(EmailSender email, NotificationRec
         }
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Email is off (Smtp:Host is not set): \"{Subject}\" ({About}, account {ClientId}) is notified in-app only")]
+    [LoggerMessage(EventId = LogEvents.Email.EmailOff, Level = LogLevel.Warning, Message = "Email is off (Smtp:Host is not set): \"{Subject}\" ({About}, account {ClientId}) is notified in-app only")]
     private static partial void LogEmailOff(ILogger logger, string subject, string about, long clientId);
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Account {ClientId} has no email recipient: \"{Subject}\" ({About}) is notified in-app only")]
+    [LoggerMessage(EventId = LogEvents.Email.NoRecipients, Level = LogLevel.Warning, Message = "Account {ClientId} has no email recipient: \"{Subject}\" ({About}) is notified in-app only")]
     private static partial void LogNoRecipients(ILogger logger, string subject, string about, long clientId);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Emailed \"{Subject}\" ({About}) to {Count} recipient(s)")]
+    [LoggerMessage(EventId = LogEvents.Email.Sent, Level = LogLevel.Information, Message = "Emailed \"{Subject}\" ({About}) to {Count} recipient(s)")]
     private static partial void LogSent(ILogger logger, string subject, string about, int count);
 
-    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Could not email \"{Subject}\" ({About}, account {ClientId}); the in-app notification exists")]
+    [LoggerMessage(EventId = LogEvents.Email.SendFailed, Level = LogLevel.Error, Message = "Could not email \"{Subject}\" ({About}, account {ClientId}); the in-app notification exists")]
     private static partial void LogSendFailed(ILogger logger, string subject, string about, long clientId, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sluice.Server.Accounts;
 using Sluice.Storage;
 
 namespace Sluice.Server.Notifications;
@@ -6,22 +7,35 @@ namespace Sluice.Server.Notifications;
 /// <summary>In-app notifications of an account: created by the loader and the hook dispatcher, read and dismissed by users.</summary>
 public sealed class NotificationService(IDbContextFactory<ControlDbContext> contexts, TimeProvider time)
 {
-    public async Task<Notification> AddAsync(long clientId, string level, string category, string code, string title, string message, long? sourceId, CancellationToken cancellationToken)
+    /// <summary>Raises a notification of <paramref name="kind"/> for the account, about <paramref name="sourceId"/> when given.</summary>
+    public async Task<Notification> AddAsync(long clientId, NotificationKind kind, string message, long? sourceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var notification = Stage(db, clientId, kind, message, sourceId);
+        await db.SaveChangesAsync(cancellationToken);
+        return notification;
+    }
+
+    /// <summary>
+    /// Adds the notification to <paramref name="db"/> without saving, for a caller that writes it in its own transaction
+    /// (the hook dispatcher, with the delivery that failed).
+    /// </summary>
+    public Notification Stage(ControlDbContext db, long clientId, NotificationKind kind, string message, long? sourceId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(kind);
         var notification = new Notification
         {
             AccountId = clientId,
-            Level = level,
-            Category = category,
-            Code = code,
-            Title = title,
+            Level = kind.Level,
+            Category = kind.Category,
+            Code = kind.Code,
+            Title = kind.Title,
             Message = message,
             SourceId = sourceId,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedAt = ControlClock.Now(time),
         };
         db.Notifications.Add(notification);
-        await db.SaveChangesAsync(cancellationToken);
         return notification;
     }
 

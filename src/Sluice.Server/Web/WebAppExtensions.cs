@@ -2,7 +2,6 @@ using System.Reflection;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.Abstractions;
-using Sluice.Server.Accounts;
 
 namespace Sluice.Server.Web;
 

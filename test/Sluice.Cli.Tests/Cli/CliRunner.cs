@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Sluice.Cli;
 
 namespace Sluice.Cli.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Sluice.Testing;
 
 namespace Sluice.Reliability.Tests.Ssrf;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Sluice.Core.Sources;
 using Sluice.Server.Ingestion;
 using Sluice.Testing;

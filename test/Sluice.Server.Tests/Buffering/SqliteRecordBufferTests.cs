@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 using Sluice.Core.Buffering;
 using Sluice.Server.Buffering;
 

@@ -92,7 +92,7 @@ public sealed class DispatcherTests
         Assert.Equal(6, harness.Receiver.Requests("down").Count);
 
         var notifications = (await NotificationsAsync(harness.Server.Api)).Json.EnumerateArray()
-            .Where(n => n.GetProperty("code").GetString() == DeliveryStore.NotificationCode).ToList();
+            .Where(n => n.GetProperty("code").GetString() == "undeliverable-post-load").ToList();
         var notification = Assert.Single(notifications);
         Assert.Equal("warning", notification.GetProperty("level").GetString());
         Assert.Contains(harness.Receiver.Url("down"), notification.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class DispatcherTests
         Assert.Equal(3, delivery.GetProperty("attempt_count").GetInt32());
         Assert.Equal(200, delivery.GetProperty("last_status_code").GetInt32());
         Assert.DoesNotContain((await NotificationsAsync(harness.Server.Api)).Json.EnumerateArray(),
-            n => n.GetProperty("code").GetString() == DeliveryStore.NotificationCode);
+            n => n.GetProperty("code").GetString() == "undeliverable-post-load");
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class DispatcherTests
         Assert.Equal("failed", delivery.GetProperty("status").GetString());
         Assert.Equal(DeliveryStore.DisabledHookError, delivery.GetProperty("last_error").GetString());
         Assert.DoesNotContain((await NotificationsAsync(harness.Server.Api)).Json.EnumerateArray(),
-            n => n.GetProperty("code").GetString() == DeliveryStore.NotificationCode);
+            n => n.GetProperty("code").GetString() == "undeliverable-post-load");
     }
 
     [Fact]
@@ -369,7 +369,7 @@ public sealed class DispatcherTests
         await harness.AssertNothingPendingAsync();
         Assert.Single(smtp.Messages());
         Assert.Single((await NotificationsAsync(harness.Server.Api)).Json.EnumerateArray(),
-            n => n.GetProperty("code").GetString() == DeliveryStore.NotificationCode);
+            n => n.GetProperty("code").GetString() == "undeliverable-post-load");
         Assert.Empty((await NotificationsAsync(b.Api)).Json.EnumerateArray());
     }
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Sluice.Server.Ingestion;
 using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Ingestion;

@@ -1,5 +1,4 @@
 using Sluice.Server.Tests.Api;
-using Sluice.Testing;
 using static Sluice.Server.Tests.Loading.Warehouse;
 
 namespace Sluice.Server.Tests.Loading;

@@ -170,13 +170,13 @@ public sealed partial class JetStreamConnection : IAsyncDisposable
     /// <summary>What a set-up leaves.</summary>
     public sealed record Ready(INatsKVStore Cursors);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Buffer on NATS JetStream {Url}: stream {Stream}, {Replicas} replicas, archive retention {Retention}")]
+    [LoggerMessage(EventId = LogEvents.JetStream.Ready, Level = LogLevel.Information, Message = "Buffer on NATS JetStream {Url}: stream {Stream}, {Replicas} replicas, archive retention {Retention}")]
     private static partial void LogReady(ILogger logger, string url, string stream, int replicas, TimeSpan retention);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "NATS JetStream at {Url} is not available; ingest answers 503 until it is")]
+    [LoggerMessage(EventId = LogEvents.JetStream.SetUpFailed, Level = LogLevel.Warning, Message = "NATS JetStream at {Url} is not available; ingest answers 503 until it is")]
     private static partial void LogSetUpFailed(ILogger logger, string url, Exception exception);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The NATS servers take messages of at most {MaxPayload} bytes (max_payload); requests are split into parts of that size, and a single record larger than that is refused with 413. Set max_payload: 24MB on every server to take every record ingest accepts (up to 20 MB)")]
+    [LoggerMessage(EventId = LogEvents.JetStream.SmallPayload, Level = LogLevel.Warning, Message = "The NATS servers take messages of at most {MaxPayload} bytes (max_payload); requests are split into parts of that size, and a single record larger than that is refused with 413. Set max_payload: 24MB on every server to take every record ingest accepts (up to 20 MB)")]
     private static partial void LogSmallPayload(ILogger logger, int maxPayload);
 }
 

@@ -121,9 +121,9 @@ public sealed partial class JetStreamIndexer(JetStreamConnection connection, Jet
         return JsonSerializer.Deserialize(value, JetStreamJson.Default.SourceCursor) is { } cursor ? (sourceId, cursor) : null;
     }
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "The buffer's index of the NATS record stream stopped; it is rebuilt from the cursors in a second")]
+    [LoggerMessage(EventId = LogEvents.JetStream.IndexFailed, Level = LogLevel.Warning, Message = "The buffer's index of the NATS record stream stopped; it is rebuilt from the cursors in a second")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Message {Sequence} on {Subject} in the record stream is not a Sluice record message; it is left alone")]
+    [LoggerMessage(EventId = LogEvents.JetStream.ForeignMessage, Level = LogLevel.Warning, Message = "Message {Sequence} on {Subject} in the record stream is not a Sluice record message; it is left alone")]
     private static partial void LogForeignMessage(ILogger logger, string subject, ulong sequence);
 }

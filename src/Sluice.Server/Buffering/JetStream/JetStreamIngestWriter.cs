@@ -127,6 +127,6 @@ public sealed partial class JetStreamIngestWriter(
         return parts;
     }
 
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "JetStream did not acknowledge {Records} records of source {SourceId}; answered 503")]
+    [LoggerMessage(EventId = LogEvents.JetStream.PublishFailed, Level = LogLevel.Warning, Message = "JetStream did not acknowledge {Records} records of source {SourceId}; answered 503")]
     private static partial void LogPublishFailed(ILogger logger, long sourceId, int records, Exception exception);
 }

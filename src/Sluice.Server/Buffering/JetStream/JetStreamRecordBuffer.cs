@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
-using NATS.Client.KeyValueStore;
 using Sluice.Core.Buffering;
 
 namespace Sluice.Server.Buffering.JetStream;
@@ -326,6 +325,6 @@ public sealed partial class JetStreamRecordBuffer(
         }
     }
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Could not purge the loaded messages of source {SourceId} through stream sequence {Through}; the next archive sweep does")]
+    [LoggerMessage(EventId = LogEvents.JetStream.PurgeFailed, Level = LogLevel.Warning, Message = "Could not purge the loaded messages of source {SourceId} through stream sequence {Through}; the next archive sweep does")]
     private static partial void LogPurgeFailed(ILogger logger, long sourceId, ulong through, Exception exception);
 }

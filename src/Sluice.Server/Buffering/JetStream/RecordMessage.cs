@@ -92,7 +92,7 @@ internal static class RecordMessage
 
     /// <summary>
     /// The records of a message's payload, numbered from <paramref name="firstSequence"/>, skipping those at or below
-    /// <paramref name="afterSequence"/>; stops before <paramref name="stopAt"/> says so (records and bytes taken so far).
+    /// <paramref name="afterSequence"/> and stopping after <paramref name="throughSequence"/>.
     /// </summary>
     public static IEnumerable<BufferedRecord> Records(
         long sourceId, byte[] payload, long firstSequence, DateTimeOffset receivedAt, long afterSequence, long throughSequence)
