@@ -16,6 +16,12 @@ public abstract class ControlDbContext : DbContext, IDataProtectionKeyContext
     {
     }
 
+    /// <summary>
+    /// Whether the control plane is on PostgreSQL (else SQLite): the one provider switch for the few statements that differ
+    /// (row locks with <c>SKIP LOCKED</c>, SQLite's <c>PRAGMA</c>s). <see cref="ControlDbContextFactory"/> picks the context.
+    /// </summary>
+    public bool IsPostgres => this is PostgresControlDbContext;
+
     public DbSet<Account> Accounts => Set<Account>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();

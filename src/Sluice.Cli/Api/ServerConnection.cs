@@ -1,3 +1,5 @@
+using Sluice.Server.Hosting;
+
 namespace Sluice.Cli.Api;
 
 /// <summary>
@@ -8,8 +10,8 @@ public sealed record ServerConnection(Uri BaseAddress, string Token, string Toke
 {
     public const string UrlVariable = "SLUICE_URL";
     public const string TokenVariable = "SLUICE_TOKEN";
-    public const string UrlFileName = "server-url";
-    public const string TokenFileName = "admin-token";
+    public const string UrlFileName = DataDirectory.ServerUrlFile;
+    public const string TokenFileName = DataDirectory.AdminTokenFile;
 
     public static ServerConnection Resolve(string? serverFlag, string? tokenFlag, string dataDir, Func<string, string?> getVariable)
     {

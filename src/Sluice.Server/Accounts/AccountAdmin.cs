@@ -1,3 +1,4 @@
+using Sluice.Server.Hosting;
 using Sluice.Storage;
 
 namespace Sluice.Server.Accounts;
@@ -19,13 +20,13 @@ public static class AccountAdmin
         ArgumentNullException.ThrowIfNull(controlPlane);
         var root = Path.GetFullPath(dataDir);
         Directory.CreateDirectory(root);
-        var factory = new ControlDbContextFactory(controlPlane, Path.Combine(root, "control.db"));
+        var factory = new ControlDbContextFactory(controlPlane, Path.Combine(root, DataDirectory.ControlDbFile));
         await factory.MigrateAsync(cancellationToken);
         await using var db = factory.CreateDbContext();
         var account = await AccountCreation.CreateAsync(db, TimeProvider.System, cancellationToken);
 
         // Created before the first `sluice serve`: keep the promise that the CLI on this machine needs no flags.
-        var adminToken = Path.Combine(root, "admin-token");
+        var adminToken = Path.Combine(root, DataDirectory.AdminTokenFile);
         if (account.ClientId == 1 && !File.Exists(adminToken))
         {
             await PrivateFile.WriteAsync(adminToken, account.ApiToken + "\n", cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sluice.Core.Sources;
+using Sluice.Server.Hosting;
 using Sluice.Storage;
 
 namespace Sluice.Server.Accounts;
@@ -39,7 +40,7 @@ internal static class AccountCreation
         AccountId = clientId,
         Type = Destination.DuckDbType,
         Name = EmbeddedDestinationName,
-        ConnectionJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["path"] = $"warehouse/{clientId}.duckdb" }),
+        ConnectionJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["path"] = $"{DataDirectory.WarehouseFolder}/{DataDirectory.DuckDbFile(clientId)}" }),
         CreatedAt = now,
         UpdatedAt = now,
     };

@@ -52,7 +52,7 @@ internal sealed class ControlPlaneInitializer(
     private NewAccount? bootstrapped;
     private NewUser? firstUser;
 
-    public string ServerUrlPath => Path.Combine(dataDirectory.Root, "server-url");
+    public string ServerUrlPath => Path.Combine(dataDirectory.Root, DataDirectory.ServerUrlFile);
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Sluice.Server.Hosting;
 using Sluice.Storage;
 
 namespace Sluice.Server.Accounts;
@@ -28,7 +29,7 @@ public static class UserAdmin
         ArgumentNullException.ThrowIfNull(controlPlane);
         var root = Path.GetFullPath(dataDir);
         Directory.CreateDirectory(root);
-        var factory = new ControlDbContextFactory(controlPlane, Path.Combine(root, "control.db"));
+        var factory = new ControlDbContextFactory(controlPlane, Path.Combine(root, DataDirectory.ControlDbFile));
         await factory.MigrateAsync(cancellationToken);
         return new UserService(factory, TimeProvider.System);
     }

@@ -41,7 +41,7 @@ public sealed class BackupService(
         try
         {
             var clock = Stopwatch.StartNew();
-            Directory.CreateDirectory(Path.Combine(staging, "warehouse"));
+            Directory.CreateDirectory(Path.Combine(staging, DataDirectory.WarehouseFolder));
             var createdAt = time.GetUtcNow();
 
             BackupStore bufferStore;
@@ -51,9 +51,9 @@ public sealed class BackupService(
             }
             else
             {
-                var copy = Path.Combine(staging, "buffer.db");
-                CopySqlite("buffer.db", dataDirectory.BufferDbPath, copy);
-                bufferStore = new BackupStore("sqlite", "buffer.db", null, ReadSequences(copy));
+                var copy = Path.Combine(staging, DataDirectory.BufferDbFile);
+                CopySqlite(DataDirectory.BufferDbFile, dataDirectory.BufferDbPath, copy);
+                bufferStore = new BackupStore("sqlite", DataDirectory.BufferDbFile, null, ReadSequences(copy));
             }
 
             BackupStore controlStore;
@@ -66,8 +66,8 @@ public sealed class BackupService(
                 var path = controlPlane.Value.ConnectionString is { Length: > 0 } connection
                     ? new SqliteConnectionStringBuilder(connection).DataSource
                     : dataDirectory.ControlDbPath;
-                CopySqlite("control.db", path, Path.Combine(staging, "control.db"));
-                controlStore = new BackupStore(ControlPlaneOptions.Sqlite, "control.db", null);
+                CopySqlite(DataDirectory.ControlDbFile, path, Path.Combine(staging, DataDirectory.ControlDbFile));
+                controlStore = new BackupStore(ControlPlaneOptions.Sqlite, DataDirectory.ControlDbFile, null);
             }
 
             var warehouse = new List<BackupWarehouse>();
@@ -78,15 +78,15 @@ public sealed class BackupService(
                     continue;
                 }
 
-                warehouse.Add(await CopyWarehouseAsync(clientId, file, Path.Combine(staging, "warehouse", Path.GetFileName(file)), cancellationToken));
+                warehouse.Add(await CopyWarehouseAsync(clientId, file, Path.Combine(staging, DataDirectory.WarehouseFolder, Path.GetFileName(file)), cancellationToken));
             }
 
             if (Directory.Exists(dataDirectory.KeysPath))
             {
-                Directory.CreateDirectory(Path.Combine(staging, "keys"));
+                Directory.CreateDirectory(Path.Combine(staging, DataDirectory.KeysFolder));
                 foreach (var key in Directory.EnumerateFiles(dataDirectory.KeysPath))
                 {
-                    File.Copy(key, Path.Combine(staging, "keys", Path.GetFileName(key)));
+                    File.Copy(key, Path.Combine(staging, DataDirectory.KeysFolder, Path.GetFileName(key)));
                 }
             }
 

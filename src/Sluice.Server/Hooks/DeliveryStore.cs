@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Hooks;
-using Sluice.Server.Accounts;
 using Sluice.Server.Notifications;
 using Sluice.Storage;
 
@@ -26,8 +25,6 @@ public sealed class DeliveryStore(
     public const string DisabledHookError = "Not sent: the hook was disabled before this delivery was due.";
 
     private readonly ConcurrentDictionary<string, string> _secrets = new(StringComparer.Ordinal);
-
-    private bool IsPostgres(ControlDbContext db) => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// One round of the dispatcher in ONE transaction (one commit, so one fsync on SQLite, for a whole batch): writes the
@@ -89,7 +86,7 @@ public sealed class DeliveryStore(
         var chosenSet = new HashSet<long>();
         var taken = new Dictionary<long, int>();
         var full = busyHooks.Where(b => b.Value >= slotsPerHook).Select(b => b.Key).ToHashSet();
-        var postgres = IsPostgres(db);
+        var postgres = db.IsPostgres;
 
         // Ids only (cheap), then the rows chosen. A hook with a long backlog could fill a whole page and starve the others:
         // look again without the hooks now full.

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Sluice.Server.Accounts;
-
 using Sluice.Server.Operations;
+using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Core.Hooks;
 using Sluice.Core.Loading;
-using Sluice.Server.Accounts;
 using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;

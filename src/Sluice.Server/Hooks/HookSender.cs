@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Hooks;
-using Sluice.Server.Accounts;
+using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;
 

@@ -2,7 +2,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
-using Sluice.Server.Accounts;
 using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;

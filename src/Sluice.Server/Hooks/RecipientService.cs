@@ -1,6 +1,5 @@
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
-using Sluice.Server.Accounts;
 using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;

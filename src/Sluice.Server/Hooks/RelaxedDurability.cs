@@ -25,7 +25,7 @@ internal sealed class RelaxedDurability : IAsyncDisposable
     public static async Task<RelaxedDurability> BeginAsync(ControlDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true)
+        if (db.IsPostgres)
         {
             return new RelaxedDurability(null, string.Empty);
         }

@@ -41,7 +41,7 @@ public sealed class DestinationService(
             return refused;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ControlClock.Now(time);
         db.Destinations.RemoveRange(current);
         var destination = new Destination
         {
@@ -93,7 +93,7 @@ public sealed class DestinationService(
             destination.Name = name.Trim();
         }
 
-        destination.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        destination.UpdatedAt = ControlClock.Now(time);
         await db.SaveChangesAsync(cancellationToken);
         await destinations.InvalidateAsync(clientId);
         return destination;
@@ -144,7 +144,7 @@ public sealed class DestinationService(
             return ControlPlaneError.BadRequest("The embedded DuckDB destination cannot be deleted; it is where data goes when no other destination is set.");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ControlClock.Now(time);
 
         // Its post-load hooks go with it (BEHAVIOUR.md §6.1); their deliveries follow by cascade.
         db.Hooks.RemoveRange(await db.Hooks.Where(h => h.DestinationId == destinationId).ToListAsync(cancellationToken));

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Sluice.Server.Accounts;
 using Sluice.Storage;
 
 namespace Sluice.Server.Notifications;
@@ -69,7 +68,7 @@ public sealed class NotificationService(IDbContextFactory<ControlDbContext> cont
             return null;
         }
 
-        notification.DismissedAt ??= time.GetUtcNow().UtcDateTime;
+        notification.DismissedAt ??= ControlClock.Now(time);
         await db.SaveChangesAsync(cancellationToken);
         return notification;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sluice.Server.Accounts;
+using Sluice.Server.Hosting;
 
 namespace Sluice.Cli.Commands.Accounts;
 
@@ -24,7 +25,7 @@ public sealed class CreateAccountCommand : CliCommand
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CliException($"cannot create an account in {Path.GetFullPath(Path.Combine(dataDir, "control.db"))}: {e.Message}", e);
+            throw new CliException($"cannot create an account in {Path.GetFullPath(Path.Combine(dataDir, DataDirectory.ControlDbFile))}: {e.Message}", e);
         }
 
         if (output.Json)

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Sluice.Server.Accounts;
+using Sluice.Server.Hosting;
 
 namespace Sluice.Cli.Commands.Users;
 
@@ -15,7 +16,7 @@ internal static class UserCommandText
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CliException($"cannot use the control plane {Path.GetFullPath(Path.Combine(dataDir, "control.db"))}: {e.Message}", e);
+            throw new CliException($"cannot use the control plane {Path.GetFullPath(Path.Combine(dataDir, DataDirectory.ControlDbFile))}: {e.Message}", e);
         }
 
         return result.Succeeded ? result.Value : throw new CliException(result.Error.Message);

@@ -1,7 +1,7 @@
-namespace Sluice.Server.Accounts;
+namespace Sluice.Storage;
 
 /// <summary>Control-plane timestamps: UTC, to the millisecond, so they read the same back from every provider.</summary>
-internal static class ControlClock
+public static class ControlClock
 {
     public static DateTime Now(TimeProvider time)
     {
