@@ -1,4 +1,5 @@
 using Sluice.Core.Loading;
+using Sluice.Server.Destinations;
 using Sluice.Server.Loading;
 
 namespace Sluice.Bench;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sluice.Core.Loading;
+using Sluice.Server.Deliveries;
 using Sluice.Server.Hooks;
 using Sluice.Storage;
 using Sluice.Testing;

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Server.Hosting;
 using Sluice.Server.Ingestion;
+using Sluice.Server.Sources;
 using Sluice.Storage;
 
 namespace Sluice.Server.Accounts;

@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Sluice.Server.Accounts;
 using Sluice.Server.Backup;
+using Sluice.Server.Destinations;
 using Sluice.Server.Loading;
 using Sluice.Server.Notifications;
+using Sluice.Server.Sources;
 
 namespace Sluice.Server.Api;
 

@@ -1,3 +1,4 @@
+
 namespace Sluice.Server.ApiReference;
 
 /// <summary>The groups of operations in the document and the UI, in the order a user meets them.</summary>

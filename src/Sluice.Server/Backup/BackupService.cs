@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sluice.Destinations.DuckDb;
 using Sluice.Server.Buffering;
+using Sluice.Server.Destinations;
 using Sluice.Server.Hosting;
-using Sluice.Server.Loading;
 using Sluice.Storage;
 
 namespace Sluice.Server.Backup;

@@ -3,8 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
-using Sluice.Storage;
 using Sluice.Server.ApiReference;
+using Sluice.Server.Deliveries;
+using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Sluice.Server.Deliveries;
 using Sluice.Storage;
 
 namespace Sluice.Server.Hooks;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Sluice.Server.Accounts;
+using Sluice.Server.Deliveries;
 using Sluice.Server.Loading;
+using Sluice.Server.Notifications;
 
 namespace Sluice.Server.Hooks;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Sluice.Server.Accounts;
+using Sluice.Server.Sources;
 using Sluice.Storage;
 
 namespace Sluice.Server.Loading;

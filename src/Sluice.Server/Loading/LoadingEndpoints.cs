@@ -4,6 +4,8 @@ using Sluice.Core.Loading;
 using Sluice.Server.Accounts;
 using Sluice.Server.Api;
 using Sluice.Server.ApiReference;
+using Sluice.Server.Destinations;
+using Sluice.Server.Sources;
 
 namespace Sluice.Server.Loading;
 

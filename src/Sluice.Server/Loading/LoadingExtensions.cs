@@ -1,4 +1,5 @@
 using Sluice.Core.Normalization;
+using Sluice.Server.Destinations;
 
 namespace Sluice.Server.Loading;
 

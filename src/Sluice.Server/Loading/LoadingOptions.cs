@@ -1,3 +1,5 @@
+using Sluice.Server.Destinations;
+
 namespace Sluice.Server.Loading;
 
 /// <summary>When loads start and how large they get. Section <c>Loading</c>.</summary>

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
 using Sluice.Core.Tables;
+using Sluice.Server.Destinations;
 using Sluice.Server.Operations;
 
 namespace Sluice.Server.Loading;

@@ -1,4 +1,5 @@
 using Sluice.Core.Buffering;
+using Sluice.Server.Destinations;
 using Sluice.Storage;
 
 namespace Sluice.Server.Loading;

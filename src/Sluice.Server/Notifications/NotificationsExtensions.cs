@@ -1,4 +1,3 @@
-using Sluice.Server.Hooks;
 
 namespace Sluice.Server.Notifications;
 

@@ -1,5 +1,5 @@
 using Sluice.Core.Loading;
-using Sluice.Server.Loading;
+using Sluice.Server.Destinations;
 
 namespace Sluice.Server.Web;
 

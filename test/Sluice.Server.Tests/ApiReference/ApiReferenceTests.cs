@@ -146,7 +146,7 @@ public sealed partial class ApiReferenceTests(SharedServer shared) : IClassFixtu
         Assert.Contains(schema, body.GetRawText(), StringComparison.Ordinal);
         var documented = document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties")
             .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
-        var accepted = (method == "post" ? Sluice.Server.Api.SourceEndpoints.CreateFields : Sluice.Server.Api.SourceEndpoints.UpdateFields)
+        var accepted = (method == "post" ? Sluice.Server.Sources.SourceEndpoints.CreateFields : Sluice.Server.Sources.SourceEndpoints.UpdateFields)
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(accepted, documented);
     }

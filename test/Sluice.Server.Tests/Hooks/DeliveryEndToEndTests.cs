@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Sluice.Server.Loading;
+using Sluice.Server.Destinations;
 using Sluice.Server.Tests.Api;
 using Sluice.Testing;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
-using Sluice.Server.Hooks;
+using Sluice.Server.Deliveries;
 
 namespace Sluice.Server.Tests.Hooks;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 using Sluice.Core.Hooks;
-using Sluice.Server.Hooks;
+using Sluice.Server.Deliveries;
 using Sluice.Server.Tests.Api;
 using Sluice.Testing;
 

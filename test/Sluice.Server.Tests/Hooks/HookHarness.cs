@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Core.Loading;
-using Sluice.Server.Hooks;
+using Sluice.Server.Deliveries;
 using Sluice.Server.Tests.Api;
 using Sluice.Testing;
 

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Core.Buffering;
 using Sluice.Core.Sources;
-using Sluice.Server.Accounts;
 using Sluice.Server.Ingestion;
+using Sluice.Server.Sources;
 using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Ingestion;

@@ -1,5 +1,6 @@
 using Sluice.Core.Buffering;
 using Sluice.Core.Normalization;
+using Sluice.Server.Destinations;
 using Sluice.Server.Loading;
 using Sluice.Testing;
 using static Sluice.Server.Tests.Loading.Warehouse;

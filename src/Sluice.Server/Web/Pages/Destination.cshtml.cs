@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Sluice.Destinations.Postgres;
 using Sluice.Server.Accounts;
-using Sluice.Server.Loading;
+using Sluice.Server.Destinations;
 using Sluice.Storage;
 
 namespace Sluice.Server.Web.Pages;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using Sluice.Server.Accounts;
 using Sluice.Server.Loading;
+using Sluice.Server.Sources;
 using Sluice.Storage;
 
 namespace Sluice.Server.Web.Pages;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Sluice.Server.Deliveries;
 using Sluice.Server.Hooks;
 using Sluice.Storage;
 

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Sluice.Core.Integrations;
 using Sluice.Core.Sources;
-using Sluice.Server.Accounts;
-using Sluice.Server.Api;
 using Sluice.Server.Loading;
+using Sluice.Server.Sources;
 
 namespace Sluice.Server.Web.Pages.Integrations;
 

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Sluice.Core.Loading;
 using Sluice.Server.Accounts;
-using Sluice.Server.Api;
+using Sluice.Server.Destinations;
 using Sluice.Server.Loading;
+using Sluice.Server.Sources;
 using Sluice.Storage;
 
 namespace Sluice.Server.Web.Pages.Integrations;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Sluice.Server.Accounts;
+using Sluice.Server.Deliveries;
 using Sluice.Server.Hooks;
+using Sluice.Server.Notifications;
 using Sluice.Storage;
 
 namespace Sluice.Server.Web.Pages.Settings;

@@ -1,6 +1,0 @@
-using Sluice.Storage;
-
-namespace Sluice.Server.Accounts;
-
-/// <summary>A new webhook token's row and the 64-hex token itself, which is shown only in this response.</summary>
-public sealed record CreatedWebhookToken(WebhookToken Row, string Token);
