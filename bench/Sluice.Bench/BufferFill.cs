@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Sluice.Core.Buffering;
 using Sluice.Server.Buffering;
 
 namespace Sluice.Bench;

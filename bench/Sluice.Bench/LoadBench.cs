@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
 using Sluice.Destinations.DuckDb;

@@ -1,4 +1,5 @@
 using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 
 namespace Sluice.Bench;
 

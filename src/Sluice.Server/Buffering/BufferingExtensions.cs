@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Sluice.Core.Buffering;
 using Sluice.Server.Buffering.JetStream;
 using Sluice.Server.Operations;
 using Sluice.Storage;

@@ -33,7 +33,7 @@ public sealed class DeliveryStore(
     /// <paramref name="slotsPerHook"/> in flight per hook counting <paramref name="busyHooks"/>, oldest due first.
     /// Returns the deliveries that failed for good (for email) and the claimed deliveries with their hooks.
     /// </summary>
-    public async Task<(IReadOnlyList<FailedDelivery> Failed, IReadOnlyList<(Delivery Delivery, HookTarget? Hook)> Claimed)> TickAsync(
+    public async Task<(IReadOnlyList<FailedDelivery> Failed, IReadOnlyList<(Delivery Delivery, HookTarget? Hook)> Claimed)> RecordOutcomesAndClaimAsync(
         IReadOnlyList<DeliveryOutcome> outcomes, int limit, IReadOnlyDictionary<long, int> busyHooks, int slotsPerHook, CancellationToken cancellationToken)
     {
         List<Delivery> rows;

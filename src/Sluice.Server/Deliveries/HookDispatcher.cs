@@ -155,7 +155,7 @@ public sealed partial class HookDispatcher(
         IReadOnlyList<(Storage.Delivery Delivery, HookTarget? Hook)> claimed;
         try
         {
-            (failed, claimed) = await store.TickAsync(outcomes, limit, busy, Options.MaxConcurrencyPerHook, cancellationToken);
+            (failed, claimed) = await store.RecordOutcomesAndClaimAsync(outcomes, limit, busy, Options.MaxConcurrencyPerHook, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 using Sluice.Server.Operations;
 
 namespace Sluice.Server.Ingestion;

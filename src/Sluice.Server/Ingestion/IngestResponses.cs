@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Sluice.Server.Buffering;
 
 namespace Sluice.Server.Ingestion;
 
@@ -59,10 +60,10 @@ public static class IngestResponses
     /// The answer to an append the writer did not acknowledge: 503 with Retry-After when the queue is full or the buffer is
     /// unreachable, 413 when one record is larger than the buffer takes. Nothing was stored in either case.
     /// </summary>
-    public static Task WriteNotAcceptedAsync(HttpContext context, Sluice.Core.Buffering.AppendOutcome outcome, TimeSpan retryAfter) => outcome switch
+    public static Task WriteNotAcceptedAsync(HttpContext context, AppendOutcome outcome, TimeSpan retryAfter) => outcome switch
     {
-        Sluice.Core.Buffering.AppendOutcome.Overloaded => WriteOverloadedAsync(context, retryAfter),
-        Sluice.Core.Buffering.AppendOutcome.TooLarge => WriteErrorAsync(
+        AppendOutcome.Overloaded => WriteOverloadedAsync(context, retryAfter),
+        AppendOutcome.TooLarge => WriteErrorAsync(
             context,
             StatusCodes.Status413PayloadTooLarge,
             "Request rejected: a record is larger than the buffer takes",

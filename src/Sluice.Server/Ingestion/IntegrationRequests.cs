@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Sluice.Core.Buffering;
 using Sluice.Core.Integrations;
+using Sluice.Server.Buffering;
 using Sluice.Server.Hosting;
 
 namespace Sluice.Server.Ingestion;
@@ -110,7 +110,7 @@ internal static class IntegrationRequests
         if (records.Length > 0)
         {
             var outcome = await writer.AppendAsync(target.SourceId, new Sluice.Core.Buffering.Utf8Records(json, records), headers, context.RequestAborted);
-            if (outcome != Sluice.Core.Buffering.AppendOutcome.Accepted)
+            if (outcome != AppendOutcome.Accepted)
             {
                 await IngestResponses.WriteNotAcceptedAsync(context, outcome, options.RetryAfter);
                 return;

@@ -1,4 +1,5 @@
 using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 using Sluice.Server.Operations;
 
 namespace Sluice.Server.Ingestion;

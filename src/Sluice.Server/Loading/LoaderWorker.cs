@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
+using Sluice.Server.Buffering;
 using Sluice.Server.Destinations;
 using Sluice.Server.Operations;
 

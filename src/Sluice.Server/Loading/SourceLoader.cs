@@ -6,6 +6,7 @@ using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
 using Sluice.Core.Tables;
+using Sluice.Server.Buffering;
 using Sluice.Server.Destinations;
 using Sluice.Server.Operations;
 

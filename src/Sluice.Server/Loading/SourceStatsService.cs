@@ -1,4 +1,4 @@
-using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 using Sluice.Server.Destinations;
 using Sluice.Storage;
 

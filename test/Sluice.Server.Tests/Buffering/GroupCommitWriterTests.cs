@@ -1,4 +1,4 @@
-using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 
 namespace Sluice.Server.Tests.Buffering;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 
 namespace Sluice.Server.Tests.Buffering;
 

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Sluice.Core.Buffering;
 using Sluice.Server.Buffering;
 
 namespace Sluice.Server.Tests.Buffering;

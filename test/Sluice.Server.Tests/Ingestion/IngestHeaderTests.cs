@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Core.Buffering;
 using Sluice.Core.Sources;
+using Sluice.Server.Buffering;
 using Sluice.Server.Ingestion;
 using Sluice.Server.Sources;
 using Sluice.Testing;

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Data.Sqlite;
-using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Ingestion;

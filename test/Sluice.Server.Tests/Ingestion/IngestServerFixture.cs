@@ -1,4 +1,5 @@
 using Sluice.Core.Buffering;
+using Sluice.Server.Buffering;
 using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Ingestion;

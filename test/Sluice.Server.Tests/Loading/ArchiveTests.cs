@@ -1,6 +1,7 @@
 using System.Text;
 using Sluice.Core.Buffering;
 using Sluice.Core.Sources;
+using Sluice.Server.Buffering;
 using Sluice.Server.Tests.Api;
 using Sluice.Server.Tests.Ingestion;
 using Sluice.Testing;

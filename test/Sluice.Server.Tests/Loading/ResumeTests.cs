@@ -1,5 +1,5 @@
-using Sluice.Core.Buffering;
 using Sluice.Core.Normalization;
+using Sluice.Server.Buffering;
 using Sluice.Server.Destinations;
 using Sluice.Server.Loading;
 using Sluice.Testing;

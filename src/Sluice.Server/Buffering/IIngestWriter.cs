@@ -1,4 +1,6 @@
-namespace Sluice.Core.Buffering;
+using Sluice.Core.Buffering;
+
+namespace Sluice.Server.Buffering;
 
 /// <summary>
 /// Appends the records of one request to the durable buffer. The returned task completes only after the records are

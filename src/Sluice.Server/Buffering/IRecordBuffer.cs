@@ -1,4 +1,6 @@
-namespace Sluice.Core.Buffering;
+using Sluice.Core.Buffering;
+
+namespace Sluice.Server.Buffering;
 
 /// <summary>
 /// The durable buffer of accepted records as the loader sees it: the pending ones (not yet loaded) and the raw archive of
