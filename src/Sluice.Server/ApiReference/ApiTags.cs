@@ -1,4 +1,3 @@
-
 namespace Sluice.Server.ApiReference;
 
 /// <summary>The groups of operations in the document and the UI, in the order a user meets them.</summary>

@@ -1,4 +1,3 @@
-
 namespace Sluice.Server.Notifications;
 
 /// <summary>The account's enabled custom notification emails (Connect <c>/custom-emails</c>).</summary>

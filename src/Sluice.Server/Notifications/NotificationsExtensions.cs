@@ -1,4 +1,3 @@
-
 namespace Sluice.Server.Notifications;
 
 public static class NotificationsExtensions

@@ -1,4 +1,3 @@
-
 namespace Sluice.Server.Sources;
 
 /// <summary>The source object plus its first webhook URL: the only response that ever shows that URL.</summary>
