@@ -94,22 +94,18 @@ internal sealed class HookHarness : IAsyncDisposable
     /// <summary>Waits (for the dispatcher, not for a clock) until the hook's newest delivery satisfies <paramref name="done"/>.</summary>
     public async Task<JsonElement> WaitForDeliveryAsync(long hookId, Func<JsonElement, bool> done, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var deliveries = await DeliveriesAsync(hookId);
-            if (deliveries.GetArrayLength() > 0 && done(deliveries[0]))
+        var deliveries = default(JsonElement);
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return deliveries[0];
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Hook {hookId}: still not {what} after 20 s: {deliveries}");
-            }
-
-            await Task.Delay(20);
-        }
+                deliveries = await DeliveriesAsync(hookId);
+                return deliveries.GetArrayLength() > 0 && done(deliveries[0]);
+            },
+            $"hook {hookId}'s newest delivery is {what}",
+            TimeSpan.FromSeconds(20),
+            () => deliveries.ToString(),
+            every: TimeSpan.FromMilliseconds(20));
+        return deliveries[0];
     }
 
     /// <summary>

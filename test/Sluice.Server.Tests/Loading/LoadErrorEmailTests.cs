@@ -59,7 +59,7 @@ public sealed class LoadErrorEmailTests(PostgresServer postgres) : IAsyncLifetim
 
         relay.Stop();
         await PostAsync(server.Anonymous, source.WebhookUrl, """{"id":2}""");
-        await WaitUntilAsync(async () => (await LoadingErrorsAsync()).Count == 1, "the in-app notification of the failing load");
+        await Eventually.AssertAsync(async () => (await LoadingErrorsAsync()).Count == 1, "the in-app notification of the failing load");
         Assert.Empty(smtp.Messages());
 
         var message = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));

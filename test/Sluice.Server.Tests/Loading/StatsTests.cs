@@ -30,7 +30,7 @@ public sealed class StatsTests() : ServerPerClass(FullBatchesOf(5))
         await PostAsync(Server.Anonymous, source.WebhookUrl, """[{"n":4},{"n":5}]""");
 
         ApiCall after = null!;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 after = await ApiCall.GetAsync(Server.Api, $"v4/sources/{source.Id}/stats");
