@@ -1,13 +1,11 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Sluice.Testing;
 
 namespace Sluice.Cli.Tests;
 
@@ -24,16 +22,15 @@ public sealed class CrashTests : IDisposable
     [Fact]
     public async Task Serve_KilledMidStream_EveryAcknowledgedRecordStoredOnceInOrder()
     {
-        var port = FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         long sourceId;
         string webhookUrl;
         var acknowledged = new ConcurrentDictionary<(int Client, int Counter), bool>();
 
-        using (var first = ServeProcess.Start(_dataDir, port))
+        // Without the loader role, so every acknowledged record is still in buffer.db to be counted.
+        var first = await SluiceProcess.StartAsync(_dataDir, arguments: ["--roles", "ingest,api"]);
+        await using (first)
         {
-            await first.WaitUntilHealthyAsync(baseUrl);
-            (sourceId, webhookUrl) = await CreateSourceAsync(baseUrl);
+            (sourceId, webhookUrl) = await CreateSourceAsync(first.Api);
 
             using var http = new HttpClient();
             using var enoughAcked = new CancellationTokenSource();
@@ -49,9 +46,9 @@ public sealed class CrashTests : IDisposable
 
         Assert.True(acknowledged.Count >= 500, $"only {acknowledged.Count} records were acknowledged before the kill");
 
-        using (var second = ServeProcess.Start(_dataDir, port))
+        // The same data directory and port, so the webhook URL from before the kill still points at it.
+        await using (var second = await first.RestartAsync())
         {
-            await second.WaitUntilHealthyAsync(baseUrl);
             using var http = new HttpClient();
             using var after = await http.PostAsync(webhookUrl, new StringContent("""{"client":-1,"counter":0}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
@@ -119,11 +116,8 @@ public sealed class CrashTests : IDisposable
         }
     }
 
-    private async Task<(long SourceId, string WebhookUrl)> CreateSourceAsync(Uri baseUrl)
+    private static async Task<(long SourceId, string WebhookUrl)> CreateSourceAsync(HttpClient api)
     {
-        var token = (await File.ReadAllTextAsync(Path.Combine(_dataDir, "admin-token"))).Trim();
-        using var api = new HttpClient { BaseAddress = baseUrl };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await api.PostAsJsonAsync("v4/sources", new { display_name = "Crash Test", type = "webhook.incoming-webhook" });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, body.ToString());
@@ -154,119 +148,5 @@ public sealed class CrashTests : IDisposable
         }
 
         return records;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>`dotnet sluice.dll serve` as a child process, its output drained so it never blocks.</summary>
-    private sealed class ServeProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private ServeProcess(Process process)
-        {
-            _process = process;
-        }
-
-        public static ServeProcess Start(string dataDir, int port)
-        {
-            var sluiceDll = Path.Combine(AppContext.BaseDirectory, "sluice.dll");
-            Assert.True(File.Exists(sluiceDll), $"{sluiceDll} is missing; build test/Sluice.Cli.Tests");
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            // Without the loader role, so every acknowledged record is still in buffer.db to be counted.
-            foreach (var arg in new[] { sluiceDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--roles", "ingest,api" })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            var process = Process.Start(info)!;
-            var serve = new ServeProcess(process);
-            process.OutputDataReceived += (_, e) => serve.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return serve;
-        }
-
-        public async Task WaitUntilHealthyAsync(Uri baseUrl)
-        {
-            using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(2) };
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                Assert.False(_process.HasExited, $"sluice serve exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Output}");
-                try
-                {
-                    using var response = await http.GetAsync(new Uri("readyz", UriKind.Relative));
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-
-                // Waiting for another process to start listening, not for time to pass.
-                await Task.Delay(100);
-            }
-
-            Assert.Fail($"sluice serve did not become ready within 60 s:\n{Output}");
-        }
-
-        /// <summary>SIGKILL: no shutdown hooks, no draining.</summary>
-        public void Kill()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            Kill();
-            _process.Dispose();
-        }
-
-        private string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Sluice.Testing;
 
 namespace Sluice.Reliability.Tests;
 
@@ -45,21 +46,17 @@ internal sealed record HttpCall(string Method, string Path, HttpStatusCode Statu
     /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds; the timeout message names <paramref name="what"/> and the last value.</summary>
     public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
+        T value = default!;
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Still not {what} after {seconds} s; last: {value}");
-            }
-
-            await Task.Delay(50);
-        }
+                value = await read();
+                return done(value);
+            },
+            what,
+            TimeSpan.FromSeconds(seconds),
+            () => $"{value}",
+            every: TimeSpan.FromMilliseconds(50));
+        return value;
     }
 }

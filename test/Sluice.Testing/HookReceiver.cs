@@ -114,22 +114,18 @@ public sealed class HookReceiver : IAsyncDisposable
     /// <summary>Waits (for the sender, not for a clock) until <paramref name="path"/> got <paramref name="count"/> requests.</summary>
     public async Task<IReadOnlyList<ReceivedHook>> WaitForRequestsAsync(string path, int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var requests = Requests(path);
-            if (requests.Count >= count)
+        IReadOnlyList<ReceivedHook> requests = [];
+        await Eventually.AssertAsync(
+            () =>
             {
-                return requests;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Url(path)} got {requests.Count} request(s), expected {count}.");
-            }
-
-            await Task.Delay(20);
-        }
+                requests = Requests(path);
+                return Task.FromResult(requests.Count >= count);
+            },
+            $"{Url(path)} got {count} request(s)",
+            timeout ?? TimeSpan.FromSeconds(20),
+            () => $"{requests.Count} request(s)",
+            every: TimeSpan.FromMilliseconds(20));
+        return requests;
     }
 
     private static string Normalize(string path) => "/" + path.TrimStart('/');

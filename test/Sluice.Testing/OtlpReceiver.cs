@@ -50,22 +50,18 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Waits (for the exporter's batches, not for a clock) until the spans received satisfy <paramref name="done"/>.</summary>
     public async Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(Func<IReadOnlyList<ReceivedSpan>, bool> done, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var spans = Spans;
-            if (done(spans))
+        IReadOnlyList<ReceivedSpan> spans = [];
+        await Eventually.AssertAsync(
+            () =>
             {
-                return spans;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No {what} among the {spans.Count} spans received: {string.Join(", ", spans.Select(s => s.Name).Distinct())}");
-            }
-
-            await Task.Delay(50);
-        }
+                spans = Spans;
+                return Task.FromResult(done(spans));
+            },
+            $"{what} is among the spans received",
+            timeout ?? TimeSpan.FromSeconds(30),
+            () => $"{spans.Count} spans: {string.Join(", ", spans.Select(s => s.Name).Distinct())}",
+            every: TimeSpan.FromMilliseconds(50));
+        return spans;
     }
 
     public async ValueTask DisposeAsync()

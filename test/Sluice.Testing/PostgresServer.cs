@@ -13,15 +13,30 @@ namespace Sluice.Testing;
 /// is used; otherwise <c>initdb</c> runs (as user <c>postgres</c>) into a temp directory and <c>postgres</c> listens on
 /// 127.0.0.1 on a free port with its socket in that directory, and is stopped by PID on dispose. Missing binaries FAIL the
 /// tests (never skip). Share one per test assembly through an xunit collection fixture; give each test class its own database
-/// with <see cref="CreateDatabaseAsync"/>.
+/// with <see cref="CreateDatabaseAsync"/>. The benchmarks start theirs with <see cref="StartAsync(bool, string)"/>: durable, and
+/// their own variable.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
     public const string EnvironmentVariable = "SLUICE_TEST_PG";
     public const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
+    private readonly bool _durable;
+    private readonly string _environmentVariable;
     private string? _directory;
     private int _pid;
+
+    /// <summary>A server for tests: fsync, synchronous commit and full-page writes off (nothing here outlives the run).</summary>
+    public PostgresServer()
+        : this(durable: false, EnvironmentVariable)
+    {
+    }
+
+    private PostgresServer(bool durable, string environmentVariable)
+    {
+        _durable = durable;
+        _environmentVariable = environmentVariable;
+    }
 
     public string Host { get; private set; } = "127.0.0.1";
 
@@ -34,9 +49,16 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>True when this fixture started the server itself (not <c>SLUICE_TEST_PG</c>).</summary>
     public bool IsLocal => _directory is not null;
 
-    public static async Task<PostgresServer> StartAsync()
+    public static Task<PostgresServer> StartAsync() => StartAsync(durable: false, EnvironmentVariable);
+
+    /// <summary>
+    /// Starts a server; <paramref name="durable"/> keeps PostgreSQL's durability defaults (fsync and synchronous commit on), as a
+    /// user's server has them, for measurements. <paramref name="environmentVariable"/> names the variable whose connection string,
+    /// when set, is used instead.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(bool durable, string environmentVariable)
     {
-        var server = new PostgresServer();
+        var server = new PostgresServer(durable, environmentVariable);
         await server.InitializeAsync();
         return server;
     }
@@ -70,7 +92,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
+        if (Environment.GetEnvironmentVariable(_environmentVariable) is { Length: > 0 } given)
         {
             var builder = new NpgsqlConnectionStringBuilder(given);
             Host = builder.Host ?? "127.0.0.1";
@@ -84,7 +106,7 @@ public sealed class PostgresServer : IAsyncLifetime
         if (!File.Exists(Path.Combine(BinDirectory, "initdb")) || !File.Exists(Path.Combine(BinDirectory, "pg_ctl")))
         {
             throw new InvalidOperationException(
-                $"PostgreSQL 15 binaries are missing from {BinDirectory}; install postgresql-15 or set {EnvironmentVariable} to a superuser connection string.");
+                $"PostgreSQL 15 binaries are missing from {BinDirectory}; install postgresql-15 or set {_environmentVariable} to a superuser connection string.");
         }
 
         _directory = Path.Combine(Path.GetTempPath(), "sluice-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -109,7 +131,7 @@ public sealed class PostgresServer : IAsyncLifetime
     /// </summary>
     public async Task StopServerAsync()
     {
-        var directory = _directory ?? throw new InvalidOperationException($"The server of {EnvironmentVariable} is not this fixture's to stop.");
+        var directory = _directory ?? throw new InvalidOperationException($"The server of {_environmentVariable} is not this fixture's to stop.");
         await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", Path.Combine(directory, "data"), "-m", "fast", "-w", "stop");
         _pid = 0;
     }
@@ -117,11 +139,10 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>Starts the server on its data directory and port (at first start, and after <see cref="StopServerAsync"/>).</summary>
     public async Task StartServerAsync()
     {
-        var directory = _directory ?? throw new InvalidOperationException($"The server of {EnvironmentVariable} is not this fixture's to start.");
+        var directory = _directory ?? throw new InvalidOperationException($"The server of {_environmentVariable} is not this fixture's to start.");
         var data = Path.Combine(directory, "data");
-        var options = string.Create(
-            CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {Path.Combine(directory, "socket")} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+        var options = string.Create(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -p {Port} -k {Path.Combine(directory, "socket")}")
+            + (_durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
         await RunAsync(
             "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", data, "-l", Path.Combine(directory, "server.log"),
             "-w", "-t", "60", "-o", options, "start");

@@ -8,20 +8,23 @@ namespace Sluice.Testing;
 
 /// <summary>
 /// <c>sluice serve</c> as a real child process on a free loopback port and a data directory the test owns. Dispose kills it
-/// (by its own PID) if it still runs; <see cref="Kill"/> is SIGKILL, a crash the process cannot clean up after.
+/// (by its own PID) if it still runs; <see cref="Kill"/> is SIGKILL, a crash the process cannot clean up after, and
+/// <see cref="RestartAsync"/> starts it again on the same data directory and port.
 /// </summary>
 public sealed class SluiceProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly StringBuilder standardOutput = new();
+    private readonly Launch launch;
     private bool disposed;
 
-    private SluiceProcess(Process process, Uri baseAddress, string dataDir)
+    private SluiceProcess(Process process, Launch launch)
     {
         this.process = process;
-        BaseAddress = baseAddress;
-        DataDir = dataDir;
+        this.launch = launch;
+        BaseAddress = new Uri($"http://127.0.0.1:{launch.Port}/");
+        DataDir = launch.DataDir;
         Anonymous = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -38,6 +41,9 @@ public sealed class SluiceProcess : IAsyncDisposable
     public HttpClient Api { get; private set; } = null!;
 
     public HttpClient Anonymous { get; }
+
+    /// <summary>The web app's first user's password, from <c>admin-password</c> (empty when the server wrote none).</summary>
+    public string AdminPassword { get; private set; } = string.Empty;
 
     /// <summary>What the server wrote to stdout alone (<see cref="Output"/> holds stdout and stderr as they came).</summary>
     public string StandardOutput
@@ -69,18 +75,42 @@ public sealed class SluiceProcess : IAsyncDisposable
     /// </summary>
     /// <param name="waitForToken">False: ready once <c>/readyz</c> answers 200, for a node that may not be the one creating account 1.</param>
     /// <param name="executable">A published <c>sluice</c> executable to run instead of <c>dotnet exec</c> on the built <c>sluice.dll</c>.</param>
-    public static async Task<SluiceProcess> StartAsync(
-        string dataDir, IDictionary<string, string>? environment = null, string? token = null, bool waitForToken = true, string? executable = null)
+    /// <param name="arguments">More <c>serve</c> arguments, such as <c>--roles ingest,api</c>.</param>
+    public static Task<SluiceProcess> StartAsync(
+        string dataDir,
+        IDictionary<string, string>? environment = null,
+        string? token = null,
+        bool waitForToken = true,
+        string? executable = null,
+        IReadOnlyList<string>? arguments = null) =>
+        StartAsync(new Launch(dataDir, FreePort(), environment ?? new Dictionary<string, string>(), token, waitForToken, executable, arguments ?? []));
+
+    /// <summary>
+    /// Kills this server if it still runs (SIGKILL) and starts <c>sluice serve</c> again with the same data directory, port,
+    /// environment and arguments, so URLs handed out before (webhook URLs) stay valid. This one may already be disposed; the
+    /// new process is the caller's to dispose.
+    /// </summary>
+    public Task<SluiceProcess> RestartAsync()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo(executable ?? "dotnet")
+        if (!disposed)
+        {
+            Kill();
+        }
+
+        return StartAsync(launch);
+    }
+
+    private static async Task<SluiceProcess> StartAsync(Launch launch)
+    {
+        var start = new ProcessStartInfo(launch.Executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var launcher = executable is null ? new[] { "exec", SluiceDll() } : [];
-        foreach (var argument in launcher.Concat(["serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir]))
+        var launcher = launch.Executable is null ? new[] { "exec", SluiceDll() } : [];
+        var serve = new[] { "serve", "--urls", $"http://127.0.0.1:{launch.Port}", "--data-dir", launch.DataDir };
+        foreach (var argument in launcher.Concat(serve).Concat(launch.Arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -88,16 +118,16 @@ public sealed class SluiceProcess : IAsyncDisposable
         start.Environment["SLUICE_Loading__Interval"] = "00:00:00.2";
         start.Environment["SLUICE_Loading__PollInterval"] = "00:00:00.05";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in launch.Environment)
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        var server = new SluiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir);
-        if (token is not null)
+        var server = new SluiceProcess(process, launch);
+        if (launch.Token is not null)
         {
-            server.UseToken(token);
+            server.UseToken(launch.Token);
         }
 
         process.OutputDataReceived += (_, e) => server.Append(e.Data, fromStandardOutput: true);
@@ -106,7 +136,7 @@ public sealed class SluiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitUntilReadyAsync(waitForToken);
+            await server.WaitUntilReadyAsync(launch.WaitForToken);
         }
         catch
         {
@@ -165,6 +195,18 @@ public sealed class SluiceProcess : IAsyncDisposable
     }
 
     private async Task WaitUntilReadyAsync(bool waitForToken)
+    {
+        await WaitUntilAnswersAsync(waitForToken);
+
+        // Written with admin-token before the server listens, on the start that created the first user.
+        var passwordFile = Path.Combine(DataDir, "admin-password");
+        if (File.Exists(passwordFile))
+        {
+            AdminPassword = (await File.ReadAllTextAsync(passwordFile)).Trim();
+        }
+    }
+
+    private async Task WaitUntilAnswersAsync(bool waitForToken)
     {
         var clock = Stopwatch.StartNew();
         var tokenFile = Path.Combine(DataDir, "admin-token");
@@ -268,6 +310,10 @@ public sealed class SluiceProcess : IAsyncDisposable
         var dll = Path.Combine(root, "src", "Sluice.Cli", "bin", configuration.Name, tfm.Name, "sluice.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/Sluice.Cli first: {dll} is missing.", dll);
     }
+
+    /// <summary>How the server was started, to start it again the same way.</summary>
+    private sealed record Launch(
+        string DataDir, int Port, IDictionary<string, string> Environment, string? Token, bool WaitForToken, string? Executable, IReadOnlyList<string> Arguments);
 
     private static int FreePort()
     {

@@ -122,22 +122,18 @@ public sealed class SmtpServer : IAsyncDisposable
     /// <summary>Waits until at least <paramref name="count"/> messages arrived.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var messages = Messages();
-            if (messages.Count >= count)
+        IReadOnlyList<MimeMessage> messages = [];
+        await Eventually.AssertAsync(
+            () =>
             {
-                return messages;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The SMTP server got {messages.Count} message(s), expected {count}. Its output:\n{Output}");
-            }
-
-            await Task.Delay(50);
-        }
+                messages = Messages();
+                return Task.FromResult(messages.Count >= count);
+            },
+            $"the SMTP server got {count} message(s)",
+            timeout ?? TimeSpan.FromSeconds(20),
+            () => $"{messages.Count} message(s). Its output:\n{Output}",
+            every: TimeSpan.FromMilliseconds(50));
+        return messages;
     }
 
     private void Append(string? line)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 using Sluice.Server.Accounts;
 using Sluice.Storage;
+using Sluice.Testing;
 
 namespace Sluice.Web.Tests;
 
@@ -14,9 +15,10 @@ public class WebAppFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private readonly string dataDir = Path.Combine(Path.GetTempPath(), "sluice-web-" + Guid.NewGuid().ToString("N"));
     private IPlaywright? playwright;
 
-    public ServeProcess Server { get; private set; } = null!;
+    public SluiceProcess Server { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -26,7 +28,13 @@ public class WebAppFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install chromium (scripts/test.sh installs it).");
-        Server = await ServeProcess.StartAsync(Environment);
+        var environment = new Dictionary<string, string> { ["SLUICE_Logging__LogLevel__Default"] = "Warning" };
+        foreach (var (key, value) in Environment)
+        {
+            environment[key] = value;
+        }
+
+        Server = await SluiceProcess.StartAsync(dataDir, environment);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -48,6 +56,9 @@ public class WebAppFixture : IAsyncLifetime
         {
             await Server.DisposeAsync();
         }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SluiceServer.TryDelete(dataDir);
     }
 
     /// <summary>A fresh browser session (no cookies) at 1280 px, or at phone width.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sluice.Testing;
 
 namespace Sluice.Cli.Tests.Cli;
 
@@ -62,14 +63,15 @@ public sealed class HookCommandsTests(ServerFixture fixture) : IClassFixture<Ser
             Assert.True(response.IsSuccessStatusCode);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        System.Text.Json.JsonElement log;
-        do
-        {
-            await Task.Delay(200);
-            log = (await fixture.RunAsync("hooks", "deliveries", hook, "--json")).Json();
-        }
-        while (log.GetProperty("total").GetInt32() == 0 && DateTime.UtcNow < deadline);
+        var log = default(System.Text.Json.JsonElement);
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                log = (await fixture.RunAsync("hooks", "deliveries", hook, "--json")).Json();
+                return log.GetProperty("total").GetInt32() != 0;
+            },
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(200));
 
         var delivery = log.GetProperty("deliveries")[0];
         Assert.Equal("cli_hook_events", delivery.GetProperty("payload").GetProperty("integration_name").GetString());

@@ -37,13 +37,12 @@ public sealed class QueryAndDestinationCommandsTests : IClassFixture<PostgresSer
         Assert.EndsWith("(1 row)", table.Out.TrimEnd(), StringComparison.Ordinal);
         // The buffer lets go of the records just after the warehouse commits them: the stats say 0 waiting soon after, not at once.
         var id = created.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var stats = await RunAsync("sources", "stats", id);
-        while (!Regex.IsMatch(stats.Out, @"rows_to_be_loaded\s+0\b") && DateTime.UtcNow < deadline)
+        CliResult stats = null!;
+        await Eventually.WaitAsync(async () =>
         {
-            await Task.Delay(100);
             stats = await RunAsync("sources", "stats", id);
-        }
+            return Regex.IsMatch(stats.Out, @"rows_to_be_loaded\s+0\b");
+        });
 
         stats.AssertSuccess();
         Assert.Matches(@"rows_to_be_loaded\s+0\b", stats.Out);
@@ -131,20 +130,16 @@ public sealed class QueryAndDestinationCommandsTests : IClassFixture<PostgresSer
     /// <summary>Polls until the loader has loaded what the query counts (loads run in the background every 200 ms).</summary>
     private async Task WaitForAsync(string sql, string expected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string last;
-        do
-        {
-            var result = await RunAsync("query", sql, "--json");
-            last = result.ExitCode == 0 ? result.Json().GetProperty("rows")[0][0].GetRawText() : result.Error;
-            if (last == expected)
+        var last = "no answer yet";
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        Assert.Fail($"'{sql}' did not answer {expected} within 30 s; last answer: {last}");
+                var result = await RunAsync("query", sql, "--json");
+                last = result.ExitCode == 0 ? result.Json().GetProperty("rows")[0][0].GetRawText() : result.Error;
+                return last == expected;
+            },
+            $"'{sql}' answers {expected}",
+            TimeSpan.FromSeconds(30),
+            () => last);
     }
 }

@@ -53,19 +53,18 @@ public sealed class HookCrashTests : IAsyncLifetime
 
     private static async Task<JsonElement> WaitForSucceededAsync(HttpClient api, long hook)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var page = await api.GetFromJsonAsync<JsonElement>($"{Hooks}/{hook}/deliveries");
-            var deliveries = page.GetProperty("deliveries");
-            if (deliveries.GetArrayLength() > 0 && deliveries[0].GetProperty("status").GetString() == "succeeded")
+        var page = default(JsonElement);
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return page;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No succeeded delivery after 30 s: {page}");
-            await Task.Delay(100);
-        }
+                page = await api.GetFromJsonAsync<JsonElement>($"{Hooks}/{hook}/deliveries");
+                var deliveries = page.GetProperty("deliveries");
+                return deliveries.GetArrayLength() > 0 && deliveries[0].GetProperty("status").GetString() == "succeeded";
+            },
+            $"hook {hook}'s newest delivery succeeded",
+            TimeSpan.FromSeconds(30),
+            () => page.ToString());
+        return page;
     }
 
     [Fact]

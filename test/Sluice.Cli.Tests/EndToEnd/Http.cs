@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sluice.Testing;
 
 namespace Sluice.Cli.Tests.EndToEnd;
 
@@ -50,22 +50,20 @@ internal static class Http
     /// <summary>Queries until the answer satisfies <paramref name="done"/>; fails with the last answer after <paramref name="timeout"/>.</summary>
     public static async Task<(string[] Columns, List<string[]> Rows)> WaitForAsync(HttpClient api, string sql, Func<List<string[]>, bool> done, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var (columns, rows, error) = await QueryAsync(api, sql);
-            if (error is null && done(rows))
+        (string[] Columns, List<string[]> Rows) answer = ([], []);
+        var last = "no answer yet";
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return (columns, rows);
-            }
-
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for: {sql}\nLast answer: {error ?? Render(rows)}");
-            }
-
-            await Task.Delay(100);
-        }
+                var (columns, rows, error) = await QueryAsync(api, sql);
+                answer = (columns, rows);
+                last = error ?? Render(rows);
+                return error is null && done(rows);
+            },
+            $"this answers as expected: {sql}",
+            timeout,
+            () => last);
+        return answer;
     }
 
     public static string Render(IEnumerable<string[]> rows) => string.Join("\n", rows.Select(r => string.Join('|', r)));

@@ -234,12 +234,12 @@ public sealed class ScaleOutTests : IAsyncLifetime
         }
 
         await _nats.StartAllAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await TryPostAsync(node.Anonymous, url.ToString(), """{"id":2,"event":"delivered"}"""))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Ingest did not answer 200 within 30 s of NATS coming up.\n{node.Output}");
-            await Task.Delay(200);
-        }
+        await Eventually.AssertAsync(
+            () => TryPostAsync(node.Anonymous, url.ToString(), """{"id":2,"event":"delivered"}"""),
+            "ingest answers 200 after NATS came up",
+            TimeSpan.FromSeconds(30),
+            () => node.Output,
+            TimeSpan.FromMilliseconds(200));
 
         using (var ready = await node.Anonymous.GetAsync(new Uri(node.BaseAddress, "readyz")))
         {

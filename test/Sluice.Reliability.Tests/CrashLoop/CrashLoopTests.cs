@@ -115,14 +115,14 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IAsyncLifetime
                 case Moment.DuringLoad:
                     // Loads run back to back under this stream (interval 0.2 s): once one has landed in this cycle,
                     // a random moment falls inside the next one most of the time.
-                    await Api.EventuallyAsync(async () => await LoadsAsync(node.Api) > loadsBefore, TimeSpan.FromSeconds(20), 50);
+                    await Eventually.WaitAsync(async () => await LoadsAsync(node.Api) > loadsBefore, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
                     await Task.Delay(random.Next(0, 250));
                     break;
                 case Moment.AfterCommitBeforeHooks:
                     // The load's row is in _sluice._sluice_loads (committed); its hook goes out at the outbox's next poll.
                     await Task.Delay(random.Next(200, 800));
                     var seen = await LoadsAsync(node.Api) ?? 0;
-                    await Api.EventuallyAsync(async () => await LoadsAsync(node.Api) > seen, TimeSpan.FromSeconds(20), 10);
+                    await Eventually.WaitAsync(async () => await LoadsAsync(node.Api) > seen, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(10));
                     break;
             }
 
@@ -144,14 +144,14 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var acknowledged = target.Acknowledged.Keys.ToHashSet();
             Dictionary<long, int> loaded = [];
-            await Api.EventuallyAsync(
+            await Eventually.WaitAsync(
                 async () =>
                 {
                     loaded = await Api.CountByAsync(ApiOf(target), target.Table, "id");
                     return acknowledged.All(loaded.ContainsKey);
                 },
                 TimeSpan.FromSeconds(90),
-                500);
+                TimeSpan.FromMilliseconds(500));
             var lost = acknowledged.Where(id => !loaded.ContainsKey(id)).ToList();
             var duplicated = loaded.Where(kv => kv.Value > 1).Select(kv => kv.Key).ToList();
             table.Append(CultureInfo.InvariantCulture, $"{target.Destination} | {target.Name} | {acknowledged.Count} | {acknowledged.Count(loaded.ContainsKey)} | {lost.Count} | {duplicated.Count}\n");
@@ -182,14 +182,14 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var loads = (int)(await LoadsAsync(api) ?? 0);
             var (total, succeeded) = (0, 0);
-            await Api.EventuallyAsync(
+            await Eventually.WaitAsync(
                 async () =>
                 {
                     (total, succeeded) = await Api.DeliveriesAsync(api, hook);
                     return total == loads && succeeded == loads;
                 },
                 TimeSpan.FromSeconds(60),
-                500);
+                TimeSpan.FromMilliseconds(500));
             var received = _receiver.Requests(destination).Select(r => r.Header("webhook-id")).Distinct().Count();
             hooks.Append(CultureInfo.InvariantCulture, $"{destination}: {loads} loads, {total} deliveries, {succeeded} succeeded, {received} distinct webhook-ids received\n");
             if (total != loads || succeeded != loads || received != loads)

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Sluice.Reliability.Tests.Support;
+using Sluice.Testing;
 
 namespace Sluice.Reliability.Tests.Fuzzing;
 
@@ -27,43 +27,34 @@ internal static class FuzzApi
 
     public static async Task WaitForAsync(HttpClient api, string sql, Func<List<string[]>, bool> done, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var (rows, error) = await Api.QueryAsync(api, sql);
-            if (error is null && done(rows))
+        var last = "no answer yet";
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return;
-            }
-
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for: {sql}\nLast answer: {error ?? string.Join("\n", rows.Select(r => string.Join('|', r)))}");
-            }
-
-            await Task.Delay(200);
-        }
+                var (rows, error) = await Api.QueryAsync(api, sql);
+                last = error ?? string.Join("\n", rows.Select(r => string.Join('|', r)));
+                return error is null && done(rows);
+            },
+            $"this answers as expected: {sql}",
+            timeout,
+            () => last,
+            every: TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>Reads <c>GET /v4/sources/{id}/stats</c> until <paramref name="done"/>; fails with the last stats after <paramref name="timeout"/>.</summary>
     public static async Task<JsonElement> WaitForStatsAsync(HttpClient api, long sourceId, Func<JsonElement, bool> done, TimeSpan timeout, string serverOutput)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var stats = await GetJsonAsync(api, $"v4/sources/{sourceId}/stats");
-            if (done(stats))
+        var stats = default(JsonElement);
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return stats;
-            }
-
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"The loader did not catch up within {timeout.TotalSeconds:0} s: {stats}\n" +
-                    (serverOutput.Length <= 4000 ? serverOutput : serverOutput[^4000..]));
-            }
-
-            await Task.Delay(500);
-        }
+                stats = await GetJsonAsync(api, $"v4/sources/{sourceId}/stats");
+                return done(stats);
+            },
+            "the loader caught up",
+            timeout,
+            () => $"{stats}\n" + (serverOutput.Length <= 4000 ? serverOutput : serverOutput[^4000..]),
+            every: TimeSpan.FromMilliseconds(500));
+        return stats;
     }
 }

@@ -101,7 +101,8 @@ public sealed class DestinationOutageTests(ITestOutputHelper output) : IAsyncLif
         }
 
         var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(ClientAsync)).ToArray();
-        Assert.True(await Api.EventuallyAsync(async () => await Api.ScalarAsync(node.Api, $"SELECT count(*) FROM {schema}.data") > 0, TimeSpan.FromSeconds(30)), "Nothing loaded before the outage.");
+        await Eventually.AssertAsync(
+            async () => await Api.ScalarAsync(node.Api, $"SELECT count(*) FROM {schema}.data") > 0, "something is loaded before the outage", TimeSpan.FromSeconds(30));
         var loadsBefore = await Api.ScalarAsync(node.Api, "SELECT count(*) FROM _sluice._sluice_loads") ?? 0;
 
         // The outage.
@@ -146,18 +147,19 @@ public sealed class DestinationOutageTests(ITestOutputHelper output) : IAsyncLif
         // Everything acknowledged loads once; the error clears; every load's hook is delivered.
         var expected = acknowledged.ToHashSet();
         Dictionary<long, int> loaded = [];
-        var caughtUp = await Api.EventuallyAsync(
+        var caughtUp = await Eventually.WaitAsync(
             async () =>
             {
                 loaded = await Api.CountByAsync(node.Api, $"{schema}.data", "id");
                 return expected.All(loaded.ContainsKey);
             },
             TimeSpan.FromSeconds(90),
-            500);
+            TimeSpan.FromMilliseconds(500));
         var allLoadedAfter = up.Elapsed;
         var stats2 = await node.Api.GetFromJsonAsync<JsonElement>($"v4/sources/{sourceId}/stats");
         var loads = await Api.ScalarAsync(node.Api, "SELECT count(*) FROM _sluice._sluice_loads") ?? 0;
-        var delivered = await Api.EventuallyAsync(async () => await Api.DeliveriesAsync(node.Api, hook) == ((int)loads, (int)loads), TimeSpan.FromSeconds(60), 500);
+        var delivered = await Eventually.WaitAsync(
+            async () => await Api.DeliveriesAsync(node.Api, hook) == ((int)loads, (int)loads), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
         var (total, succeeded) = await Api.DeliveriesAsync(node.Api, hook);
         var sorted = latencies.Order().ToArray();
 

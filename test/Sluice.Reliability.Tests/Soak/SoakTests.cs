@@ -107,7 +107,8 @@ public sealed class SoakTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Afterwards every acknowledged event loads, once.
         var expected = acknowledged.Count;
-        var drained = await Api.EventuallyAsync(async () => await Api.ScalarAsync(node.Api, $"SELECT count(*) FROM {schema}.data") >= expected, TimeSpan.FromSeconds(120), 500);
+        var drained = await Eventually.WaitAsync(
+            async () => await Api.ScalarAsync(node.Api, $"SELECT count(*) FROM {schema}.data") >= expected, TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(500));
         var rows = await Api.ScalarAsync(node.Api, $"SELECT count(*) FROM {schema}.data") ?? 0;
         var distinct = await Api.ScalarAsync(node.Api, $"SELECT count(DISTINCT id) FROM {schema}.data") ?? 0;
         var acknowledgedLoaded = (await Api.CountByAsync(node.Api, $"{schema}.data", "id")).Keys.ToHashSet();

@@ -49,17 +49,16 @@ public sealed class ApiDeliveriesTests
     /// <summary>Waits (for the loader, not for a clock) until the hook has <paramref name="count"/> deliveries.</summary>
     private static async Task<JsonElement> WaitForDeliveriesAsync(HttpClient api, long hookId, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var page = await DeliveriesAsync(api, hookId);
-            if (page.GetProperty("total").GetInt32() >= count || DateTime.UtcNow > deadline)
+        var page = default(JsonElement);
+        await Eventually.WaitAsync(
+            async () =>
             {
-                return page;
-            }
-
-            await Task.Delay(50);
-        }
+                page = await DeliveriesAsync(api, hookId);
+                return page.GetProperty("total").GetInt32() >= count;
+            },
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromMilliseconds(50));
+        return page;
     }
 
     private static async Task<IReadOnlyList<Core.Loading.LoadSummary>> LoadsAsync(SluiceServer server, long clientId)

@@ -38,14 +38,15 @@ public sealed class ApiHooksPostgresControlPlaneTests : IClassFixture<PostgresSe
             Assert.True(response.IsSuccessStatusCode);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        ApiCall page;
-        do
-        {
-            await Task.Delay(50);
-            page = await ApiCall.GetAsync(server.Api, $"{Hooks}/{hook}/deliveries");
-        }
-        while (page.Json.GetProperty("total").GetInt32() == 0 && DateTime.UtcNow < deadline);
+        ApiCall page = null!;
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                page = await ApiCall.GetAsync(server.Api, $"{Hooks}/{hook}/deliveries");
+                return page.Json.GetProperty("total").GetInt32() != 0;
+            },
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromMilliseconds(50));
 
         Assert.Equal(1, page.Json.GetProperty("total").GetInt32());
         var deliveryId = page.Json.GetProperty("deliveries")[0].GetProperty("id").GetInt64();

@@ -44,6 +44,16 @@ public sealed class DeliveryEndToEndTests : IClassFixture<PostgresServer>
         return (await destination.GetLoadsAsync(null, DateTime.MinValue, 1000, CancellationToken.None)).Count;
     }
 
+    private static async Task<JsonElement> DeliveriesAsync(SluiceServer server, long hook)
+    {
+        var call = await ApiCall.GetAsync(server.Api, $"{HookHarness.HooksPath}/{hook}/deliveries");
+        call.AssertOk();
+        return call.Json;
+    }
+
+    private static async Task<int> SucceededAsync(SluiceServer server, long hook) =>
+        (await DeliveriesAsync(server, hook)).GetProperty("deliveries").EnumerateArray().Count(d => d.GetProperty("status").GetString() == "succeeded");
+
     [Fact]
     public async Task Loads_OneRequestPerRootTablePerLoadToEachEnabledHook_NoneToDisabledHooks()
     {
@@ -51,8 +61,8 @@ public sealed class DeliveryEndToEndTests : IClassFixture<PostgresServer>
         await using var server = await SluiceServer.StartAsync(settings: Settings(receiver));
         var orders = await server.CreateSourceAsync(server.Api, "Shop Orders", "id");
         var events = await server.CreateSourceAsync(server.Api, "Events");
-        await CreateHookAsync(server, receiver.Url("a"));
-        await CreateHookAsync(server, receiver.Url("b"));
+        var a = await CreateHookAsync(server, receiver.Url("a"));
+        var b = await CreateHookAsync(server, receiver.Url("b"));
         var disabled = await CreateHookAsync(server, receiver.Url("off"));
         (await ApiCall.PutAsync(server.Api, $"{HookHarness.HooksPath}/{disabled}", """{"enable":false}""")).AssertOk();
 
@@ -65,10 +75,16 @@ public sealed class DeliveryEndToEndTests : IClassFixture<PostgresServer>
         await receiver.WaitForRequestsAsync("b", 3);
 
         Assert.Equal(3, await LoadCountAsync(server));
-        await Task.Delay(300);
+
+        // Once every delivery's outcome is written and none is pending (no retry due later, none in flight), no dispatcher
+        // round has anything more to send: the counts are final without waiting for time to pass.
+        await Eventually.AssertAsync(
+            async () => await SucceededAsync(server, a) == 3 && await SucceededAsync(server, b) == 3, "the 3 deliveries of hooks a and b are written as succeeded");
+        await HookHarness.AssertNothingPendingAsync(server);
         Assert.Equal(3, receiver.Requests("a").Count);
         Assert.Equal(3, receiver.Requests("b").Count);
         Assert.Empty(receiver.Requests("off"));
+        Assert.Equal(0, (await DeliveriesAsync(server, disabled)).GetProperty("total").GetInt32());
 
         using var payload = JsonDocument.Parse(first.Body);
         var root = payload.RootElement;
@@ -108,14 +124,15 @@ public sealed class DeliveryEndToEndTests : IClassFixture<PostgresServer>
             await PostAsync(server, source, """{"n":1}""");
 
             await receiver.WaitForRequestsAsync("pg", 2);
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            JsonElement delivery;
-            do
-            {
-                await Task.Delay(50);
-                delivery = (await ApiCall.GetAsync(server.Api, $"{HookHarness.HooksPath}/{hook}/deliveries")).Json.GetProperty("deliveries")[0];
-            }
-            while (delivery.GetProperty("status").GetString() != "succeeded" && DateTime.UtcNow < deadline);
+            var delivery = default(JsonElement);
+            await Eventually.WaitAsync(
+                async () =>
+                {
+                    delivery = (await DeliveriesAsync(server, hook)).GetProperty("deliveries")[0];
+                    return delivery.GetProperty("status").GetString() == "succeeded";
+                },
+                TimeSpan.FromSeconds(20),
+                TimeSpan.FromMilliseconds(50));
 
             Assert.Equal("succeeded", delivery.GetProperty("status").GetString());
             Assert.Equal([500, 200], delivery.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status_code").GetInt32()).ToArray());

@@ -69,9 +69,13 @@ public sealed class DispatcherTests
             Assert.Equal(lastStart + Schedule[retry], Time(delivery.GetProperty("next_attempt_at")));
 
             harness.Clock.Advance(Schedule[retry] - TimeSpan.FromMilliseconds(1));
-            await Task.Delay(100);
+            await harness.AssertNothingDueAsync();
             Assert.Equal(retry + 1, harness.Receiver.Requests("down").Count);
 
+            // Not for the assertions above (nothing is due, so no round can send): the advance woke the dispatcher, and its
+            // round must be over before the last millisecond passes. A delivery that comes due while a round claims nothing
+            // waits for the next DispatchPollInterval (HookDispatcher.RoundsAsync), which this fake clock never reaches.
+            await Task.Delay(100);
             harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
             delivery = await harness.WaitForAttemptsAsync(hook, retry + 2);
         }

@@ -94,30 +94,43 @@ internal sealed class HookHarness : IAsyncDisposable
     /// <summary>Waits (for the dispatcher, not for a clock) until the hook's newest delivery satisfies <paramref name="done"/>.</summary>
     public async Task<JsonElement> WaitForDeliveryAsync(long hookId, Func<JsonElement, bool> done, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var deliveries = await DeliveriesAsync(hookId);
-            if (deliveries.GetArrayLength() > 0 && done(deliveries[0]))
+        var deliveries = default(JsonElement);
+        await Eventually.AssertAsync(
+            async () =>
             {
-                return deliveries[0];
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Hook {hookId}: still not {what} after 20 s: {deliveries}");
-            }
-
-            await Task.Delay(20);
-        }
+                deliveries = await DeliveriesAsync(hookId);
+                return deliveries.GetArrayLength() > 0 && done(deliveries[0]);
+            },
+            $"hook {hookId}'s newest delivery is {what}",
+            TimeSpan.FromSeconds(20),
+            () => deliveries.ToString(),
+            every: TimeSpan.FromMilliseconds(20));
+        return deliveries[0];
     }
 
     /// <summary>
     /// Asserts that no delivery is pending (due later or claimed and in flight): then no dispatcher round, however much the
     /// clock moves, has anything to send. Fails at once when a retry is still scheduled, where a sleep could pass by luck.
     /// </summary>
-    public async Task AssertNothingPendingAsync() =>
-        Assert.Null(await Server.GetService<DeliveryStore>().NextDueAsync([], CancellationToken.None));
+    public Task AssertNothingPendingAsync() => AssertNothingPendingAsync(Server);
+
+    /// <summary><see cref="AssertNothingPendingAsync()"/> for a server started without a harness (on the real clock).</summary>
+    public static async Task AssertNothingPendingAsync(SluiceServer server) =>
+        Assert.Null(await server.GetService<DeliveryStore>().NextDueAsync([], CancellationToken.None));
+
+    /// <summary>
+    /// Asserts that no pending delivery is due by the fake clock: a dispatcher round claims only deliveries whose next attempt
+    /// is at or before the clock's now, so however many rounds run before the clock moves again, none sends. "Nothing was sent
+    /// yet" then holds without sleeping, and fails at once when a delivery is due early.
+    /// </summary>
+    public async Task AssertNothingDueAsync()
+    {
+        var next = await Server.GetService<DeliveryStore>().NextDueAsync([], CancellationToken.None);
+        var now = Clock.GetUtcNow();
+        Assert.True(
+            next is not { } due || new DateTimeOffset(due, TimeSpan.Zero) > now,
+            $"A delivery is due at {next:O}; the clock is at {now:O}.");
+    }
 
     public Task<JsonElement> WaitForAttemptsAsync(long hookId, int attempts) =>
         WaitForDeliveryAsync(hookId, d => d.GetProperty("attempts").GetArrayLength() >= attempts, $"at {attempts} attempt(s)");

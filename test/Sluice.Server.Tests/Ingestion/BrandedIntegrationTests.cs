@@ -203,7 +203,7 @@ public sealed class BrandedIntegrationTests
             ("X-Slack-Request-Timestamp", mts), ("X-Slack-Signature", "v0=" + Hex(HmacSha256(slackSecret, $"v0:{mts}:{message}"))))).Status);
         AssertRows(["Ev123ABC456|thumbsup"], await WaitForRowsAsync(server.Api, $"SELECT event_id, event__reaction FROM {slack.Name}.reaction_added", 1));
         AssertRows(["reaction_added"], Rows(await QueryAsync(server.Api, $"SELECT DISTINCT root_table FROM {slack.Name}._sluice_columns")));
-        await WaitUntilAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{slack.Id}/stats")).Json.GetProperty("archive_records").GetInt64() == 1, "the event (and only it) archived");
+        await Eventually.AssertAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{slack.Id}/stats")).Json.GetProperty("archive_records").GetInt64() == 1, "the event (and only it) archived");
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class BrandedIntegrationTests
         var again = Unix(DateTimeOffset.UtcNow);
         var resent = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(again + batch), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, source.Url, batch, "application/json", ("X-Twilio-Email-Event-Webhook-Signature", resent), ("X-Twilio-Email-Event-Webhook-Timestamp", again))).Status);
-        await WaitUntilAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "the resent batch is loaded");
+        await Eventually.AssertAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "the resent batch is loaded");
         await Task.Delay(500);
         Assert.Equal("3", Rows(await QueryAsync(server.Api, $"SELECT count(*) FROM {source.Name}.events"))[0][0]);
         Assert.Equal("2", Rows(await QueryAsync(server.Api, $"SELECT count(*) FROM {source.Name}.events__category"))[0][0]); // processed's two categories, once
@@ -311,7 +311,7 @@ public sealed class BrandedIntegrationTests
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, source.Url, body, "application/json", headers)).Status); // a retry
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(server, source.Url, body.Replace("Sending", "Faking", StringComparison.Ordinal), "application/json", headers)).Status);
 
-        await WaitUntilAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "loaded");
+        await Eventually.AssertAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "loaded");
         AssertRows([$"{id}|4ef9a417-02e9-4d39-ad75-9611e0fcc33c"],
             await WaitForRowsAsync(server.Api, $"SELECT _sdc_header_webhook_id, data__email_id FROM {source.Name}.email_delivered", 1));
     }

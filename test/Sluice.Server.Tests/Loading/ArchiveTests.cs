@@ -27,7 +27,7 @@ public sealed class ArchiveTests
         await PostAsync(server, source.WebhookUrl, """{"n":3}""", "d-2");
 
         ApiCall stats = null!;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 stats = await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats");
@@ -55,7 +55,7 @@ public sealed class ArchiveTests
 
         await WaitForRowsAsync(server.Api, "SELECT n FROM no_archive.data", 3);
         var buffer = server.GetService<IRecordBuffer>();
-        await WaitUntilAsync(async () => (await buffer.GetPendingAsync(CancellationToken.None)).Count == 0, "the buffer is emptied");
+        await Eventually.AssertAsync(async () => (await buffer.GetPendingAsync(CancellationToken.None)).Count == 0, "the buffer is emptied");
         Assert.Equal(ArchiveStats.Empty, await buffer.GetArchiveAsync(source.Id, CancellationToken.None));
         Assert.Empty(await buffer.ReadArchivedAsync(source.Id, 0, 100, long.MaxValue, CancellationToken.None));
         var stats = await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats");

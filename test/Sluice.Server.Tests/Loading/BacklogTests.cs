@@ -1,4 +1,5 @@
 using Sluice.Server.Tests.Api;
+using Sluice.Testing;
 using static Sluice.Server.Tests.Loading.Warehouse;
 
 namespace Sluice.Server.Tests.Loading;
@@ -27,7 +28,7 @@ public sealed class BacklogTests() : ServerPerClass(FullBatchesOf(5))
         await PostAsync(Server.Anonymous, source.WebhookUrl, "[" + string.Join(",", records) + "]");
 
         AssertRows(["19"], await WaitForAsync(Server.Api, "SELECT count(*) FROM backlog.data", rows => rows[0][0] == "19"));
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () => (await ApiCall.GetAsync(Server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 3,
             "the four full batches leave the buffer");
         AssertRows(["38"], Rows(await QueryAsync(Server.Api, "SELECT count(*) FROM backlog.data__items")));
@@ -56,7 +57,7 @@ public sealed class BacklogPartsTests() : ServerPerClass(FullBatchesOf(5, ("Load
         await PostAsync(Server.Anonymous, source.WebhookUrl, "[" + string.Join(",", records) + "]");
 
         await WaitForAsync(Server.Api, "SELECT count(*) FROM parts.data", rows => rows[0][0] == "30");
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () => (await ApiCall.GetAsync(Server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 2,
             "the two loads leave the buffer");
 

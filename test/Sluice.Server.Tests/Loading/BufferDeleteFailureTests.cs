@@ -31,11 +31,11 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
 
         AssertRows(["1", "2", "3"], await WaitForRowsAsync(server.Api, "SELECT n FROM delete_fails.data ORDER BY n", 3));
         // The rows show as soon as the commit is done; the failed delete and its notification follow.
-        await WaitUntilAsync(async () => (await ApiCall.GetAsync(server.Api, "v4/notifications")).Json.GetArrayLength() > 0, "the load failure is notified");
+        await Eventually.AssertAsync(async () => (await ApiCall.GetAsync(server.Api, "v4/notifications")).Json.GetArrayLength() > 0, "the load failure is notified");
         var notification = Assert.Single((await ApiCall.GetAsync(server.Api, "v4/notifications")).Json.EnumerateArray());
         Assert.Contains("buffer is busy", notification.GetProperty("message").GetString(), StringComparison.Ordinal);
         JsonElement stats = default;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;
@@ -62,7 +62,7 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
         await PostAsync(backlog.Anonymous, source.WebhookUrl, """[{"n":1},{"n":2},{"n":3},{"n":4},{"n":5},{"n":6},{"n":7}]""");
 
         AssertRows(["1", "2", "3", "4", "5", "6", "7"], await WaitForRowsAsync(backlog.Api, "SELECT n FROM backlog_deletes.data ORDER BY n", 7));
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 var stats = (await ApiCall.GetAsync(backlog.Api, $"v4/sources/{source.Id}/stats")).Json;

@@ -1,4 +1,9 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Sluice.Server.Loading;
 using Sluice.Server.Notifications;
 using Sluice.Server.Tests.Api;
 using Sluice.Testing;
@@ -8,11 +13,16 @@ namespace Sluice.Server.Tests.Loading;
 
 /// <summary>
 /// A destination that stays down long enough (<c>Loading:ErrorEmailDelay</c>) gets one email to the account's recipients,
-/// through a real SMTP server, on top of the in-app notification that comes at once.
+/// through a real SMTP server, on top of the in-app notification that comes at once. The server runs on a fake clock: the
+/// loader's polls, batch interval, retry back-off and the email delay move only when the test advances it.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class LoadErrorEmailTests(PostgresServer postgres) : IAsyncLifetime
 {
+    private static readonly TimeSpan EmailDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMilliseconds(400);
+
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private SmtpServer smtp = null!;
     private TcpRelay relay = null!;
     private SluiceServer server = null!;
@@ -33,7 +43,13 @@ public sealed class LoadErrorEmailTests(PostgresServer postgres) : IAsyncLifetim
             settings[key] = value;
         }
 
-        server = await SluiceServer.StartAsync(settings: settings);
+        server = await SluiceServer.StartAsync(
+            builder =>
+            {
+                builder.Services.RemoveAll<TimeProvider>();
+                builder.Services.AddSingleton<TimeProvider>(clock);
+            },
+            settings);
     }
 
     public async Task DisposeAsync()
@@ -54,14 +70,20 @@ public sealed class LoadErrorEmailTests(PostgresServer postgres) : IAsyncLifetim
             connection = new { host = "127.0.0.1", port = relay.Port, username = postgres.Username, password = postgres.Password, database, sslmode = "disable" },
         }))).AssertOk();
         var source = await server.CreateSourceAsync(server.Api, "Billing Events", "id");
+        var statuses = server.GetService<LoadStatusTracker>();
         await PostAsync(server.Anonymous, source.WebhookUrl, """{"id":1}""");
-        await WaitForRowsAsync(server.Api, "SELECT id FROM billing_events.data", 1);
+        await AdvanceUntilAsync(() => LoadedAsync(1), "the first record is loaded");
 
         relay.Stop();
         await PostAsync(server.Anonymous, source.WebhookUrl, """{"id":2}""");
-        await WaitUntilAsync(async () => (await LoadingErrorsAsync()).Count == 1, "the in-app notification of the failing load");
+        await AdvanceUntilAsync(async () => (await LoadingErrorsAsync()).Count == 1, "the in-app notification of the failing load");
+        var failingSince = statuses.Get(source.Id).FailingSince ?? throw new InvalidOperationException("The failing load left no error streak.");
+        Assert.True(clock.GetUtcNow() - failingSince < EmailDelay, $"The clock is {clock.GetUtcNow() - failingSince} into the streak, not short of the email delay.");
         Assert.Empty(smtp.Messages());
 
+        // A retry that fails once the streak has lasted the delay sends the email; the clock moves one longest back-off at a time.
+        await AdvanceUntilAsync(() => Task.FromResult(smtp.Messages().Count > 0), "the error email", MaxRetryDelay);
+        Assert.True(clock.GetUtcNow() - failingSince >= EmailDelay, $"The email came {clock.GetUtcNow() - failingSince} into the streak, before the delay of {EmailDelay}.");
         var message = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));
         Assert.Equal("Sluice Notification - We're having trouble writing to your data warehouse", message.Subject);
         Assert.Equal(LoadFailureNotifier.Subject, message.Subject);
@@ -71,13 +93,36 @@ public sealed class LoadErrorEmailTests(PostgresServer postgres) : IAsyncLifetim
         Assert.Contains("Last error:   ", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("Failing since: ", message.TextBody, StringComparison.Ordinal);
 
-        // The loader keeps retrying every 0.2-0.4 s: the same streak never sends a second email.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The same streak never sends a second email: five more retries fail (a failure is counted after the one before it
+        // has sent whatever it was going to send), and still one email and one notification.
+        var failures = statuses.Get(source.Id).ConsecutiveFailures;
+        await AdvanceUntilAsync(() => Task.FromResult(statuses.Get(source.Id).ConsecutiveFailures >= failures + 5), "five more retries fail", MaxRetryDelay);
         Assert.Single(smtp.Messages());
         Assert.Single(await LoadingErrorsAsync());
 
         relay.Start();
-        await WaitForRowsAsync(server.Api, "SELECT id FROM billing_events.data", 2);
+        await AdvanceUntilAsync(() => LoadedAsync(2), "both records are loaded once the destination is back", MaxRetryDelay);
+    }
+
+    /// <summary>Until <paramref name="condition"/> holds, moves the fake clock on by <paramref name="step"/> (default a loader poll's 200 ms) and looks again.</summary>
+    private Task AdvanceUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? step = null) =>
+        Eventually.AssertAsync(
+            async () =>
+            {
+                if (await condition())
+                {
+                    return true;
+                }
+
+                clock.Advance(step ?? TimeSpan.FromMilliseconds(200));
+                return false;
+            },
+            what);
+
+    private async Task<bool> LoadedAsync(int rows)
+    {
+        var call = await QueryAsync(server.Api, "SELECT id FROM billing_events.data");
+        return call.Status == HttpStatusCode.OK && Rows(call).Count == rows;
     }
 
     private async Task<List<JsonElement>> LoadingErrorsAsync()

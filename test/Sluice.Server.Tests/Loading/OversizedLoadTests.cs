@@ -36,7 +36,7 @@ public sealed class OversizedLoadTests
         AssertRows(["0", "1", "2", "4", "5", "6"], rows);
         AssertRows(["data|3"], Rows(await QueryAsync(server.Api, "SELECT table_name, json_extract(record, '$.response_id') FROM survey_batch._sdc_rejected")));
         JsonElement stats = default;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;
@@ -71,7 +71,7 @@ public sealed class OversizedLoadTests
         Assert.Equal("3", only[2]);
 
         JsonElement stats = default;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;

@@ -115,7 +115,7 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
         Assert.Equal("error", firstError.GetProperty("status").GetString());
         Assert.EndsWith("Z", firstError.GetProperty("last_load_error_at").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, firstError.GetProperty("rows_to_be_loaded").GetInt64());
-        await WaitUntilAsync(async () => (await LoadingErrorsAsync()).Count > 0, "the failing load is notified");
+        await Eventually.AssertAsync(async () => (await LoadingErrorsAsync()).Count > 0, "the failing load is notified");
         // Let the loader fail twice more (it retries every 0.2-0.4 s): still one notification for the whole streak.
         for (var retry = 0; retry < 2; retry++)
         {
@@ -151,7 +151,7 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
         // A new failure streak after the recovery is a new notification.
         relay.Stop();
         await PostAsync(server.Anonymous, source.WebhookUrl, """{"id":5,"total":2.5}""");
-        await WaitUntilAsync(async () => (await LoadingErrorsAsync()).Count == 2, "a second notification for the second streak");
+        await Eventually.AssertAsync(async () => (await LoadingErrorsAsync()).Count == 2, "a second notification for the second streak");
         relay.Start();
         await WaitForRowsAsync(server.Api, "SELECT id FROM shop_orders.data", 5);
 
@@ -170,7 +170,7 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
     private async Task<JsonElement> WaitForStatsAsync(long sourceId, Func<JsonElement, bool> done, string what)
     {
         JsonElement stats = default;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 var call = await ApiCall.GetAsync(server.Api, $"v4/sources/{sourceId}/stats");

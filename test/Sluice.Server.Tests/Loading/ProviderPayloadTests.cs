@@ -86,7 +86,7 @@ public sealed class ProviderPayloadTests
         var tables = await WaitForAsync(server.Api,
             $"SELECT count(DISTINCT root_table) FROM {source.Name}._sluice_columns",
             rows => rows.Count == 1 && rows[0][0] == GitHubPayloads.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await WaitUntilAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "everything is loaded");
+        await Eventually.AssertAsync(async () => (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json.GetProperty("rows_to_be_loaded").GetInt64() == 0, "everything is loaded");
         await Task.Delay(500);
 
         Assert.Equal(0, await CountAsync(server, $"SELECT count(*) FROM {source.Name}._sdc_rejected"));
@@ -139,7 +139,7 @@ public sealed class ProviderPayloadTests
 
         await WaitForRowsAsync(server.Api, $"SELECT 1 FROM {sendgrid.Name}.data", 150);
         string[] objects = ["charge", "customer", "subscription", "invoice", "payment_intent", "checkout_session", "product", "price", "payout", "balance"];
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 var stats = await ApiCall.GetAsync(server.Api, $"v4/sources/{stripe.Id}/stats");
@@ -200,7 +200,7 @@ public sealed class ProviderPayloadTests
         Assert.Equal(System.Net.HttpStatusCode.Accepted, reload.Status);
 
         JsonElement stats = default;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;

@@ -57,7 +57,7 @@ public sealed class ResumeTests : IAsyncLifetime
         await PostAsync(second.Anonymous, webhookUrl, """[{"n":4},{"n":5,"tags":["d"]}]""");
 
         var rows = await WaitForRowsAsync(second.Api, "SELECT n FROM resumed_events.data ORDER BY n", 5);
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () => (await second.GetService<IRecordBuffer>().GetPendingAsync(CancellationToken.None)).Count == 0,
             "the buffer is empty");
         AssertRows(["1", "2", "3", "4", "5"], Rows(await QueryAsync(second.Api, "SELECT n FROM resumed_events.data ORDER BY n")));

@@ -1,4 +1,5 @@
 using Sluice.Server.Tests.Api;
+using Sluice.Testing;
 using static Sluice.Server.Tests.Loading.Warehouse;
 
 namespace Sluice.Server.Tests.Loading;
@@ -29,7 +30,7 @@ public sealed class StatsTests() : ServerPerClass(FullBatchesOf(5))
         await PostAsync(Server.Anonymous, source.WebhookUrl, """[{"n":4},{"n":5}]""");
 
         ApiCall after = null!;
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 after = await ApiCall.GetAsync(Server.Api, $"v4/sources/{source.Id}/stats");

@@ -1,17 +1,15 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Sluice.Server.Tests.Api;
+using Sluice.Testing;
 
 namespace Sluice.Server.Tests.Loading;
 
-/// <summary>Posting to webhook URLs, querying through <c>POST /v4/query</c>, and polling until the loader has caught up.</summary>
+/// <summary>Posting to webhook URLs, querying through <c>POST /v4/query</c>, and polling (through <see cref="Eventually"/>) until the loader has caught up.</summary>
 internal static class Warehouse
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Posts <paramref name="json"/> to a webhook URL and asserts the documented 200 acknowledgement.</summary>
     public static async Task PostAsync(HttpClient client, string webhookUrl, string json)
     {
@@ -41,56 +39,31 @@ internal static class Warehouse
     /// <summary>Runs <paramref name="sql"/> until it succeeds with rows satisfying <paramref name="done"/>; fails with the last answer on timeout.</summary>
     public static async Task<List<string[]>> WaitForAsync(HttpClient api, string sql, Func<List<string[]>, bool> done, TimeSpan? timeout = null)
     {
-        var clock = Stopwatch.StartNew();
-        var limit = timeout ?? DefaultTimeout;
-        string last;
-        while (true)
-        {
-            var call = await QueryAsync(api, sql);
-            if (call.Status == HttpStatusCode.OK)
+        List<string[]> rows = [];
+        var last = "no answer yet";
+        await Eventually.AssertAsync(
+            async () =>
             {
-                var rows = Rows(call);
-                if (done(rows))
+                var call = await QueryAsync(api, sql);
+                if (call.Status != HttpStatusCode.OK)
                 {
-                    return rows;
+                    last = call.Text;
+                    return false;
                 }
 
+                rows = Rows(call);
                 last = Render(rows);
-            }
-            else
-            {
-                last = call.Text;
-            }
-
-            if (clock.Elapsed > limit)
-            {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting for: {sql}\nLast answer: {last}");
-            }
-
-            await Task.Delay(100);
-        }
+                return done(rows);
+            },
+            $"this answers as expected: {sql}",
+            timeout,
+            () => last);
+        return rows;
     }
 
     /// <summary>Waits until <paramref name="sql"/> answers exactly <paramref name="count"/> rows.</summary>
     public static Task<List<string[]>> WaitForRowsAsync(HttpClient api, string sql, int count, TimeSpan? timeout = null) =>
         WaitForAsync(api, sql, rows => rows.Count == count, timeout);
-
-    /// <summary>Polls <paramref name="condition"/> until true; fails naming <paramref name="what"/> on timeout.</summary>
-    /// <param name="lastSeen">What to say about the last state on timeout (e.g. the source's stats).</param>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? lastSeen = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var limit = timeout ?? DefaultTimeout;
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting until {what}.{(lastSeen is null ? string.Empty : " Last seen: " + lastSeen())}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>Asserts rows equal <paramref name="expected"/> (each row written as its cells joined by <c>|</c>).</summary>
     public static void AssertRows(IEnumerable<string> expected, IEnumerable<string[]> rows) =>

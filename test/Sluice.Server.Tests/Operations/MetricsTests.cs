@@ -35,7 +35,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
         await WaitForRowsAsync(server.Api, "SELECT id FROM metered_events.data", 3);
 
         string text = "";
-        await WaitUntilAsync(
+        await Eventually.AssertAsync(
             async () =>
             {
                 using var response = await server.Anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
