@@ -132,10 +132,10 @@ public sealed class SoakTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(report.ToString());
         Assert.True(statuses.Keys.All(k => k is 200 or 503), "Answers other than 200 and 503:\n" + report);
         Assert.True(drained && lost == 0 && rows == distinct, "Not every acknowledged event loaded exactly once:\n" + report);
-        // The target is 512 MB (issue 19) and is NOT met yet: 610-930 MB at 11-21k events/s, growing with DuckDB's buffer
-        // pool (Loading:DuckDbMemoryLimit, 2GB by default; RELIABILITY.md says where the rest goes). Until it is met, this
-        // guards against a regression past 1.5 GB and the report prints the figure.
-        Assert.True(samples.Max(x => x.RssMb) < 1536, "Resident memory reached 1.5 GB:\n" + report);
+        // The target is 512 MB (issue 19): 470-489 MB peak with the automatic DuckDB memory limit, against 787-833 MB with a
+        // fixed 2 GB (RELIABILITY.md). Held under 640 MB so that a machine with more cores (more DuckDB threads, larger
+        // arenas) does not fail it, while a return to the fixed limit's buffer pool does; the report prints the figure.
+        Assert.True(samples.Max(x => x.RssMb) < 640, "Resident memory reached 640 MB:\n" + report);
         Assert.True(P(staleness, 0.99) <= 10, "The loader did not keep up (staleness p99 above 10 s):\n" + report);
         Assert.True(settled.Count == 0 || settled.Max(x => x.Waiting) <= 150_000, "Rows waiting were not bounded:\n" + report);
     }
