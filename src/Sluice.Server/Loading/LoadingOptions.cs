@@ -20,8 +20,8 @@ public sealed class LoadingOptions
     /// Records read and planned at a time: a load is written part by part, each part planned while the one before it is
     /// written. Small parts keep what is alive at once small (a part being planned and one being written), which is what
     /// the garbage collector copies; very small ones pay the destination's per-part cost (an appender or a COPY) too often.
-    /// Default 2,500 (1,000,000 flat events: 142,000-157,000 rows/s against 135,000 with 10,000-record parts, same window);
-    /// at most <see cref="MaxRecords"/>.
+    /// Default 2,500, the fastest of the sizes measured (bench/RESULTS.md, Loading: "2,500-record parts"); at most
+    /// <see cref="MaxRecords"/>.
     /// </summary>
     public int PartRecords { get; set; } = 2_500;
 
