@@ -7,6 +7,7 @@ using Sluice.Core.Buffering;
 using Sluice.Core.Loading;
 using Sluice.Core.Normalization;
 using Sluice.Core.Tables;
+using Sluice.Destinations.DuckDb;
 
 namespace Sluice.Bench;
 
@@ -106,7 +107,8 @@ public static class CeilingBench
     {
         using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = path }.ConnectionString);
         connection.Open();
-        Execute(connection, "SET memory_limit = '256MB'"); // as the destination opens an account's file
+        // As the destination opens an account's file (Loading:DuckDbMemoryLimit=auto): sized by the table's columns.
+        Execute(connection, $"SET memory_limit = '{DuckDbMemory.Setting(DuckDbMemory.LimitFor(create.Columns.Count))}'");
         if (!create.Columns.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
         {
             throw new InvalidOperationException("The write's columns are not in table order.");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Sluice.Core.Hooks;
 using Sluice.Server.Deliveries;
 using Sluice.Server.Tests.Api;
@@ -312,6 +313,77 @@ public sealed class DispatcherTests
         await harness.WaitForAttemptsAsync(hook, 1);
         harness.Clock.Advance(TimeSpan.FromSeconds(10));
         await harness.WaitForDeliveryAsync(hook, d => d.GetProperty("status").GetString() == "failed", "failed");
+    }
+
+    [Fact]
+    public async Task Shutdown_MailServerNeverAnswers_StopWaitsOnlyTheGraceAndLogsTheMailNotSent()
+    {
+        // A mail server that takes the connection and never greets: the email about a final failure hangs in MailKit's
+        // connect until the stop's grace (Hooks:ShutdownMailGrace, on the server's clock) gives up on it.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new System.Collections.Concurrent.ConcurrentBag<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    held.Add(await silent.AcceptTcpClientAsync());
+                }
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+            }
+        });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture),
+            ["Smtp:From"] = "sluice@example.com",
+            ["Hooks:RetryDelays:0"] = "00:00:10",
+            ["Hooks:ShutdownMailGrace"] = "00:00:03",
+        };
+        var harness = await HookHarness.StartAsync(settings, builder => builder.Services.AddFakeLogging());
+        Task? stop = null;
+        try
+        {
+            var logs = harness.Server.GetService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>();
+            Assert.Null((await harness.Server.GetService<Sluice.Server.Accounts.UserService>().AddAsync("owner@example.com", 1, CancellationToken.None)).Error);
+            await FailOneDeliveryForGoodAsync(harness);
+            await Eventually.AssertAsync(() => Task.FromResult(!held.IsEmpty), "the dispatcher connected to the mail server", TimeSpan.FromSeconds(30));
+
+            stop = harness.DisposeAsync().AsTask();
+            var advanced = TimeSpan.Zero;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (!stop.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                harness.Clock.Advance(TimeSpan.FromMilliseconds(500));
+                advanced += TimeSpan.FromMilliseconds(500);
+                await Task.WhenAny(stop, Task.Delay(50));
+            }
+
+            Assert.True(stop.IsCompleted, $"The stop still waited for the email after {watch.Elapsed.TotalSeconds:0} s (clock advanced {advanced}).");
+            await stop;
+            Assert.True(advanced >= TimeSpan.FromSeconds(3), $"The stop gave up on the email after only {advanced} on the server's clock, before the 3 s grace.");
+            var notSent = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == Sluice.Server.LogEvents.Dispatcher.NotEmailed);
+            Assert.Contains("was not sent within 00:00:03", notSent.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (stop is null)
+            {
+                await harness.DisposeAsync();
+            }
+
+            silent.Stop();
+            foreach (var client in held)
+            {
+                client.Dispose();
+            }
+
+            await accepting;
+        }
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -31,7 +32,8 @@ internal sealed class HookHarness : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
-    public static async Task<HookHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>A server with roles api and dispatcher on a fake clock; <paramref name="configure"/> adds to its services.</summary>
+    public static async Task<HookHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var receiver = await HookReceiver.StartAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -53,6 +55,7 @@ internal sealed class HookHarness : IAsyncDisposable
                 {
                     builder.Services.RemoveAll<TimeProvider>();
                     builder.Services.AddSingleton<TimeProvider>(clock);
+                    configure?.Invoke(builder);
                 },
                 all);
             return new HookHarness(server, receiver, clock);
