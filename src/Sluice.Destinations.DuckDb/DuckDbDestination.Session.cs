@@ -141,7 +141,7 @@ public sealed partial class DuckDbDestination
     {
         var settings = new System.Text.StringBuilder(_connectionString);
         var memory = _options.MemoryLimit == DuckDbDestinationOptions.AutoMemoryLimit
-            ? DuckDbMemory.Setting(Math.Max(_memoryLimit, DuckDbMemory.LimitFor(0)))
+            ? DuckDbMemory.Setting(_memoryLimit)
             : _options.MemoryLimit;
         Add("memory_limit", memory);
         Add("checkpoint_threshold", _options.CheckpointThreshold);
@@ -177,7 +177,7 @@ public sealed partial class DuckDbDestination
             {
                 // Sized by the file's widest table, or by the tables a load is about to write (with room to grow).
                 var needed = DuckDbMemory.LimitFor(Math.Max(_columnsNeeded, WidestTable(connection)));
-                if (needed > Math.Max(_memoryLimit, DuckDbMemory.LimitFor(0)))
+                if (needed > _memoryLimit)
                 {
                     _memoryLimit = needed;
                     connection.Dispose();

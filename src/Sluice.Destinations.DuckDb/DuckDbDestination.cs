@@ -25,7 +25,7 @@ public sealed partial class DuckDbDestination : IDestination, IQueryableDestinat
     // With the automatic memory limit: the columns a load was about to write (the writer is reopened with a larger limit
     // before such a load) and the limit the writer was opened with.
     private int _columnsNeeded;
-    private long _memoryLimit;
+    private long _memoryLimit = DuckDbMemory.LimitFor(0);
 
     // The tables of each schema as the last committed load (or GetTablesAsync) left them. Only this writer changes them, and
     // only under _gate, so a load without schema changes does not need to ask the catalog again (~10 ms a load). Forgotten
