@@ -62,11 +62,9 @@ public sealed partial class DuckDbDestination
         writer.Dispose();
         _writer = null;
         _tables.Clear();
+        // When an ad-hoc query held the database open, the reopened writer joined it as it was: Open records the old limit
+        // DuckDB kept, the load runs with it (and is split if it runs out of it), and the next load tries the reopen again.
         _writer = Open();
-
-        // When an ad-hoc query held the database open, the reopened writer joined it as it was: the load then runs with the
-        // old limit (and is split if it runs out of it), and the next reopen applies the larger one.
-        _memoryLimit = Math.Max(_memoryLimit, needed);
         return _writer;
     }
 
@@ -177,6 +175,7 @@ public sealed partial class DuckDbDestination
             {
                 // Sized by the file's widest table, or by the tables a load is about to write (with room to grow).
                 var needed = DuckDbMemory.LimitFor(Math.Max(_columnsNeeded, WidestTable(connection)));
+                var requested = Math.Max(_memoryLimit, needed);
                 if (needed > _memoryLimit)
                 {
                     _memoryLimit = needed;
@@ -185,7 +184,9 @@ public sealed partial class DuckDbDestination
                     connection.Open();
                 }
 
-                _memoryLimit = Math.Max(_memoryLimit, needed);
+                // What the instance has: a connection joining an instance another connection holds gets its limit, not ours.
+                using var limit = Command(connection, "SELECT current_setting('memory_limit')");
+                _memoryLimit = DuckDbMemory.Applied((string)limit.ExecuteScalar()!, requested);
             }
 
             using (var external = Command(connection, "SELECT current_setting('enable_external_access')"))

@@ -32,4 +32,38 @@ public static class DuckDbMemory
 
     /// <summary>The limit as DuckDB's setting spells it (<c>2112MiB</c>).</summary>
     public static string Setting(long bytes) => (bytes / MiB).ToString(System.Globalization.CultureInfo.InvariantCulture) + "MiB";
+
+    /// <summary>
+    /// The limit DuckDB reports for <c>current_setting('memory_limit')</c> (<c>128.0 MiB</c>, <c>1.9 GiB</c>), in bytes, or
+    /// <paramref name="requested"/> when the report is that limit as DuckDB rounds it (one decimal, so within 5%).
+    /// </summary>
+    public static long Applied(string setting, long requested)
+    {
+        var parts = setting.Split(' ', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return requested;
+        }
+
+        var unit = parts[1] switch
+        {
+            "bytes" => 1d,
+            "KiB" => 1024d,
+            "MiB" => MiB,
+            "GiB" => 1024d * MiB,
+            "TiB" => 1024d * 1024 * MiB,
+            "KB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            "TB" => 1e12,
+            _ => 0d,
+        };
+        if (unit == 0)
+        {
+            return requested;
+        }
+
+        var applied = (long)(value * unit);
+        return Math.Abs(applied - requested) <= requested / 20 ? requested : applied;
+    }
 }

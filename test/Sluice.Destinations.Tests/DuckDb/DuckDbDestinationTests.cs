@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using Sluice.Core.Tables;
 using Sluice.Core.Loading;
 using Sluice.Destinations.DuckDb;
@@ -178,6 +179,34 @@ public sealed class DuckDbDestinationTests : DestinationContractTests
 
         Assert.Equal(128L * 1024 * 1024, DuckDbMemory.LimitFor(20));
         Assert.Equal(2112L * 1024 * 1024, DuckDbMemory.LimitFor(1601));
+    }
+
+    [Fact]
+    public async Task AutoMemoryLimit_ReopenWhileAQueryHoldsTheFile_KeepsTheOldLimitThenGrowsAtTheNextLoad()
+    {
+        var path = Path.Combine(_directory, "warehouse", "held.duckdb");
+        var options = new DuckDbDestinationOptions { MemoryLimit = DuckDbDestinationOptions.AutoMemoryLimit };
+        ColumnSpec[] narrow = WithSystem(new ColumnSpec("email", ColumnType.Text));
+        ColumnSpec[] wide = WithSystem([.. Enumerable.Range(0, 80).Select(i => new ColumnSpec($"custom_{i}", ColumnType.BigInt))]);
+        object?[] Wide(int sequence) => Row(sequence, [.. Enumerable.Range(0, 80).Select(i => (object?)(long)i)]);
+        var larger = $"{DuckDbMemory.LimitFor(wide.Length * 2) / (1024 * 1024)}.0 MiB";
+
+        await using var destination = new DuckDbDestination(path, options);
+        await destination.CommitLoadAsync(new LoadBuilder("events").Create("data", narrow).Append("data", narrow, Row(1, "a@example.com")).Build(), default);
+
+        // Another connection in this process (a long query, say) holds the database instance while the writer reopens for a
+        // wider load: the writer joins the instance as it is, and the load lands with the old limit.
+        using (var held = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = path }.ConnectionString))
+        {
+            held.Open();
+            await destination.CommitLoadAsync(new LoadBuilder("custom").Create("data", wide).Append("data", wide, Wide(2)).Build(), default);
+            Assert.Equal([["128.0 MiB"]], (await destination.QueryAsync("SELECT current_setting('memory_limit')", 1, default)).Rows);
+        }
+
+        // Once nothing holds it, the next load of that width reopens the file with the larger limit.
+        await destination.CommitLoadAsync(new LoadBuilder("custom").Append("data", wide, Wide(3)).Build(), default);
+        Assert.Equal([[larger]], (await destination.QueryAsync("SELECT current_setting('memory_limit')", 1, default)).Rows);
+        Assert.Equal([[2L]], (await destination.QueryAsync("SELECT count(*) FROM custom.data", 1, default)).Rows);
     }
 
     [Fact]
