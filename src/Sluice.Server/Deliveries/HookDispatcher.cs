@@ -79,6 +79,7 @@ public sealed partial class HookDispatcher(
                     limit = Math.Min(Options.DispatchBatchSize, MaxInFlight - _inFlight.Values.Sum() + _outcomes.Count);
                 }
 
+                var roundStartedAt = time.GetUtcNow();
                 var claimed = await RoundAsync(limit, stoppingToken);
                 if (claimed == limit && limit > 0)
                 {
@@ -95,7 +96,9 @@ public sealed partial class HookDispatcher(
                 if (nextDue is { } due)
                 {
                     var dueAt = new DateTimeOffset(due, TimeSpan.Zero);
-                    if (dueAt <= time.GetUtcNow() && claimed > 0)
+                    // Due now: look again at once if this round claimed (there may be more), or if it came due only after the
+                    // round looked (the claim could not see it). Else another dispatcher holds it: wait, not spin.
+                    if (dueAt <= time.GetUtcNow() && (claimed > 0 || dueAt > roundStartedAt))
                     {
                         continue;
                     }
