@@ -24,7 +24,7 @@ public static class ProfileBench
 
         await using var postgres = destinationKind == "postgres" ? await LocalPostgres.StartAsync(cancellationToken) : null;
         IDestination destination = postgres is null
-            ? new DuckDbDestination(Path.Combine(workDir, "warehouse", "1.duckdb"), new DuckDbDestinationOptions { MemoryLimit = Sluice.Server.Destinations.DestinationRegistry.DuckDbMemoryLimit })
+            ? new DuckDbDestination(Path.Combine(workDir, "warehouse", "1.duckdb"), new DuckDbDestinationOptions { MemoryLimit = new Server.Loading.LoadingOptions().DuckDbMemoryLimit })
             : new PostgresDestination(await postgres.CreateDatabaseAsync("profile", cancellationToken));
         await using var _ = destination;
         var buffer = new SqliteRecordBuffer(database);

@@ -57,7 +57,7 @@ loading.MaxRecords = (int)Number("max-records", loading.MaxRecords);
 loading.PartRecords = (int)Number("part-records", loading.PartRecords);
 loading.MaxRecordsPerLoad = (int)Number("max-records-per-load", loading.MaxRecordsPerLoad);
 loading.MaxRowsPerLoad = Number("max-rows-per-load", loading.MaxRowsPerLoad);
-var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLimit = Sluice.Server.Destinations.DestinationRegistry.DuckDbMemoryLimit }; // as DestinationRegistry opens an account's file
+var duckDb = new Sluice.Destinations.DuckDb.DuckDbDestinationOptions { MemoryLimit = loading.DuckDbMemoryLimit }; // the server's default, as DestinationRegistry opens an account's file
 if (options.TryGetValue("checkpoint-threshold", out var threshold))
 {
     duckDb = duckDb with { CheckpointThreshold = threshold };

@@ -4,12 +4,12 @@ namespace Sluice.Destinations.DuckDb;
 public sealed record DuckDbDestinationOptions
 {
     /// <summary>
-    /// DuckDB's <c>memory_limit</c> (e.g. <c>"256MB"</c>); <see cref="AutoMemoryLimit"/> sizes it by the file's widest table
-    /// (<see cref="DuckDbMemory"/>); null keeps DuckDB's default (80% of RAM).
+    /// DuckDB's <c>memory_limit</c> (e.g. <c>"256MB"</c>); <see cref="AutoMemoryLimit"/> sizes it by the columns a load holds
+    /// open (<see cref="DuckDbMemory"/>); null keeps DuckDB's default (80% of RAM).
     /// </summary>
     public string? MemoryLimit { get; init; }
 
-    /// <summary>The <see cref="MemoryLimit"/> that sizes the limit by the widest table: <c>"auto"</c>.</summary>
+    /// <summary>The <see cref="MemoryLimit"/> sized by the columns a load holds open (<see cref="DuckDbMemory"/>): <c>"auto"</c>.</summary>
     public const string AutoMemoryLimit = "auto";
 
     /// <summary>DuckDB's <c>threads</c>; null keeps DuckDB's default (all cores).</summary>

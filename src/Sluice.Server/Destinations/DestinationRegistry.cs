@@ -86,11 +86,4 @@ public sealed class DestinationRegistry(
 
         return new DuckDbDestination(dataDirectory.DuckDbPath(clientId), new DuckDbDestinationOptions { MemoryLimit = loading.Value.DuckDbMemoryLimit });
     }
-
-    /// <summary>
-    /// The default memory limit of an account's DuckDB file (<see cref="LoadingOptions.DuckDbMemoryLimit"/>): sized by the
-    /// file's widest table (<see cref="DuckDbMemory"/>, which says why), from 128 MiB for narrow events to about 2 GB for a
-    /// table at the full width.
-    /// </summary>
-    public const string DuckDbMemoryLimit = DuckDbDestinationOptions.AutoMemoryLimit;
 }

@@ -1,4 +1,4 @@
-using Sluice.Server.Destinations;
+using Sluice.Destinations.DuckDb;
 
 namespace Sluice.Server.Loading;
 
@@ -69,11 +69,12 @@ public sealed class LoadingOptions
 
     /// <summary>
     /// DuckDB's <c>memory_limit</c> for each account's DuckDB file: a size, or <c>"auto"</c> (the default), sized by the
-    /// file's widest table (<see cref="DestinationRegistry.DuckDbMemoryLimit"/>).
+    /// columns a load holds open: the file's widest table, or all the tables one load writes together (<see cref="DuckDbMemory"/>,
+    /// which says why: from 128 MiB for narrow events to 2,112 MiB for a table at the full width).
     /// A load that needs more fails, and is then split (<see cref="LoaderWorker"/>): at worst one record that cannot be
     /// loaded at all goes to <c>_sdc_rejected</c>.
     /// </summary>
-    public string DuckDbMemoryLimit { get; set; } = DestinationRegistry.DuckDbMemoryLimit;
+    public string DuckDbMemoryLimit { get; set; } = DuckDbDestinationOptions.AutoMemoryLimit;
 
     /// <summary>Sources loaded at the same time (one load per source at a time, always). Default 2.</summary>
     public int MaxConcurrentLoads { get; set; } = 2;
