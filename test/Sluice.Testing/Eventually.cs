@@ -30,6 +30,29 @@ public static class Eventually
     }
 
     /// <summary>
+    /// Reads with <paramref name="read"/> until the value satisfies <paramref name="done"/> and returns that value; on timeout fails
+    /// the test naming <paramref name="what"/> and, when given, <paramref name="lastSeen"/>'s account of the last value read.
+    /// </summary>
+    public static async Task<T> ValueAsync<T>(
+        Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null, Func<T, string>? lastSeen = null, TimeSpan? every = null)
+    {
+        var value = default(T);
+        var seen = false;
+        await AssertAsync(
+            async () =>
+            {
+                value = await read();
+                seen = true;
+                return done(value);
+            },
+            what,
+            timeout,
+            lastSeen is null ? null : () => seen ? lastSeen(value!) : "nothing read yet",
+            every);
+        return value!;
+    }
+
+    /// <summary>
     /// Polls <paramref name="condition"/> until true or <paramref name="timeout"/> has passed; whether it came true (checked once more
     /// at the end). For a caller that asserts with its own account of what went wrong, or only waits up to a time.
     /// </summary>

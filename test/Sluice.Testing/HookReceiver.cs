@@ -114,18 +114,13 @@ public sealed class HookReceiver : IAsyncDisposable
     /// <summary>Waits (for the sender, not for a clock) until <paramref name="path"/> got <paramref name="count"/> requests.</summary>
     public async Task<IReadOnlyList<ReceivedHook>> WaitForRequestsAsync(string path, int count, TimeSpan? timeout = null)
     {
-        IReadOnlyList<ReceivedHook> requests = [];
-        await Eventually.AssertAsync(
-            () =>
-            {
-                requests = Requests(path);
-                return Task.FromResult(requests.Count >= count);
-            },
+        return await Eventually.ValueAsync(
+            () => Task.FromResult(Requests(path)),
+            requests => requests.Count >= count,
             $"{Url(path)} got {count} request(s)",
             timeout ?? TimeSpan.FromSeconds(20),
-            () => $"{requests.Count} request(s)",
+            requests => $"{requests.Count} request(s)",
             every: TimeSpan.FromMilliseconds(20));
-        return requests;
     }
 
     private static string Normalize(string path) => "/" + path.TrimStart('/');

@@ -50,18 +50,13 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Waits (for the exporter's batches, not for a clock) until the spans received satisfy <paramref name="done"/>.</summary>
     public async Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(Func<IReadOnlyList<ReceivedSpan>, bool> done, string what, TimeSpan? timeout = null)
     {
-        IReadOnlyList<ReceivedSpan> spans = [];
-        await Eventually.AssertAsync(
-            () =>
-            {
-                spans = Spans;
-                return Task.FromResult(done(spans));
-            },
+        return await Eventually.ValueAsync(
+            () => Task.FromResult(Spans),
+            done,
             $"{what} is among the spans received",
             timeout ?? TimeSpan.FromSeconds(30),
-            () => $"{spans.Count} spans: {string.Join(", ", spans.Select(s => s.Name).Distinct())}",
+            spans => $"{spans.Count} spans: {string.Join(", ", spans.Select(s => s.Name).Distinct())}",
             every: TimeSpan.FromMilliseconds(50));
-        return spans;
     }
 
     public async ValueTask DisposeAsync()

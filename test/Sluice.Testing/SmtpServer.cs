@@ -122,18 +122,13 @@ public sealed class SmtpServer : IAsyncDisposable
     /// <summary>Waits until at least <paramref name="count"/> messages arrived.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null)
     {
-        IReadOnlyList<MimeMessage> messages = [];
-        await Eventually.AssertAsync(
-            () =>
-            {
-                messages = Messages();
-                return Task.FromResult(messages.Count >= count);
-            },
+        return await Eventually.ValueAsync(
+            () => Task.FromResult(Messages()),
+            messages => messages.Count >= count,
             $"the SMTP server got {count} message(s)",
             timeout ?? TimeSpan.FromSeconds(20),
-            () => $"{messages.Count} message(s). Its output:\n{Output}",
+            messages => $"{messages.Count} message(s). Its output:\n{Output}",
             every: TimeSpan.FromMilliseconds(50));
-        return messages;
     }
 
     private void Append(string? line)

@@ -50,20 +50,13 @@ internal static class Http
     /// <summary>Queries until the answer satisfies <paramref name="done"/>; fails with the last answer after <paramref name="timeout"/>.</summary>
     public static async Task<(string[] Columns, List<string[]> Rows)> WaitForAsync(HttpClient api, string sql, Func<List<string[]>, bool> done, TimeSpan timeout)
     {
-        (string[] Columns, List<string[]> Rows) answer = ([], []);
-        var last = "no answer yet";
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                var (columns, rows, error) = await QueryAsync(api, sql);
-                answer = (columns, rows);
-                last = error ?? Render(rows);
-                return error is null && done(rows);
-            },
+        var (columns, rows, _) = await Eventually.ValueAsync(
+            () => QueryAsync(api, sql),
+            answer => answer.Error is null && done(answer.Rows),
             $"this answers as expected: {sql}",
             timeout,
-            () => last);
-        return answer;
+            answer => answer.Error ?? Render(answer.Rows));
+        return (columns, rows);
     }
 
     public static string Render(IEnumerable<string[]> rows) => string.Join("\n", rows.Select(r => string.Join('|', r)));

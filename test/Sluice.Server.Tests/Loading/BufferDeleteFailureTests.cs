@@ -34,13 +34,10 @@ public sealed class BufferDeleteFailureTests : IAsyncLifetime
         await Eventually.AssertAsync(async () => (await ApiCall.GetAsync(server.Api, "v4/notifications")).Json.GetArrayLength() > 0, "the load failure is notified");
         var notification = Assert.Single((await ApiCall.GetAsync(server.Api, "v4/notifications")).Json.EnumerateArray());
         Assert.Contains("buffer is busy", notification.GetProperty("message").GetString(), StringComparison.Ordinal);
-        JsonElement stats = default;
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;
-                return stats.GetProperty("rows_to_be_loaded").GetInt64() == 0 && stats.GetProperty("last_load_error").ValueKind == JsonValueKind.Null;
-            },
+        var stats = await WaitForStatsAsync(
+            server.Api,
+            source.Id,
+            s => s.GetProperty("rows_to_be_loaded").GetInt64() == 0 && s.GetProperty("last_load_error").ValueKind == JsonValueKind.Null,
             "the buffer is cleared and the error is gone",
             TimeSpan.FromSeconds(10));
         Assert.Equal("active", stats.GetProperty("status").GetString());

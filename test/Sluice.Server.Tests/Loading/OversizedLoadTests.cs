@@ -35,15 +35,7 @@ public sealed class OversizedLoadTests
         var rows = await WaitForRowsAsync(server.Api, "SELECT response_id FROM survey_batch.data ORDER BY response_id", 6, TimeSpan.FromSeconds(120));
         AssertRows(["0", "1", "2", "4", "5", "6"], rows);
         AssertRows(["data|3"], Rows(await QueryAsync(server.Api, "SELECT table_name, json_extract(record, '$.response_id') FROM survey_batch._sdc_rejected")));
-        JsonElement stats = default;
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;
-                return stats.GetProperty("rows_to_be_loaded").GetInt64() == 0;
-            },
-            "nothing is left to load",
-            lastSeen: () => stats.ToString());
+        var stats = await WaitForStatsAsync(server.Api, source.Id, s => s.GetProperty("rows_to_be_loaded").GetInt64() == 0, "nothing is left to load");
         Assert.True(stats.GetProperty("loads_split").GetInt32() > 0, $"No load was split: {stats}");
         Assert.Equal(1, stats.GetProperty("records_rejected_by_destination").GetInt64());
         Assert.Equal(JsonValueKind.Null, stats.GetProperty("last_load_error").ValueKind);
@@ -70,14 +62,7 @@ public sealed class OversizedLoadTests
         Assert.Contains("memory", only[1], StringComparison.OrdinalIgnoreCase);
         Assert.Equal("3", only[2]);
 
-        JsonElement stats = default;
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;
-                return stats.GetProperty("rows_to_be_loaded").GetInt64() == 0;
-            },
-            "nothing is left to load");
+        var stats = await WaitForStatsAsync(server.Api, source.Id, s => s.GetProperty("rows_to_be_loaded").GetInt64() == 0, "nothing is left to load");
         Assert.Equal(1, stats.GetProperty("records_rejected_by_destination").GetInt64());
         Assert.Contains("_sdc_rejected", stats.GetProperty("last_record_rejected_by_destination").GetString(), StringComparison.Ordinal);
         var notifications = (await ApiCall.GetAsync(server.Api, "v4/notifications")).Json.EnumerateArray().ToList();

@@ -167,20 +167,8 @@ public sealed class PostgresLoadingTests(PostgresServer postgres) : IAsyncLifeti
         Assert.Equal(5L, await ScalarAsync(database, "SELECT count(*) FROM shop_orders.data"));
     }
 
-    private async Task<JsonElement> WaitForStatsAsync(long sourceId, Func<JsonElement, bool> done, string what)
-    {
-        JsonElement stats = default;
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                var call = await ApiCall.GetAsync(server.Api, $"v4/sources/{sourceId}/stats");
-                call.AssertOk();
-                stats = call.Json;
-                return done(stats);
-            },
-            what);
-        return stats;
-    }
+    private Task<JsonElement> WaitForStatsAsync(long sourceId, Func<JsonElement, bool> done, string what) =>
+        Warehouse.WaitForStatsAsync(server.Api, sourceId, done, what);
 
     private async Task<List<JsonElement>> LoadingErrorsAsync()
     {

@@ -200,14 +200,7 @@ public sealed class ProviderPayloadTests
         var reload = await ApiCall.PostAsync(server.Api, $"v4/sources/{source.Id}/reload", string.Empty);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, reload.Status);
 
-        JsonElement stats = default;
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                stats = (await ApiCall.GetAsync(server.Api, $"v4/sources/{source.Id}/stats")).Json;
-                return stats.GetProperty("last_reload_at").ValueKind != JsonValueKind.Null;
-            },
-            "the reload finishes");
+        var stats = await WaitForStatsAsync(server.Api, source.Id, s => s.GetProperty("last_reload_at").ValueKind != JsonValueKind.Null, "the reload finishes");
         Assert.Equal(JsonValueKind.Null, stats.GetProperty("last_reload_refused").ValueKind);
         Assert.Equal(1, stats.GetProperty("last_reload_version").GetInt32());
         Assert.Equal(deliveries.Count, stats.GetProperty("last_reload_records").GetInt64());

@@ -39,27 +39,32 @@ internal static class Warehouse
     /// <summary>Runs <paramref name="sql"/> until it succeeds with rows satisfying <paramref name="done"/>; fails with the last answer on timeout.</summary>
     public static async Task<List<string[]>> WaitForAsync(HttpClient api, string sql, Func<List<string[]>, bool> done, TimeSpan? timeout = null)
     {
-        List<string[]> rows = [];
-        var last = "no answer yet";
-        await Eventually.AssertAsync(
+        var answer = await Eventually.ValueAsync<(List<string[]> Rows, string? Error)>(
             async () =>
             {
                 var call = await QueryAsync(api, sql);
-                if (call.Status != HttpStatusCode.OK)
-                {
-                    last = call.Text;
-                    return false;
-                }
-
-                rows = Rows(call);
-                last = Render(rows);
-                return done(rows);
+                return call.Status == HttpStatusCode.OK ? (Rows(call), null) : ([], call.Text);
             },
+            answer => answer.Error is null && done(answer.Rows),
             $"this answers as expected: {sql}",
             timeout,
-            () => last);
-        return rows;
+            answer => answer.Error ?? Render(answer.Rows));
+        return answer.Rows;
     }
+
+    /// <summary>Reads the source's stats until they satisfy <paramref name="done"/> and returns them; fails with the last ones on timeout.</summary>
+    public static Task<JsonElement> WaitForStatsAsync(HttpClient api, long sourceId, Func<JsonElement, bool> done, string what, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(
+            async () =>
+            {
+                var call = await ApiCall.GetAsync(api, $"v4/sources/{sourceId}/stats");
+                call.AssertOk();
+                return call.Json;
+            },
+            done,
+            what,
+            timeout,
+            stats => stats.ToString());
 
     /// <summary>Waits until <paramref name="sql"/> answers exactly <paramref name="count"/> rows.</summary>
     public static Task<List<string[]>> WaitForRowsAsync(HttpClient api, string sql, int count, TimeSpan? timeout = null) =>
